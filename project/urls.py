@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from django.views.i18n import JavaScriptCatalog, set_language
+from viewflow.contrib.auth import AuthViewset
+from viewflow.urls import Site
+
+from dashboards.views import HomeView
+from registry.viewsets import RegistryApp
+
+
+class KamkapSite(Site):
+    """The site shell: the home page at /, each application in the menu."""
+
+    @property
+    def index_path(self):
+        return path("", HomeView.as_view(), name="index")
+
+
+site = KamkapSite(title=_("Kamkap"), primary_color="#1a3a6b", secondary_color="#c9a227", viewsets=[RegistryApp()])
+
+urlpatterns = [
+    path("accounts/", AuthViewset(with_profile_view=False).urls),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+    path("", site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,206 @@
+"""Bulk CSV import of factories: every row is checked first (errors reported with their line
+numbers); then all rows are saved in one transaction, or nothing is saved at all."""
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from permissions import access
+
+from .errors import RegistryError
+from .models import Factory, FactoryImport, FactoryStatus, ImportStatus, Jurisdiction
+from .rules import GeoIndex
+from .validators import normalise_registration_number, validate_registration_number
+
+COLUMNS = (
+    "reg_no", "name", "operator", "factory_type", "category_code", "jurisdiction", "address",
+    "province_code", "district_code", "sub_district_code", "latitude", "longitude",
+    "machinery_hp", "workers", "status", "licence_issued_on", "operating_since",
+)  # fmt: skip
+REQUIRED = ("reg_no", "name", "operator", "factory_type", "category_code", "address",
+            "province_code", "district_code", "sub_district_code")  # fmt: skip
+PROGRESS_EVERY = 500
+MAX_ERRORS = 1000
+
+
+class RowError(Exception):
+    def __init__(self, column: str, message: str):
+        super().__init__(message)
+        self.column, self.message = column, message
+
+
+def _int(row, column, *, minimum=0):
+    try:
+        value = int(row[column])
+    except ValueError:
+        raise RowError(column, _("must be a whole number")) from None
+    if value < minimum:
+        raise RowError(column, _("must be at least %(min)s") % {"min": minimum})
+    return value
+
+
+def _decimal(row, column, *, low=None, high=None):
+    if not row[column]:
+        return None
+    try:
+        value = Decimal(row[column])
+    except InvalidOperation:
+        raise RowError(column, _("must be a number")) from None
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise RowError(column, _("must be between %(low)s and %(high)s") % {"low": low, "high": high})
+    return value
+
+
+def _date(row, column):
+    """ISO dates; a year above 2400 is read as Buddhist era (2567-03-25 = 2024-03-25)."""
+    raw = row[column]
+    if not raw:
+        return None
+    try:
+        year, month, day = (int(part) for part in raw.split("-"))
+        return date(year - 543 if year > 2400 else year, month, day)
+    except ValueError:
+        raise RowError(column, _("must be a date written YYYY-MM-DD")) from None
+
+
+def _choice(row, column, choices, default):
+    value = row[column] or default
+    if value not in choices:
+        raise RowError(column, _("must be one of: %(choices)s") % {"choices": ", ".join(choices)})
+    return value
+
+
+def parse_row(row: dict, geo: GeoIndex) -> Factory:
+    for column in REQUIRED:
+        if not row[column]:
+            raise RowError(column, _("is required"))
+    reg_no = normalise_registration_number(row["reg_no"])
+    try:
+        validate_registration_number(reg_no)
+    except ValidationError as exc:
+        raise RowError("reg_no", exc.messages[0]) from None
+    factory_type = _int(row, "factory_type", minimum=1)
+    if factory_type not in (1, 2, 3):
+        raise RowError("factory_type", _("must be 1, 2 or 3"))
+    province, district, sub = (_int(row, c) for c in ("province_code", "district_code", "sub_district_code"))
+    address_errors = geo.address_errors(province, district, sub)
+    if address_errors:
+        field, message = next(iter(address_errors.items()))
+        raise RowError(f"{field}_code", message)
+    return Factory(
+        reg_no=reg_no,
+        name=row["name"][:255],
+        operator=row["operator"][:255],
+        factory_type=factory_type,
+        category_code=row["category_code"][:20],
+        jurisdiction=_choice(row, "jurisdiction", Jurisdiction.values, Jurisdiction.PROVINCIAL),
+        address=row["address"][:255],
+        province_id=province,
+        district_id=district,
+        sub_district_id=sub,
+        postcode=geo.postcode(sub),
+        office_id=geo.office_for(province),
+        latitude=_decimal(row, "latitude", low=5, high=21),
+        longitude=_decimal(row, "longitude", low=97, high=106),
+        machinery_hp=_decimal(row, "machinery_hp", low=0, high=10**9) or Decimal(0),
+        workers=_int(row, "workers") if row["workers"] else 0,
+        status=_choice(row, "status", FactoryStatus.values, FactoryStatus.OPERATING),
+        licence_issued_on=_date(row, "licence_issued_on"),
+        operating_since=_date(row, "operating_since"),
+    )
+
+
+def read_rows(data: bytes) -> tuple[list[dict], list[dict]]:
+    """Decode (UTF-8, with or without BOM) and check the header. Returns (rows, file errors)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], [{"line": 0, "column": "", "message": _("The file is not UTF-8 text (save the CSV as UTF-8).")}]
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        message = _("The header lacks the column(s): %(cols)s") % {"cols": ", ".join(missing)}
+        return [], [{"line": 1, "column": "", "message": message}]
+    reader.fieldnames = header
+    rows = [{c: (row.get(c) or "").strip() for c in COLUMNS} for row in reader]
+    return rows, []
+
+
+def check_rows(rows: list[dict], *, by, on_progress=None) -> tuple[list[Factory], list[dict]]:
+    """Parse and check every row. Returns the unsaved factories and the row errors (line numbers
+    count the header as line 1)."""
+    geo = GeoIndex.load()
+    wanted = [normalise_registration_number(r["reg_no"]) for r in rows]
+    existing = set()
+    for start in range(0, len(wanted), 5000):
+        chunk = wanted[start : start + 5000]
+        existing |= set(Factory.objects.filter(reg_no__in=chunk).values_list("reg_no", flat=True))
+    seen: dict[str, int] = {}
+    factories, errors = [], []
+    for index, row in enumerate(rows):
+        line = index + 2
+        try:
+            factory = parse_row(row, geo)
+            if factory.reg_no in existing:
+                raise RowError("reg_no", _("is already registered"))
+            if factory.reg_no in seen:
+                raise RowError("reg_no", _("repeats line %(line)s") % {"line": seen[factory.reg_no]})
+            if not access.can(by, "change", factory):
+                raise RowError("province_code", _("is outside the offices you may register factories for"))
+            seen[factory.reg_no] = line
+            factories.append(factory)
+        except RowError as exc:
+            if len(errors) < MAX_ERRORS:
+                errors.append({"line": line, "column": exc.column, "message": exc.message})
+        if on_progress and (index + 1) % PROGRESS_EVERY == 0:
+            on_progress(index + 1)
+    return factories, errors
+
+
+def register_rows(rows: list[dict], *, by) -> int:
+    """All-or-nothing registration of checked rows (used by the import and the demo data)."""
+    factories, errors = check_rows(rows, by=by)
+    if errors:
+        raise RegistryError({f"line {e['line']} {e['column']}": e["message"] for e in errors[:20]})
+    with transaction.atomic():
+        Factory.objects.bulk_create(factories, batch_size=1000)
+    return len(factories)
+
+
+def run_import(job: FactoryImport) -> FactoryImport:
+    """Check every row (progress saved as it goes), then save all rows in one transaction."""
+    job.file.open("rb")
+    try:
+        rows, errors = read_rows(job.file.read())
+    finally:
+        job.file.close()
+    job.total_rows, job.status = len(rows), ImportStatus.VALIDATING
+    job.save(update_fields=["total_rows", "status"])
+    if not rows and not errors:
+        errors = [{"line": 0, "column": "", "message": _("The file has no data rows.")}]
+
+    def progress(done: int) -> None:
+        job.processed_rows = done
+        job.save(update_fields=["processed_rows"])
+
+    factories, row_errors = check_rows(rows, by=job.created_by, on_progress=progress) if rows else ([], [])
+    errors += row_errors
+    job.processed_rows = len(rows)
+    if errors:
+        job.status, job.errors = ImportStatus.FAILED, errors
+    else:
+        job.status = ImportStatus.WRITING
+        job.save(update_fields=["processed_rows", "status"])
+        with transaction.atomic():
+            Factory.objects.bulk_create(factories, batch_size=1000)
+        job.status, job.created_count = ImportStatus.DONE, len(factories)
+    job.finished_at = timezone.now()
+    job.save(update_fields=["processed_rows", "status", "errors", "created_count", "finished_at"])
+    return job
