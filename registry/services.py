@@ -22,7 +22,7 @@ EDITABLE = (
 
 def _apply(factory: Factory, data: dict, geo: GeoIndex) -> None:
     for name, value in data.items():
-        if name not in EDITABLE:
+        if name.removesuffix("_id") not in EDITABLE:
             raise RegistryError({name: _("This field cannot be set.")})
         setattr(factory, name, value)
     factory.reg_no = normalise_registration_number(factory.reg_no)
