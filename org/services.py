@@ -100,7 +100,8 @@ def set_oversight(*, position: Position, units: list[Unit]) -> None:
     grants.sync_for_position(position)
 
 
-def _overlaps(qs, start: date, end: date | None):
+def overlapping(qs, start: date, end: date | None) -> list:
+    """The rows of `qs` whose period meets [start, end] (an open end runs forever)."""
     far = date.max
     return [h for h in qs if h.start <= (end or far) and start <= (h.end or far)]
 
@@ -114,7 +115,7 @@ def appoint(*, position: Position, person: Person, start: date, end: date | None
     existing = Holding.objects.filter(position=position, person=person, start=start).first()
     if existing:
         return existing
-    clash = _overlaps(Holding.objects.filter(position=position).select_related("person"), start, end)
+    clash = overlapping(Holding.objects.filter(position=position).select_related("person"), start, end)
     if clash:
         raise OrgError(
             _("%(position)s is already held by %(person)s in that period.")
@@ -148,7 +149,7 @@ def appoint_acting(
     existing = ActingAssignment.objects.filter(position=position, person=person, start=start, end=end).first()
     if existing:
         return existing
-    clash = _overlaps(ActingAssignment.objects.filter(position=position).select_related("person"), start, end)
+    clash = overlapping(ActingAssignment.objects.filter(position=position).select_related("person"), start, end)
     if clash:
         raise OrgError(
             _("%(person)s already acts for %(position)s in that period.")

@@ -4,6 +4,7 @@
 from pathlib import Path
 
 import fontpkg_sarabun
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +43,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "project.middleware.thai_unless_chosen",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -132,4 +134,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+}
+
+CELERY_BEAT_SCHEDULE = {
+    # Acting windows open and close by date: recompute access just after midnight.
+    "sync-grants-daily": {"task": "permissions.tasks.sync_grants_daily", "schedule": crontab(hour=0, minute=5)},
 }

@@ -1,6 +1,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.utils import translation
 
 from org import services as org_services
 from org.models import PositionKind, Unit, UnitKind
@@ -89,7 +90,7 @@ def test_oversight_change_moves_the_assistant_ps_scope(songkhla_cluster_aps):
 def test_a_position_has_one_holder_at_a_time(db):
     person = staff(SONGKHLA, PositionKind.PROVINCIAL_OFFICER)
     position = person.holdings.get().position
-    with pytest.raises(org_services.OrgError, match="already held"):
+    with translation.override("en"), pytest.raises(org_services.OrgError, match="already held"):
         org_services.appoint(position=position, person=PersonFactory(), start=date(2024, 1, 1))
 
 

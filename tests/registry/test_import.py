@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from org.models import SubDistrict
 from registry.imports import COLUMNS
@@ -86,7 +87,8 @@ def test_duplicates_in_file_and_in_registry_are_row_errors(songkhla_head):
 
     FactoryFactory(reg_no=f"2{SONGKHLA:02d}{2:011d}")
     rows = [row(1), row(2), row(1)]
-    _, errors = check_rows(rows, by=songkhla_head)
+    with translation.override("en"):
+        _, errors = check_rows(rows, by=songkhla_head)
     assert [(e["line"], e["column"]) for e in errors] == [(3, "reg_no"), (4, "reg_no")]
     assert "already registered" in errors[0]["message"] and "repeats line 2" in errors[1]["message"]
 

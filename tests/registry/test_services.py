@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from org.models import District, SubDistrict
 from registry.errors import RegistryError
@@ -52,7 +53,7 @@ def test_sub_district_of_another_district_is_refused(songkhla_head):
 
 def test_duplicate_registration_number_is_refused(songkhla_head):
     FactoryFactory(reg_no="20900000099999")
-    with pytest.raises(RegistryError, match="already registered"):
+    with translation.override("en"), pytest.raises(RegistryError, match="already registered"):
         factory_create(by=songkhla_head, data=data())
     assert Factory.objects.count() == 1
 

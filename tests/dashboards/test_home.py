@@ -1,0 +1,39 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import FactoryFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_shows_inbox_count_roles_and_scope(client, songkhla_inspector):
+    FactoryFactory.create_batch(2)
+    FactoryFactory(province_code=16)
+    client.force_login(songkhla_inspector)
+    page = client.get(reverse("index")).content.decode()
+    assert 'data-testid="inbox-count">0<' in page
+    assert "สำนักงานอุตสาหกรรมจังหวัดสงขลา" in page
+    assert "ลพบุรี" not in page
+
+
+def test_home_for_acting_person_shows_the_acting_title(client, acting_songkhla_officer):
+    client.force_login(acting_songkhla_officer)
+    page = client.get(reverse("index")).content.decode()
+    assert "อุตสาหกรรมจังหวัดสงขลา" in page
+
+
+def test_pages_are_thai_by_default_and_switch_to_english(client, songkhla_inspector):
+    client.force_login(songkhla_inspector)
+    assert '<html lang="th"' in client.get(reverse("index")).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert '<html lang="en"' in client.get(reverse("index")).content.decode()
+
+
+def test_login_page_has_no_outside_assets(client):
+    page = client.get("/accounts/login/").content.decode()
+    assert "http://" not in page.replace("http://testserver", "") and "https://" not in page
+
+
+def test_an_english_browser_still_gets_thai_until_the_person_switches(client):
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="th"' in page
