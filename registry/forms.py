@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from org.forms import BEDateField
 from org.models import District, SubDistrict
 
 from .models import Factory
@@ -13,10 +14,7 @@ class FactoryForm(forms.ModelForm):
     class Meta:
         model = Factory
         fields = EDITABLE
-        widgets = {
-            "licence_issued_on": forms.DateInput(attrs={"type": "date"}),
-            "operating_since": forms.DateInput(attrs={"type": "date"}),
-        }
+        field_classes = {"licence_issued_on": BEDateField, "operating_since": BEDateField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,7 +3,6 @@ numbers); then all rows are saved in one transaction, or nothing is saved at all
 
 import csv
 import io
-from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -11,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from org.forms import parse_be_date
 from permissions import access
 
 from .errors import RegistryError
@@ -58,15 +58,14 @@ def _decimal(row, column, *, low=None, high=None):
 
 
 def _date(row, column):
-    """ISO dates; a year above 2400 is read as Buddhist era (2567-03-25 = 2024-03-25)."""
+    """ISO or day/month/year; a year above 2400 is Buddhist era (25/03/2567 = 2024-03-25)."""
     raw = row[column]
     if not raw:
         return None
     try:
-        year, month, day = (int(part) for part in raw.split("-"))
-        return date(year - 543 if year > 2400 else year, month, day)
+        return parse_be_date(raw)
     except ValueError:
-        raise RowError(column, _("must be a date written YYYY-MM-DD")) from None
+        raise RowError(column, _("must be a date: 25/03/2567 or 2024-03-25")) from None
 
 
 def _choice(row, column, choices, default):

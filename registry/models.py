@@ -11,9 +11,9 @@ from .validators import ISSUERS, validate_registration_number
 
 
 class FactoryType(models.IntegerChoices):
-    TYPE_1 = 1, _("Type 1 (may operate at once)")
-    TYPE_2 = 2, _("Type 2 (notifies before starting)")
-    TYPE_3 = 3, _("Type 3 (needs a licence)")
+    TYPE_1 = 1, _("Type 1")
+    TYPE_2 = 2, _("Type 2")
+    TYPE_3 = 3, _("Type 3")
 
 
 class Jurisdiction(models.TextChoices):
@@ -35,7 +35,11 @@ class Factory(models.Model):
     )
     name = models.CharField(_("factory name"), max_length=255)
     operator = models.CharField(_("operator"), max_length=255)
-    factory_type = models.PositiveSmallIntegerField(_("factory type"), choices=FactoryType.choices)
+    factory_type = models.PositiveSmallIntegerField(
+        _("factory type"),
+        choices=FactoryType.choices,
+        help_text=_("Type 1 may operate at once; type 2 notifies before starting; type 3 needs a licence."),
+    )
     category_code = models.CharField(
         _("category code"), max_length=20, help_text=_("Factory category number, e.g. 3(1) or 101")
     )

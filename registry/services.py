@@ -14,9 +14,9 @@ from .tasks import import_factories
 from .validators import normalise_registration_number, validate_registration_number
 
 EDITABLE = (
-    "reg_no", "name", "operator", "factory_type", "category_code", "jurisdiction", "address",
-    "sub_district", "district", "province", "latitude", "longitude", "machinery_hp", "workers",
-    "status", "licence_issued_on", "operating_since",
+    "reg_no", "name", "operator", "factory_type", "category_code", "jurisdiction", "status", "address",
+    "province", "district", "sub_district", "latitude", "longitude", "machinery_hp", "workers",
+    "licence_issued_on", "operating_since",
 )  # fmt: skip
 
 

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from viewflow.forms import Layout, Row
 from viewflow.urls import Application, DetailViewMixin, ModelViewset
 from viewflow.views import Action, CreateModelView, DetailModelView, UpdateModelView
 
@@ -61,6 +62,16 @@ class FactoryViewset(DetailViewMixin, ModelViewset):
     icon = "factory"
     title = _("Factories")
     form_class = FactoryForm
+    form_layout = Layout(
+        Row("reg_no", "factory_type", "category_code"),
+        "name",
+        Row("operator", "jurisdiction", "status"),
+        "address",
+        Row("province", "district", "sub_district"),
+        Row("latitude", "longitude"),
+        Row("machinery_hp", "workers"),
+        Row("licence_issued_on", "operating_since"),
+    )
     create_view_class = FactoryCreateView
     update_view_class = FactoryUpdateView
     detail_view_class = FactoryDetailView
