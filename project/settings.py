@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "permissions",
     "registry",
     "workflows",
+    "workflows.inspection",
     "dashboards",
 ]
 

@@ -38,14 +38,14 @@ PLAN = {90: 420, 16: 160, 17: 120, 15: 120, 18: 130}  # seed offices; the rest s
 TOTAL = 2000
 
 
-def demo_rows() -> list[dict]:
-    rng = random.Random(2566)
+def demo_rows(total: int = TOTAL, seed: int = 2566) -> list[dict]:
+    rng = random.Random(seed)
     subs_by_province: dict[int, list[tuple[int, int]]] = {}
     for code, district, province in SubDistrict.objects.values_list("code", "district_id", "district__province_id"):
         subs_by_province.setdefault(province, []).append((code, district))
     others = [p for p in Province.objects.order_by("code").values_list("code", flat=True) if p not in PLAN]
-    counts = dict(PLAN)
-    remaining = TOTAL - sum(PLAN.values())
+    counts = {code: round(n * total / TOTAL) for code, n in PLAN.items()}
+    remaining = total - sum(counts.values())
     for i in range(remaining):
         counts[others[i % len(others)]] = counts.get(others[i % len(others)], 0) + 1
     rows = []

@@ -1,0 +1,47 @@
+from .cases import (
+    Answer,
+    ApprovalDecision,
+    CorrectiveOrder,
+    Evidence,
+    Inspection,
+    InspectionReason,
+    OrderApproval,
+    OrderKind,
+    OrderStatus,
+    Outcome,
+    ReviewDecision,
+    ReviewRound,
+)
+from .checklists import (
+    AnswerType,
+    ChecklistItem,
+    ChecklistSection,
+    ChecklistTemplate,
+    ChecklistVersion,
+    Severity,
+    VersionStatus,
+)
+from .process import InspectionProcess
+
+__all__ = [
+    "Answer",
+    "ApprovalDecision",
+    "AnswerType",
+    "ChecklistItem",
+    "ChecklistSection",
+    "ChecklistTemplate",
+    "ChecklistVersion",
+    "CorrectiveOrder",
+    "Evidence",
+    "Inspection",
+    "InspectionProcess",
+    "InspectionReason",
+    "OrderApproval",
+    "OrderKind",
+    "OrderStatus",
+    "Outcome",
+    "ReviewDecision",
+    "ReviewRound",
+    "Severity",
+    "VersionStatus",
+]

@@ -1,0 +1,192 @@
+"""An inspection case and what belongs to it: answers, evidence, review rounds, corrective orders
+and their approvals. Each review round and approval is its own row (a return never overwrites)."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from org.models import Position, Unit
+from registry.models import Factory
+
+from .checklists import ChecklistItem, ChecklistVersion, Severity
+
+
+class InspectionReason(models.TextChoices):
+    PLAN = "plan", _("Risk-based plan")
+    ROUTINE = "routine", _("Routine")
+    COMPLAINT = "complaint", _("Complaint")
+    FOLLOW_UP = "follow_up", _("Follow-up of an order")
+
+
+class Outcome(models.TextChoices):
+    PENDING = "pending", _("Not yet decided")
+    COMPLIANT = "compliant", _("Compliant")
+    NON_COMPLIANT = "non_compliant", _("Non-compliant")
+
+
+class Inspection(models.Model):
+    ref_no = models.CharField(_("case number"), max_length=30, unique=True)
+    factory = models.ForeignKey(Factory, models.PROTECT, related_name="inspections", verbose_name=_("factory"))
+    office = models.ForeignKey(Unit, models.PROTECT, related_name="inspections", verbose_name=_("office"))
+    reason = models.CharField(_("reason"), max_length=10, choices=InspectionReason.choices)
+    checklist = models.ForeignKey(ChecklistVersion, models.PROTECT, related_name="+", verbose_name=_("checklist"))
+    follows = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="follow_ups", verbose_name=_("follows up")
+    )
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("inspector")
+    )
+    planned_on = models.DateField(_("planned for"), null=True, blank=True)
+    inspected_on = models.DateField(_("inspected on"), null=True, blank=True)
+    findings = models.TextField(_("findings"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=15, choices=Outcome.choices, default=Outcome.PENDING)
+    severity = models.PositiveSmallIntegerField(_("severity"), choices=Severity.choices, null=True, blank=True)
+    score = models.DecimalField(_("score"), max_digits=6, decimal_places=2, null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("opened"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    signed_off_at = models.DateTimeField(_("signed off"), null=True, blank=True)
+    signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
+    signed_off_as = models.CharField(_("signed as"), max_length=255, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+        indexes = [models.Index(fields=["office", "-created_at"]), models.Index(fields=["factory", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.ref_no} {self.factory.name}"
+
+    def get_absolute_url(self):
+        return reverse("inspection:case", args=[self.pk])
+
+
+class Answer(models.Model):
+    inspection = models.ForeignKey(Inspection, models.CASCADE, related_name="answers")
+    item = models.ForeignKey(ChecklistItem, models.PROTECT, related_name="+")
+    value = models.CharField(_("answer"), max_length=255, blank=True)
+    number = models.DecimalField(_("observed value"), max_digits=14, decimal_places=3, null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    compliant = models.BooleanField(_("compliant"), null=True)
+    reported_number = models.DecimalField(
+        _("self-reported value"), max_digits=14, decimal_places=3, null=True, blank=True
+    )
+    discrepancy = models.BooleanField(_("differs from the self-report"), default=False)
+
+    class Meta:
+        ordering = ["item__section__order", "item__order"]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [models.UniqueConstraint(fields=["inspection", "item"], name="one_answer_per_item")]
+
+
+class Evidence(models.Model):
+    inspection = models.ForeignKey(Inspection, models.CASCADE, related_name="evidence")
+    item = models.ForeignKey(ChecklistItem, models.PROTECT, null=True, blank=True, related_name="+")
+    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+class ReviewDecision(models.TextChoices):
+    APPROVE = "approve", _("Approve")
+    RETURN = "return", _("Return with comments")
+
+
+class ReviewRound(models.Model):
+    inspection = models.ForeignKey(Inspection, models.CASCADE, related_name="reviews")
+    number = models.PositiveSmallIntegerField(_("round"))
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    reviewer_as = models.CharField(_("as"), max_length=255, blank=True)
+    decision = models.CharField(_("decision"), max_length=10, choices=ReviewDecision.choices)
+    comments = models.TextField(_("comments"), blank=True)
+    decided_at = models.DateTimeField(_("decided"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["inspection", "number"]
+        verbose_name = _("review round")
+        verbose_name_plural = _("review rounds")
+        constraints = [models.UniqueConstraint(fields=["inspection", "number"], name="one_review_per_round")]
+
+
+class OrderKind(models.TextChoices):
+    S37_IMPROVE = "s37", _("Section 37: improve within a period")
+    S37_STOP = "s37_stop", _("Section 37: stop operating (partly or wholly) while improving")
+    S39_CLOSE = "s39", _("Section 39: suspend or close the factory")
+
+
+class OrderStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    APPROVING = "approving", _("Awaiting approval")
+    ISSUED = "issued", _("Issued")
+    COMPLIED = "complied", _("Complied")
+    NOT_COMPLIED = "not_complied", _("Not complied — escalated")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class CorrectiveOrder(models.Model):
+    inspection = models.ForeignKey(Inspection, models.PROTECT, related_name="orders")
+    kind = models.CharField(_("order"), max_length=10, choices=OrderKind.choices)
+    requirement = models.TextField(_("what must be done"))
+    deadline = models.DateField(_("deadline"))
+    status = models.CharField(_("status"), max_length=15, choices=OrderStatus.choices, default=OrderStatus.DRAFT)
+    letter_no = models.CharField(_("letter number"), max_length=50, blank=True)
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    drafted_at = models.DateTimeField(_("drafted"), auto_now_add=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
+    signed_as = models.CharField(_("signed as"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-drafted_at"]
+        verbose_name = _("corrective order")
+        verbose_name_plural = _("corrective orders")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.inspection.ref_no}"
+
+    @property
+    def owning_office_id(self) -> int:
+        return self.inspection.office_id
+
+
+class ApprovalDecision(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Sent back")
+    SKIPPED = "skipped", _("Skipped: position vacant")
+
+
+class OrderApproval(models.Model):
+    """One step of an order's approval chain, resolved when the order is submitted."""
+
+    order = models.ForeignKey(CorrectiveOrder, models.CASCADE, related_name="approvals")
+    step = models.PositiveSmallIntegerField(_("step"))
+    position = models.ForeignKey(Position, models.PROTECT, related_name="+", verbose_name=_("position"))
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("approver")
+    )
+    approver_as = models.CharField(_("as"), max_length=255, blank=True, help_text=_("e.g. acting for the position"))
+    decision = models.CharField(_("decision"), max_length=10, choices=ApprovalDecision.choices, blank=True)
+    comments = models.TextField(_("comments"), blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["order", "step"]
+        verbose_name = _("order approval")
+        verbose_name_plural = _("order approvals")
+        constraints = [models.UniqueConstraint(fields=["order", "step"], name="one_approval_per_step")]
