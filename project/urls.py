@@ -9,6 +9,7 @@ from viewflow.urls import Site
 
 from dashboards.views import HomeView
 from registry.viewsets import RegistryApp
+from workflows.inspection.viewsets import InspectionApp
 
 
 class KamkapSite(Site):
@@ -19,7 +20,9 @@ class KamkapSite(Site):
         return path("", HomeView.as_view(), name="index")
 
 
-site = KamkapSite(title=_("Kamkap"), primary_color="#1a3a6b", secondary_color="#c9a227", viewsets=[RegistryApp()])
+site = KamkapSite(
+    title=_("Kamkap"), primary_color="#1a3a6b", secondary_color="#c9a227", viewsets=[InspectionApp(), RegistryApp()]
+)
 
 urlpatterns = [
     path("accounts/", AuthViewset(with_profile_view=False).urls),

@@ -82,6 +82,9 @@ class Answer(models.Model):
         verbose_name_plural = _("answers")
         constraints = [models.UniqueConstraint(fields=["inspection", "item"], name="one_answer_per_item")]
 
+    def __str__(self):
+        return f"{self.item.code}: {self.value or self.number}"
+
 
 class Evidence(models.Model):
     inspection = models.ForeignKey(Inspection, models.CASCADE, related_name="evidence")
@@ -97,6 +100,9 @@ class Evidence(models.Model):
         ordering = ["uploaded_at"]
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
+
+    def __str__(self):
+        return self.original_name
 
     @property
     def is_image(self) -> bool:
@@ -122,6 +128,9 @@ class ReviewRound(models.Model):
         verbose_name = _("review round")
         verbose_name_plural = _("review rounds")
         constraints = [models.UniqueConstraint(fields=["inspection", "number"], name="one_review_per_round")]
+
+    def __str__(self):
+        return f"{self.inspection_id} #{self.number} {self.decision}"
 
 
 class OrderKind(models.TextChoices):
@@ -176,7 +185,10 @@ class OrderApproval(models.Model):
 
     order = models.ForeignKey(CorrectiveOrder, models.CASCADE, related_name="approvals")
     step = models.PositiveSmallIntegerField(_("step"))
-    position = models.ForeignKey(Position, models.PROTECT, related_name="+", verbose_name=_("position"))
+    level = models.CharField(_("level"), max_length=20)
+    position = models.ForeignKey(
+        Position, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("position")
+    )
     approver = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("approver")
     )
@@ -190,3 +202,6 @@ class OrderApproval(models.Model):
         verbose_name = _("order approval")
         verbose_name_plural = _("order approvals")
         constraints = [models.UniqueConstraint(fields=["order", "step"], name="one_approval_per_step")]
+
+    def __str__(self):
+        return f"{self.order_id} #{self.step} {self.level}"

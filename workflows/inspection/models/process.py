@@ -17,3 +17,31 @@ class InspectionProcess(Process):
     @property
     def owning_office_id(self) -> int | None:
         return self.inspection.office_id if self.inspection_id else None
+
+    # Named predicates the gateways read (InspectionFlow): properties, since act.process.x reads x.
+    @property
+    def review_approved(self) -> bool:
+        last = self.inspection.reviews.order_by("-number").first()
+        return last is not None and last.decision == "approve"
+
+    @property
+    def is_compliant(self) -> bool:
+        return self.inspection.outcome == "compliant"
+
+    def _order(self):
+        return self.inspection.orders.exclude(status="withdrawn").order_by("-drafted_at", "-pk").first()
+
+    @property
+    def order_awaits_approval(self) -> bool:
+        order = self._order()
+        return order is not None and order.status == "approving"
+
+    @property
+    def order_sent_back(self) -> bool:
+        order = self._order()
+        return order is not None and order.status == "draft"
+
+    @property
+    def order_obeyed(self) -> bool:
+        order = self._order()
+        return order is not None and order.status == "complied"

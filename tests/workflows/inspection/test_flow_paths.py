@@ -1,0 +1,170 @@
+"""Every path of InspectionFlow, driven through the real task screens (test client)."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+from viewflow.workflow.timers import fire_due_timers
+
+from org import services as org_services
+from registry.models import Factory
+from workflows.audit import verify
+from workflows.inspection import services
+from workflows.inspection.models import Inspection, OrderStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def open_task(inspection, name):
+    return Task.objects.get(
+        process__inspectionprocess__inspection=inspection, flow_task__endswith=f".{name}",
+        status__in=[STATUS.NEW, STATUS.ASSIGNED],
+    )  # fmt: skip
+
+
+def do(client, user, inspection, name, data, *, expect_redirect=True):
+    task = open_task(inspection, name)
+    assert task.owner == user, f"{name} is owned by {task.owner}, not {user}"
+    client.force_login(user)
+    url = reverse(f"inspection:flow:{name}:execute", args=[task.process_id, task.pk])
+    response = client.post(url, data)
+    if expect_redirect:
+        assert response.status_code == 302, response.content.decode()[:2000]
+    return response
+
+
+def checklist_answers(inspection, *, exit_ok: bool, workers: int = 40):
+    data = {"findings": "ตรวจพบตามรายการ", "inspected_on": "20/11/2569"}
+    for item in services._items(inspection):
+        if item.code == "S1":
+            data[f"item_{item.pk}"] = "yes" if exit_ok else "no"
+        else:
+            data[f"item_{item.pk}"] = str(workers)
+    return data
+
+
+def start_and_inspect(client, songkhla, factory, *, exit_ok: bool) -> Inspection:
+    inspection = services.inspection_start(factory=factory, by=songkhla.head)
+    do(client, songkhla.head, inspection, "assign", {"inspector": songkhla.inspector.pk})
+    do(client, songkhla.inspector, inspection, "inspect", checklist_answers(inspection, exit_ok=exit_ok))
+    return inspection
+
+
+def test_approve_path_closes_a_compliant_case(client, songkhla, checklist, factory):
+    inspection = start_and_inspect(client, songkhla, factory, exit_ok=True)
+    do(client, songkhla.head, inspection, "review", {"decision": "approve"})
+    do(client, songkhla.officer, inspection, "sign_off", {"confirm": "on"})
+    inspection.refresh_from_db()
+    assert inspection.outcome == "compliant" and inspection.closed_at is not None
+    assert inspection.signed_off_by == songkhla.officer
+    assert verify(f"inspection:{inspection.pk}") == []
+
+
+def test_return_and_resubmit_keeps_every_round(client, songkhla, checklist, factory):
+    inspection = start_and_inspect(client, songkhla, factory, exit_ok=True)
+    do(client, songkhla.head, inspection, "review", {"decision": "return", "comments": "แนบภาพถ่ายเพิ่ม"})
+    do(client, songkhla.inspector, inspection, "inspect", checklist_answers(inspection, exit_ok=True, workers=41))
+    do(client, songkhla.head, inspection, "review", {"decision": "approve"})
+    rounds = list(inspection.reviews.values_list("number", "decision", "comments"))
+    assert rounds == [(1, "return", "แนบภาพถ่ายเพิ่ม"), (2, "approve", "")]
+    assert open_task(inspection, "sign_off").owner == songkhla.officer
+
+
+def test_return_without_comments_is_refused_and_changes_nothing(client, songkhla, checklist, factory):
+    inspection = start_and_inspect(client, songkhla, factory, exit_ok=True)
+    response = do(client, songkhla.head, inspection, "review", {"decision": "return"}, expect_redirect=False)
+    assert response.status_code in (200, 422)
+    assert not inspection.reviews.exists()
+    assert open_task(inspection, "review").owner == songkhla.head
+
+
+def test_non_compliant_s37_then_follow_up_compliant(client, songkhla, checklist, factory, rules):
+    inspection = start_and_inspect(client, songkhla, factory, exit_ok=False)
+    do(client, songkhla.head, inspection, "review", {"decision": "approve"})
+    do(client, songkhla.officer, inspection, "sign_off", {"confirm": "on"})
+    deadline = timezone.localdate() + timedelta(days=30)
+    do(client, songkhla.officer, inspection, "draft_order", {
+        "kind": "s37", "requirement": "เปิดทางหนีไฟ", "deadline": deadline.strftime("%d/%m/") + str(deadline.year + 543),
+    })  # fmt: skip
+    do(client, songkhla.officer, inspection, "approve_order", {"approve": "1"})
+    order = services.current_order(inspection)
+    assert order.status == OrderStatus.ISSUED and order.signed_by == songkhla.officer
+    assert fire_due_timers() == 0  # the follow-up waits for the deadline
+    Task.objects.filter(flow_task_type="TIMER", status=STATUS.SCHEDULED).update(scheduled=timezone.now())
+    assert fire_due_timers() == 1
+    do(client, songkhla.inspector, inspection, "follow_up", {"complied": "1", "note": "แก้ไขแล้ว"})
+    inspection.refresh_from_db()
+    assert inspection.closed_at is not None
+    assert services.current_order(inspection).status == OrderStatus.COMPLIED
+
+
+def test_s37_not_obeyed_escalates_s39_up_to_the_deputy_ps(client, songkhla, checklist, factory, rules):
+    inspection = start_and_inspect(client, songkhla, factory, exit_ok=False)
+    do(client, songkhla.head, inspection, "review", {"decision": "approve"})
+    do(client, songkhla.officer, inspection, "sign_off", {"confirm": "on"})
+    deadline = timezone.localdate() + timedelta(days=15)
+    do(client, songkhla.officer, inspection, "draft_order", {
+        "kind": "s37", "requirement": "เปิดทางหนีไฟ", "deadline": deadline.isoformat(),
+    })  # fmt: skip
+    do(client, songkhla.officer, inspection, "approve_order", {"approve": "1"})
+    Task.objects.filter(flow_task_type="TIMER", status=STATUS.SCHEDULED).update(scheduled=timezone.now())
+    fire_due_timers()
+    do(client, songkhla.inspector, inspection, "follow_up", {"complied": "0", "note": "ยังปิดกั้นทางหนีไฟ"})
+    s39 = services.current_order(inspection)
+    assert s39.kind == "s39" and s39.status == OrderStatus.APPROVING
+    assert [a.level for a in s39.approvals.all()] == ["provincial_officer", "assistant_ps", "deputy_ps"]
+    for approver in (songkhla.officer, songkhla.aps, songkhla.dps):
+        do(client, approver, inspection, "approve_order", {"approve": "1"})
+    s39.refresh_from_db()
+    assert s39.status == OrderStatus.ISSUED and s39.signed_by == songkhla.dps
+
+
+def test_acting_approver_takes_the_task_and_both_names_are_kept(client, songkhla, checklist, factory, rules):
+    holding = songkhla.officer.holdings.get()
+    org_services.end_holding(holding=holding, end=timezone.localdate() - timedelta(days=1))
+    today = timezone.localdate()
+    org_services.appoint_acting(
+        position=holding.position, person=songkhla.head, start=today - timedelta(days=1), end=today + timedelta(days=9)
+    )
+    inspection = start_and_inspect(client, songkhla, factory, exit_ok=True)
+    do(client, songkhla.head, inspection, "review", {"decision": "approve"})
+    do(client, songkhla.head, inspection, "sign_off", {"confirm": "on"})
+    inspection.refresh_from_db()
+    assert inspection.signed_off_by == songkhla.head
+    assert inspection.signed_off_as == "รักษาราชการแทน อุตสาหกรรมจังหวัดสงขลา"
+
+
+def test_vacant_assistant_ps_is_skipped_and_recorded(client, songkhla, checklist, factory, rules):
+    holding = songkhla.aps.holdings.get()
+    org_services.end_holding(holding=holding, end=timezone.localdate() - timedelta(days=1))
+    inspection = start_and_inspect(client, songkhla, factory, exit_ok=False)
+    services.review_decide(inspection=inspection, by=songkhla.head, decision="approve")
+    order = services.order_draft(
+        inspection=inspection, by=songkhla.officer, kind="s39", requirement="หยุดประกอบกิจการ",
+        deadline=timezone.localdate() + timedelta(days=30),
+    )  # fmt: skip
+    steps = list(order.approvals.values_list("level", "decision", "approver"))
+    assert steps == [
+        ("provincial_officer", "", songkhla.officer.pk),
+        ("assistant_ps", "skipped", None),
+        ("deputy_ps", "", songkhla.dps.pk),
+    ]
+
+
+def test_a_factory_cannot_have_two_open_inspections(songkhla, checklist, factory):
+    services.inspection_start(factory=factory, by=songkhla.head)
+    with pytest.raises(services.InspectionError):
+        services.inspection_start(factory=factory, by=songkhla.head)
+    assert Inspection.objects.filter(factory=factory).count() == 1
+
+
+def test_unanswered_checklist_cannot_be_submitted(client, songkhla, checklist, factory):
+    inspection = services.inspection_start(factory=factory, by=songkhla.head)
+    do(client, songkhla.head, inspection, "assign", {"inspector": songkhla.inspector.pk})
+    response = do(client, songkhla.inspector, inspection, "inspect", {"findings": ""}, expect_redirect=False)
+    assert 'data-testid="form-errors"' in response.content.decode()
+    assert open_task(inspection, "inspect").owner == songkhla.inspector
+    assert Factory.objects.filter(pk=factory.pk).exists()

@@ -1,0 +1,229 @@
+"""The audit trail of the cases: services `record` every transition and edit in their own transaction,
+each case shows its `timeline`, and `verify` (`manage.py verify_audit`) proves that nobody altered it.
+
+Every case has its own chain. An entry's hash is SHA-256 over its content and the hash of the entry
+before it, so an edited, removed or inserted row breaks the chain from there on; the chain head
+(AuditChain) keeps the count and the last hash, so rows removed from the end are caught too."""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, time
+from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
+from uuid import UUID
+
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from org.models import Person
+
+from .errors import AuditError
+from .models import AuditChain, AuditEntry
+from .models.audit import GENESIS
+
+HASHED = (
+    "chain", "seq", "at", "actor_id", "actor_name", "acting_for", "action", "label", "comment", "before", "after",
+    "prev_hash",
+)  # fmt: skip
+BATCH = 2000
+CASE_EDITED = gettext_lazy("Case data edited")
+
+# What verify finds wrong with a chain.
+EDITED = "edited"  # the content no longer matches its hash
+MISSING = "missing"  # a sequence number is skipped: a row was removed (or renumbered)
+UNLINKED = "unlinked"  # the entry does not point at the hash of the one before: that one was replaced
+HEAD = "head"  # the chain does not end where its head says: rows were removed from the end
+
+
+@dataclass(frozen=True)
+class Problem:
+    chain: str
+    seq: int
+    kind: str
+    message: str
+
+
+def chain_key(obj: Model) -> str:
+    """`inspection:42`: the chain of one case (a proxy model shares the chain of its concrete model)."""
+    if obj.pk is None:
+        raise AuditError(_("Only a saved record has an audit trail."))
+    return f"{obj._meta.concrete_model._meta.model_name}:{obj.pk}"
+
+
+def json_value(value):
+    """A value JSON cannot hold, as JSON: Decimal → str, dates → ISO, a model → its pk, a file → its name."""
+    if isinstance(value, Decimal | UUID | Promise):
+        return str(value)
+    if isinstance(value, date | time):  # a datetime is a date
+        return value.isoformat()
+    if isinstance(value, Model):
+        return value.pk
+    if isinstance(value, FieldFile):
+        return value.name or ""
+    raise TypeError(f"{type(value).__name__} cannot be stored in the audit trail")
+
+
+def snapshot(obj: Model, fields: list[str] | tuple[str, ...]) -> dict:
+    """The named fields of `obj` as JSON-safe values; a foreign key gives its pk without a query."""
+    return _json({name: getattr(obj, obj._meta.get_field(name).attname) for name in fields})
+
+
+def _json(data: dict | None) -> dict:
+    """`data` exactly as it will read back from the JSON column, so that its hash can be recomputed."""
+    return json.loads(json.dumps(data or {}, default=json_value))
+
+
+def _source_text(text) -> str:
+    """A lazy translation is stored untranslated, so that the timeline shows it in the reader's language."""
+    if isinstance(text, Promise):
+        with translation.override(None):
+            return str(text)
+    return str(text)
+
+
+def entry_hash(row: dict) -> str:
+    """SHA-256 over the canonical JSON of an entry's content and the hash of the entry before it."""
+    content = {name: row[name] for name in HASHED}
+    content["at"] = row["at"].astimezone(UTC).isoformat(timespec="microseconds")
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def record(
+    *,
+    subject: Model,
+    action: str,
+    label: str,
+    by: Person | None = None,
+    acting_for: str = "",
+    comment: str = "",
+    before: dict | None = None,
+    after: dict | None = None,
+) -> AuditEntry:
+    """Append an entry to the chain of `subject`: `by` (None for the system) did `action`, shown as
+    `label` (pass a gettext_lazy string); three statements on an existing chain."""
+    if not action or not label:
+        raise AuditError(_("An audit entry needs an action and a label."))
+    key = chain_key(subject)
+    # No savepoint: an entry that cannot be written fails the whole change it records.
+    with transaction.atomic(savepoint=False):
+        head, _created = AuditChain.objects.select_for_update().get_or_create(key=key)
+        row = {
+            "chain": key,
+            "seq": head.seq + 1,
+            "at": timezone.now(),
+            "actor_id": by.pk if by else None,
+            "actor_name": str(by) if by else "",
+            "acting_for": str(acting_for),
+            "action": action,
+            "label": _source_text(label),
+            "comment": str(comment),
+            "before": _json(before),
+            "after": _json(after),
+            "prev_hash": head.last_hash,
+        }
+        entry = AuditEntry.objects.create(**row, hash=entry_hash(row))
+        head.seq, head.last_hash = entry.seq, entry.hash
+        head.save(update_fields=["seq", "last_hash", "updated_at"])
+    return entry
+
+
+def record_changes(
+    *,
+    subject: Model,
+    before: dict,
+    after: dict,
+    by: Person | None,
+    action: str = "case.edit",
+    label: str = CASE_EDITED,
+    acting_for: str = "",
+    comment: str = "",
+) -> AuditEntry | None:
+    """Record an edit of case data with only the keys that changed (take both sides with `snapshot`);
+    nothing is recorded when nothing changed."""
+    before, after = _json(before), _json(after)
+    changed = sorted(key for key in before.keys() | after.keys() if before.get(key) != after.get(key))
+    if not changed:
+        return None
+    return record(
+        subject=subject,
+        action=action,
+        label=label,
+        by=by,
+        acting_for=acting_for,
+        comment=comment,
+        before={key: before[key] for key in changed if key in before},
+        after={key: after[key] for key in changed if key in after},
+    )
+
+
+def timeline(subject: Model) -> QuerySet[AuditEntry]:
+    """The entries of the case, oldest first (one query)."""
+    return AuditEntry.objects.filter(chain=chain_key(subject)).select_related("actor").order_by("seq")
+
+
+def verify(chain: str | None = None) -> list[Problem]:
+    """The first broken link of every chain (or of one), reading the table in batches."""
+    heads = AuditChain.objects.order_by("key")
+    entries = AuditEntry.objects.order_by("chain", "seq").values(*HASHED, "hash")
+    if chain is not None:
+        heads, entries = heads.filter(key=chain), entries.filter(chain=chain)
+    problems = []
+    for batch, rows in _ranges(heads, entries):
+        for key, chain_rows in groupby(rows.iterator(chunk_size=BATCH), key=itemgetter("chain")):
+            head = batch.pop(key, None)
+            if head is None and not AuditChain.objects.filter(key=key).exists():
+                problems.append(Problem(key, 1, HEAD, _("The chain has entries but no head.")))
+                continue
+            problem = _walk(key, chain_rows, head)  # no head in the batch: the chain began after it was read
+            if problem:
+                problems.append(problem)
+        for head in batch.values():
+            if head.seq:
+                message = _("The head records %(count)s entries; none is left.") % {"count": head.seq}
+                problems.append(Problem(head.key, 1, MISSING, message))
+    return problems
+
+
+def _ranges(heads: QuerySet[AuditChain], entries: QuerySet):
+    """Heads in batches by key, each with the entries of its key range. The heads are read first, so
+    an entry appended meanwhile can only run ahead of its head, never fall behind it."""
+    after = None
+    while True:
+        page = heads if after is None else heads.filter(key__gt=after)
+        batch = {head.key: head for head in page[:BATCH]}
+        rows = entries if after is None else entries.filter(chain__gt=after)
+        if len(batch) < BATCH:
+            yield batch, rows
+            return
+        after = next(reversed(batch))
+        yield batch, rows.filter(chain__lte=after)
+
+
+def _walk(key: str, rows, head: AuditChain | None) -> Problem | None:
+    """The first problem of one chain's rows (in seq order), checked against its head."""
+    seq, prev_hash = 0, GENESIS
+    for row in rows:
+        seq += 1
+        if row["seq"] != seq:
+            message = _("Entry %(seq)s is missing; the next one is %(found)s.") % {"seq": seq, "found": row["seq"]}
+            return Problem(key, seq, MISSING, message)
+        if entry_hash(row) != row["hash"]:
+            return Problem(key, seq, EDITED, _("The entry does not match its hash: it was edited."))
+        if row["prev_hash"] != prev_hash:
+            message = _("The entry does not link to entry %(prev)s: that one was replaced.") % {"prev": seq - 1}
+            return Problem(key, seq, UNLINKED, message)
+        if head and seq == head.seq and row["hash"] != head.last_hash:
+            return Problem(key, seq, HEAD, _("The entry does not match the chain head: it was replaced."))
+        prev_hash = row["hash"]
+    if head and seq < head.seq:
+        message = _("The head records %(count)s entries; the chain ends at entry %(seq)s.")
+        return Problem(key, seq + 1, HEAD, message % {"count": head.seq, "seq": seq})
+    return None

@@ -1,0 +1,129 @@
+"""InspectionFlow: assign → inspect → review (return loop) → sign-off → compliant? close :
+order → approval up the chain → issued → follow-up at the deadline → obeyed? close : s.39."""
+
+from datetime import datetime, time
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import act, flow, lock
+
+from org.models import PositionKind
+from workflows.roles import filler_for_office
+
+from . import services, views
+from .models import InspectionProcess
+
+OFFICE_QUEUE = "org.work_in_office"  # guardian permission on the office: its people see unowned tasks
+
+
+def _office(process):
+    return process.coerced.inspection.office
+
+
+class InspectionFlow(flow.Flow):
+    process_class = InspectionProcess
+    process_title = _("Factory inspection")
+    process_description = _("Assign, inspect, review, sign off, order and follow up a factory inspection.")
+    lock_impl = lock.select_for_update_lock
+
+    start = flow.StartHandle(this.start_case).Next(this.assign)
+
+    assign = (
+        flow.View(views.AssignView.as_view())
+        .Annotation(title=_("Assign an inspector"))
+        .Assign(this.group_head)
+        .Permission(OFFICE_QUEUE, obj=_office)
+        .Next(this.inspect)
+    )
+    inspect = (
+        flow.View(views.InspectView.as_view())
+        .Annotation(title=_("Inspect the factory"))
+        .Assign(this.inspector)
+        .Permission(OFFICE_QUEUE, obj=_office)
+        .Next(this.review)
+    )
+    review = (
+        flow.View(views.ReviewView.as_view())
+        .Annotation(title=_("Review the report"))
+        .Assign(this.group_head)
+        .Permission(OFFICE_QUEUE, obj=_office)
+        .Next(this.review_passed)
+    )
+    review_passed = flow.If(act.process.review_approved).Then(this.sign_off).Else(this.inspect)
+    sign_off = (
+        flow.View(views.SignOffView.as_view())
+        .Annotation(title=_("Sign off the report"))
+        .Assign(this.provincial_officer)
+        .Permission(OFFICE_QUEUE, obj=_office)
+        .Next(this.compliant)
+    )
+    compliant = flow.If(act.process.is_compliant).Then(this.close).Else(this.draft_order)
+    draft_order = (
+        flow.View(views.DraftOrderView.as_view())
+        .Annotation(title=_("Draft the corrective order"))
+        .Assign(this.provincial_officer)
+        .Permission(OFFICE_QUEUE, obj=_office)
+        .Next(this.approve_order)
+    )
+    approve_order = (
+        flow.View(views.ApproveOrderView.as_view())
+        .Annotation(title=_("Approve the order"))
+        .Assign(this.next_approver)
+        .Permission("org.oversee_office", obj=_office)
+        .Next(this.order_decided)
+    )
+    order_decided = (
+        flow.Switch()
+        .Case(this.approve_order, act.process.order_awaits_approval)
+        .Case(this.draft_order, act.process.order_sent_back)
+        .Default(this.await_deadline)
+    )
+    await_deadline = flow.Timer(this.order_deadline).Next(this.follow_up)
+    follow_up = (
+        flow.View(views.FollowUpView.as_view())
+        .Annotation(title=_("Follow-up inspection"))
+        .Assign(this.inspector)
+        .Permission(OFFICE_QUEUE, obj=_office)
+        .Next(this.order_obeyed)
+    )
+    order_obeyed = flow.If(act.process.order_obeyed).Then(this.close).Else(this.escalate)
+    escalate = flow.Function(this.escalate_case).Next(this.approve_order)
+    close = flow.Function(this.close_case).Next(this.end)
+    end = flow.End()
+
+    def start_case(self, activation, inspection):
+        activation.process.inspection = inspection
+        return activation.process
+
+    def group_head(self, activation):
+        return filler_for_office(PositionKind.GROUP_HEAD, _office(activation.process), timezone.localdate())
+
+    def provincial_officer(self, activation):
+        return filler_for_office(PositionKind.PROVINCIAL_OFFICER, _office(activation.process), timezone.localdate())
+
+    def inspector(self, activation):
+        return activation.process.coerced.inspection.inspector
+
+    def next_approver(self, activation):
+        order = services.current_order(activation.process.coerced.inspection)
+        step = services.pending_approval(order) if order else None
+        return step.approver if step else None
+
+    def order_deadline(self, activation):
+        order = services.current_order(activation.process.coerced.inspection)
+        return timezone.make_aware(datetime.combine(order.deadline, time(8, 0)))
+
+    def escalate_case(self, activation):
+        services.escalate_to_closure(inspection=activation.process.coerced.inspection)
+
+    def close_case(self, activation):
+        services.inspection_close(inspection=activation.process.coerced.inspection)
+
+    def has_view_permission(self, user, obj=None):
+        """Scoped through permissions.access (stock Viewflow lets anyone with the flow permission see every case)."""
+        from permissions import access
+
+        if obj is None:
+            return access.can_anywhere(user, "view")
+        return access.can(user, "view", obj)

@@ -1,0 +1,118 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from org.forms import BEDateField
+from org.models import Person
+
+from .models import AnswerType, InspectionReason, OrderKind, ReviewDecision
+
+
+class StartForm(forms.Form):
+    factory = forms.ModelChoiceField(queryset=None, label=_("Factory"))
+    reason = forms.ChoiceField(choices=InspectionReason.choices, initial=InspectionReason.ROUTINE, label=_("Reason"))
+    planned_on = BEDateField(required=False, label=_("Planned for"))
+
+    def __init__(self, *args, factories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["factory"].queryset = factories
+
+
+class AssignForm(forms.Form):
+    inspector = forms.ModelChoiceField(queryset=Person.objects.none(), label=_("Inspector"))
+
+    def __init__(self, *args, inspectors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["inspector"].queryset = inspectors
+
+
+class ChecklistForm(forms.Form):
+    """One field (or two) per checklist item, built from the pinned version."""
+
+    findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    inspected_on = BEDateField(label=_("Inspected on"), required=False)
+
+    def __init__(self, *args, items, answers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for item in items:
+            answer = answers.get(item.pk)
+            name = f"item_{item.pk}"
+            if item.answer_type == AnswerType.YES_NO:
+                field = forms.ChoiceField(
+                    choices=[("", "—"), ("yes", _("Yes")), ("no", _("No")), ("na", _("N.A."))], required=False
+                )
+                initial = answer.value if answer else ""
+            elif item.answer_type == AnswerType.NUMBER:
+                field = forms.DecimalField(required=False, max_digits=14, decimal_places=3)
+                initial = answer.number if answer else None
+            elif item.answer_type == AnswerType.CHOICE:
+                field = forms.ChoiceField(choices=[("", "—")] + [(c, c) for c in item.choices], required=False)
+                initial = answer.value if answer else ""
+            elif item.answer_type == AnswerType.TEXT:
+                field = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+                initial = answer.value if answer else ""
+            else:
+                field = None
+            if field is not None:
+                field.label = f"{item.code} {item.question_th}"
+                field.initial = initial
+                self.fields[name] = field
+            self.fields[f"note_{item.pk}"] = forms.CharField(
+                required=False, label=_("Note"), initial=answer.note if answer else ""
+            )
+            self.fields[f"photo_{item.pk}"] = forms.FileField(required=False, label=_("Photo"))
+
+    def answers(self) -> dict[int, dict]:
+        result = {}
+        for item in self.items:
+            if item.answer_type == AnswerType.PHOTO:
+                continue
+            value = self.cleaned_data.get(f"item_{item.pk}")
+            entry = {"note": self.cleaned_data.get(f"note_{item.pk}", "")}
+            if item.answer_type == AnswerType.NUMBER:
+                entry.update(value="", number=value)
+            else:
+                entry.update(value=value or "", number=None)
+            result[item.pk] = entry
+        return result
+
+    def photos(self):
+        for item in self.items:
+            upload = self.files.get(f"photo_{item.pk}")
+            if upload:
+                yield item.pk, upload
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=ReviewDecision.choices, widget=forms.RadioSelect, label=_("Decision"))
+    comments = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("Comments"))
+
+
+class SignOffForm(forms.Form):
+    confirm = forms.BooleanField(label=_("I have read the report and sign it off"))
+
+
+class OrderForm(forms.Form):
+    kind = forms.ChoiceField(choices=OrderKind.choices, label=_("Legal basis"))
+    requirement = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label=_("What the factory must do"))
+    deadline = BEDateField(label=_("Deadline"))
+
+
+class ApproveForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        choices=[("1", _("Approve")), ("0", _("Send back"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        label=_("Decision"),
+    )
+    comments = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("Comments"))
+
+
+class FollowUpForm(forms.Form):
+    complied = forms.TypedChoiceField(
+        choices=[("1", _("The order was complied with")), ("0", _("The order was not complied with"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        label=_("Result"),
+    )
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("What was found"))

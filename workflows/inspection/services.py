@@ -1,0 +1,484 @@
+"""Writes to inspection cases. Every function validates, changes the case in one transaction and
+records the change in the audit trail; views and the flow call these and nothing else writes."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from org.calendar import fiscal_year
+from org.models import Holding, Person, PositionKind, Unit
+from permissions import access
+from registry.models import Factory
+from workflows import audit
+from workflows.chain import resolve_chain
+from workflows.roles import signed_as
+
+from .errors import InspectionError
+from .models import (
+    Answer,
+    AnswerType,
+    ApprovalDecision,
+    ChecklistTemplate,
+    ChecklistVersion,
+    CorrectiveOrder,
+    Evidence,
+    Inspection,
+    InspectionReason,
+    OrderApproval,
+    OrderKind,
+    OrderStatus,
+    Outcome,
+    ReviewDecision,
+    ReviewRound,
+)
+
+DEFAULT_TEMPLATE = "general"
+EVIDENCE_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf"}
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _next_ref_no(office: Unit, on: date) -> str:
+    """สอจ. numbering per office and fiscal year: 90-2570/0001 (the office row is locked)."""
+    Unit.objects.select_for_update().filter(pk=office.pk).first()
+    fy = fiscal_year(on)
+    prefix = f"{office.province_id:02d}-{fy}/"
+    last = Inspection.objects.filter(ref_no__startswith=prefix).order_by("-ref_no").values_list("ref_no", flat=True)
+    number = int(last[0].rsplit("/", 1)[1]) + 1 if last else 1
+    return f"{prefix}{number:04d}"
+
+
+def published_checklist(code: str = DEFAULT_TEMPLATE) -> ChecklistVersion:
+    template = ChecklistTemplate.objects.filter(code=code).first()
+    version = template.current_version() if template else None
+    if version is None:
+        raise InspectionError(_("No published checklist “%(code)s”.") % {"code": code})
+    return version
+
+
+@transaction.atomic
+def inspection_open(
+    *,
+    factory: Factory,
+    by: Person | None,
+    reason: str = InspectionReason.ROUTINE,
+    checklist: ChecklistVersion | None = None,
+    planned_on: date | None = None,
+    follows: Inspection | None = None,
+) -> Inspection:
+    """Open a case for a factory of the office. `by=None` is the system (plans, complaints)."""
+    if by is not None and not access.can(by, "work", factory):
+        raise PermissionDenied
+    if factory.office_id is None:
+        raise InspectionError(_("This factory is not supervised by a provincial industry office."))
+    if reason not in InspectionReason.values:
+        raise InspectionError(_("Unknown reason for the inspection."))
+    if Inspection.objects.filter(factory=factory, closed_at__isnull=True).exists():
+        raise InspectionError(_("This factory already has an open inspection."))
+    checklist = checklist or published_checklist()
+    if not checklist.status == "published":
+        raise InspectionError(_("Only a published checklist version can be used."))
+    inspection = Inspection.objects.create(
+        ref_no=_next_ref_no(factory.office, _today()),
+        factory=factory,
+        office_id=factory.office_id,
+        reason=reason,
+        checklist=checklist,
+        planned_on=planned_on,
+        follows=follows,
+        created_by=by or Person.objects.filter(is_superuser=True).order_by("pk").first(),
+    )
+    audit.record(
+        subject=inspection,
+        action="case.open",
+        label=_("Case opened"),
+        by=by,
+        after={"factory": factory.reg_no, "reason": reason, "checklist": str(checklist)},
+    )
+    return inspection
+
+
+def office_inspectors(office: Unit, on: date | None = None):
+    """People holding an inspector position in the office's groups today, least loaded first."""
+    on = on or _today()
+    holders = (
+        Holding.objects.filter(position__kind=PositionKind.INSPECTOR, start__lte=on)
+        .filter(Q(end__isnull=True) | Q(end__gte=on))
+        .filter(Q(position__unit=office) | Q(position__unit__parent=office))
+    )
+    return Person.objects.filter(pk__in=holders.values("person_id")).order_by("pk")
+
+
+def suggested_inspector(office: Unit) -> Person | None:
+    """The office inspector with the fewest open cases (ties: longest in the list)."""
+    people = list(office_inspectors(office))
+    if not people:
+        return None
+    load = dict(
+        Inspection.objects.filter(office=office, closed_at__isnull=True, inspector__in=people)
+        .values_list("inspector")
+        .annotate(n=Count("pk"))
+    )
+    return min(people, key=lambda p: (load.get(p.pk, 0), p.pk))
+
+
+@transaction.atomic
+def inspection_assign(*, inspection: Inspection, inspector: Person, by: Person) -> Inspection:
+    if not access.can(by, "work", inspection):
+        raise PermissionDenied
+    if not office_inspectors(inspection.office).filter(pk=inspector.pk).exists():
+        raise InspectionError(_("%(person)s is not an inspector of this office.") % {"person": inspector})
+    before = {"inspector": inspection.inspector_id}
+    inspection.inspector = inspector
+    inspection.save(update_fields=["inspector"])
+    audit.record(
+        subject=inspection,
+        action="case.assign",
+        label=_("Assigned to %(person)s") % {"person": inspector},
+        by=by,
+        acting_for=signed_as(by, PositionKind.GROUP_HEAD, inspection.office, _today()),
+        before=before,
+        after={"inspector": inspector.pk},
+    )
+    return inspection
+
+
+def _judge(item, value: str, number: Decimal | None) -> bool | None:
+    """Compliance of one answer: None when not applicable or not judged."""
+    if item.answer_type == AnswerType.YES_NO:
+        if value == "na" or not value:
+            return None
+        return value not in (item.noncompliant_answers or ["no"])
+    if item.answer_type == AnswerType.NUMBER:
+        if number is None:
+            return None
+        if item.compliant_min is not None and number < item.compliant_min:
+            return False
+        if item.compliant_max is not None and number > item.compliant_max:
+            return False
+        return True
+    if item.answer_type == AnswerType.CHOICE:
+        return None if not value else value not in (item.noncompliant_answers or [])
+    return None
+
+
+def _discrepancy(item, number: Decimal | None, reported: Decimal | None) -> bool:
+    if number is None or reported is None or item.tolerance_pct is None:
+        return False
+    if reported == 0:
+        return number != 0
+    return abs(number - reported) / abs(reported) * 100 > item.tolerance_pct
+
+
+@transaction.atomic
+def answers_save(
+    *, inspection: Inspection, by: Person, answers: dict[int, dict], findings: str = "",
+    inspected_on: date | None = None,
+) -> Inspection:  # fmt: skip
+    """Save the checklist as a draft (the inspector may come back); each answer is judged."""
+    if inspection.inspector_id != by.pk:
+        raise PermissionDenied
+    items = {i.pk: i for i in _items(inspection)}
+    existing = {a.item_id: a for a in inspection.answers.all()}
+    changed = {}
+    for item_id, data in answers.items():
+        item = items.get(int(item_id))
+        if item is None:
+            raise InspectionError(_("An answer refers to an item that is not in this checklist."))
+        value, number = (data.get("value") or "").strip(), data.get("number")
+        if item.answer_type == AnswerType.YES_NO and value not in ("", "yes", "no", "na"):
+            raise InspectionError(_("%(code)s: answer yes, no or n.a.") % {"code": item.code})
+        if item.answer_type == AnswerType.CHOICE and value and value not in item.choices:
+            raise InspectionError(_("%(code)s: choose one of the listed answers.") % {"code": item.code})
+        answer = existing.get(item.pk) or Answer(inspection=inspection, item=item)
+        before = (answer.value, answer.number, answer.note)
+        answer.value, answer.number, answer.note = value, number, (data.get("note") or "").strip()
+        answer.reported_number = data.get("reported", answer.reported_number)
+        answer.compliant = _judge(item, value, number)
+        answer.discrepancy = _discrepancy(item, number, answer.reported_number)
+        if before != (answer.value, answer.number, answer.note) or answer.pk is None:
+            answer.save()
+            changed[item.code] = value if number is None else str(number)
+    inspection.findings = findings
+    inspection.inspected_on = inspected_on or inspection.inspected_on
+    inspection.save(update_fields=["findings", "inspected_on"])
+    if changed:
+        audit.record(subject=inspection, action="case.answers", label=_("Checklist saved"), by=by, after=changed)
+    return inspection
+
+
+def _items(inspection: Inspection):
+    from .models import ChecklistItem
+
+    return ChecklistItem.objects.filter(section__version=inspection.checklist_id).select_related("section")
+
+
+@transaction.atomic
+def evidence_add(*, inspection: Inspection, by: Person, upload, item_id: int | None = None) -> Evidence:
+    if inspection.inspector_id != by.pk:
+        raise PermissionDenied
+    content_type = (getattr(upload, "content_type", "") or "").lower()
+    if content_type not in EVIDENCE_TYPES:
+        raise InspectionError(_("Evidence must be a JPEG, PNG or WebP photo or a PDF."))
+    if upload.size > EVIDENCE_MAX_BYTES:
+        raise InspectionError(_("A file may be at most %(mb)s MB.") % {"mb": EVIDENCE_MAX_BYTES // 2**20})
+    if item_id is not None and not _items(inspection).filter(pk=item_id).exists():
+        raise InspectionError(_("The photo refers to an item that is not in this checklist."))
+    evidence = Evidence.objects.create(
+        inspection=inspection,
+        item_id=item_id,
+        file=upload,
+        original_name=upload.name[:255],
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=by,
+    )
+    audit.record(
+        subject=inspection, action="case.evidence", label=_("Evidence added"), by=by, after={"file": upload.name}
+    )
+    return evidence
+
+
+@transaction.atomic
+def inspection_submit(*, inspection: Inspection, by: Person) -> Inspection:
+    """Hand the checklist to review: every item answered, required photos present; outcome computed."""
+    if inspection.inspector_id != by.pk:
+        raise PermissionDenied
+    answers = {a.item_id: a for a in inspection.answers.all()}
+    photos = set(inspection.evidence.filter(item__isnull=False).values_list("item_id", flat=True))
+    missing, no_photo = [], []
+    for item in _items(inspection):
+        answer = answers.get(item.pk)
+        if item.answer_type != AnswerType.PHOTO and (answer is None or (not answer.value and answer.number is None)):
+            missing.append(item.code)
+        if (item.photo_required or item.answer_type == AnswerType.PHOTO) and item.pk not in photos:
+            no_photo.append(item.code)
+    if missing:
+        raise InspectionError(_("Answer every item first: %(codes)s") % {"codes": ", ".join(missing)})
+    if no_photo:
+        raise InspectionError(_("These items need a photo: %(codes)s") % {"codes": ", ".join(no_photo)})
+    failing = [a for a in answers.values() if a.compliant is False]
+    inspection.outcome = Outcome.NON_COMPLIANT if failing else Outcome.COMPLIANT
+    inspection.severity = max((a.item.severity for a in failing), default=None)
+    judged = [a for a in answers.values() if a.compliant is not None]
+    total = sum((a.item.weight for a in judged), Decimal(0))
+    passed = sum((a.item.weight for a in judged if a.compliant), Decimal(0))
+    inspection.score = (passed / total * 100).quantize(Decimal("0.01")) if total else None
+    inspection.submitted_at = timezone.now()
+    inspection.inspected_on = inspection.inspected_on or _today()
+    inspection.save(update_fields=["outcome", "severity", "score", "submitted_at", "inspected_on"])
+    audit.record(
+        subject=inspection,
+        action="case.submit",
+        label=_("Submitted for review"),
+        by=by,
+        after={"outcome": inspection.outcome, "severity": inspection.severity, "score": str(inspection.score)},
+    )
+    return inspection
+
+
+@transaction.atomic
+def review_decide(*, inspection: Inspection, by: Person, decision: str, comments: str = "") -> ReviewRound:
+    if not access.can(by, "work", inspection):
+        raise PermissionDenied
+    if decision not in ReviewDecision.values:
+        raise InspectionError(_("Choose approve or return."))
+    if decision == ReviewDecision.RETURN and not comments.strip():
+        raise InspectionError(_("Say what must be corrected when returning the case."))
+    number = inspection.reviews.count() + 1
+    acting = signed_as(by, PositionKind.GROUP_HEAD, inspection.office, _today())
+    review = ReviewRound.objects.create(
+        inspection=inspection, number=number, reviewer=by, reviewer_as=acting, decision=decision, comments=comments
+    )
+    audit.record(
+        subject=inspection,
+        action=f"review.{decision}",
+        label=_("Review round %(n)s: %(decision)s") % {"n": number, "decision": review.get_decision_display()},
+        by=by,
+        acting_for=acting,
+        comment=comments,
+    )
+    return review
+
+
+@transaction.atomic
+def inspection_sign_off(*, inspection: Inspection, by: Person) -> Inspection:
+    if not access.can(by, "work", inspection):
+        raise PermissionDenied
+    inspection.signed_off_at = timezone.now()
+    inspection.signed_off_by = by
+    inspection.signed_off_as = signed_as(by, PositionKind.PROVINCIAL_OFFICER, inspection.office, _today())
+    inspection.save(update_fields=["signed_off_at", "signed_off_by", "signed_off_as"])
+    audit.record(
+        subject=inspection,
+        action="case.sign_off",
+        label=_("Report signed off"),
+        by=by,
+        acting_for=inspection.signed_off_as,
+        after={"outcome": inspection.outcome},
+    )
+    return inspection
+
+
+@transaction.atomic
+def order_draft(
+    *, inspection: Inspection, by: Person | None, kind: str, requirement: str, deadline: date
+) -> CorrectiveOrder:
+    if by is not None and not access.can(by, "work", inspection):
+        raise PermissionDenied
+    if kind not in OrderKind.values:
+        raise InspectionError(_("Choose the legal basis of the order."))
+    if not requirement.strip():
+        raise InspectionError(_("Say what the factory must do."))
+    if deadline <= _today():
+        raise InspectionError(_("The deadline must be after today."))
+    order = CorrectiveOrder.objects.create(
+        inspection=inspection,
+        kind=kind,
+        requirement=requirement.strip(),
+        deadline=deadline,
+        drafted_by=by or inspection.created_by,
+    )
+    order_submit(order=order)
+    audit.record(
+        subject=inspection,
+        action="order.draft",
+        label=_("Order drafted: %(kind)s") % {"kind": order.get_kind_display()},
+        by=by,
+        after={"kind": kind, "deadline": deadline.isoformat(), "requirement": order.requirement},
+    )
+    return order
+
+
+def order_submit(*, order: CorrectiveOrder) -> list[OrderApproval]:
+    """Resolve the approval chain from the rules and record every step (vacant ones as skipped)."""
+    inspection = order.inspection
+    steps = resolve_chain(
+        subject="order", office=inspection.office, on=_today(), order_kind=order.kind, severity=inspection.severity
+    )
+    if not any(not s.vacant for s in steps):
+        raise InspectionError(_("No one can approve this order: every position in its chain is vacant."))
+    order.approvals.all().delete()
+    rows = [
+        OrderApproval(
+            order=order,
+            step=index,
+            level=step.kind,
+            position=step.position,
+            approver=step.person,
+            approver_as=step.signed_as,
+            decision=ApprovalDecision.SKIPPED if step.vacant else "",
+            decided_at=timezone.now() if step.vacant else None,
+        )
+        for index, step in enumerate(steps, start=1)
+    ]
+    OrderApproval.objects.bulk_create(rows)
+    order.status = OrderStatus.APPROVING
+    order.save(update_fields=["status"])
+    for row in rows:
+        if row.decision == ApprovalDecision.SKIPPED:
+            audit.record(
+                subject=inspection,
+                action="order.skip",
+                label=_("Approval level %(level)s vacant: passed up the chain") % {"level": row.level},
+            )
+    return rows
+
+
+def pending_approval(order: CorrectiveOrder) -> OrderApproval | None:
+    return order.approvals.filter(decision="").order_by("step").first()
+
+
+@transaction.atomic
+def order_decide(*, order: CorrectiveOrder, by: Person, approve: bool, comments: str = "") -> CorrectiveOrder:
+    step = pending_approval(order)
+    if step is None or step.approver_id != by.pk:
+        raise PermissionDenied
+    if not approve and not comments.strip():
+        raise InspectionError(_("Say why the order is sent back."))
+    step.decision = ApprovalDecision.APPROVED if approve else ApprovalDecision.REJECTED
+    step.comments, step.decided_at = comments, timezone.now()
+    step.save(update_fields=["decision", "comments", "decided_at"])
+    if not approve:
+        order.status = OrderStatus.DRAFT
+    elif pending_approval(order) is None:
+        order.status = OrderStatus.ISSUED
+        order.issued_on = _today()
+        order.signed_by, order.signed_as = by, step.approver_as
+        order.letter_no = f"อก {order.inspection.office.province_id:02d}/{order.pk:05d}"
+    order.save(update_fields=["status", "issued_on", "signed_by", "signed_as", "letter_no"])
+    audit.record(
+        subject=order.inspection,
+        action="order.approve" if approve else "order.return",
+        label=(_("Order approved at step %(n)s") if approve else _("Order sent back at step %(n)s")) % {"n": step.step},
+        by=by,
+        acting_for=step.approver_as if step.approver_as != (step.position.title_th if step.position else "") else "",
+        comment=comments,
+    )
+    return order
+
+
+def current_order(inspection: Inspection) -> CorrectiveOrder | None:
+    return inspection.orders.exclude(status=OrderStatus.WITHDRAWN).order_by("-drafted_at", "-pk").first()
+
+
+@transaction.atomic
+def follow_up_record(*, inspection: Inspection, by: Person, complied: bool, note: str) -> CorrectiveOrder:
+    order = current_order(inspection)
+    if inspection.inspector_id != by.pk:
+        raise PermissionDenied
+    if order is None or order.status != OrderStatus.ISSUED:
+        raise InspectionError(_("There is no issued order to follow up."))
+    if not note.strip():
+        raise InspectionError(_("Describe what was found at the follow-up visit."))
+    order.status = OrderStatus.COMPLIED if complied else OrderStatus.NOT_COMPLIED
+    order.save(update_fields=["status"])
+    audit.record(
+        subject=inspection,
+        action="order.follow_up",
+        label=_("Follow-up: order complied") if complied else _("Follow-up: order not complied"),
+        by=by,
+        comment=note,
+    )
+    return order
+
+
+@transaction.atomic
+def escalate_to_closure(*, inspection: Inspection) -> CorrectiveOrder:
+    """An s.37 order not obeyed: draft the s.39 order, which climbs the chain by the rules."""
+    return order_draft(
+        inspection=inspection,
+        by=None,
+        kind=OrderKind.S39_CLOSE,
+        requirement=_("Suspend operation until the s.37 order is complied with (Factory Act B.E. 2535 s.39)."),
+        deadline=_today() + timedelta(days=30),
+    )
+
+
+@transaction.atomic
+def inspection_close(*, inspection: Inspection) -> Inspection:
+    inspection.closed_at = timezone.now()
+    inspection.save(update_fields=["closed_at"])
+    audit.record(subject=inspection, action="case.close", label=_("Case closed"))
+    return inspection
+
+
+def inspection_start(
+    *, factory: Factory, by: Person | None, reason: str = InspectionReason.ROUTINE, planned_on: date | None = None,
+    follows: Inspection | None = None,
+) -> Inspection:  # fmt: skip
+    """Open the case and start its InspectionFlow (one path for the screen, plans and complaints)."""
+    from .flows import InspectionFlow
+
+    with transaction.atomic():
+        inspection = inspection_open(factory=factory, by=by, reason=reason, planned_on=planned_on, follows=follows)
+        InspectionFlow.start.run(inspection=inspection)
+    return inspection

@@ -1,0 +1,237 @@
+"""Inspection screens. A task view: validate the form → call one service → execute → redirect."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView, TemplateView
+
+from org.errors import DomainError
+from permissions import access
+from registry.models import Factory
+from workflows import audit
+
+from . import forms, selectors, services
+from .models import Inspection
+
+
+class TaskView(FormView):
+    """Base of every inspection task: the case on the left, the task's form on the right."""
+
+    template_name = "inspection/task.html"
+    title = ""
+    submit_label = gettext_lazy("Save and send on")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.activation = request.activation
+        self.inspection = self.activation.process.inspection
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            title=self.title,
+            submit_label=self.submit_label,
+            task=self.activation.task,
+            **selectors.case_context(self.inspection),
+        )
+        return context
+
+    def perform(self, form) -> None:
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            self.perform(form)
+        except DomainError as exc:  # the service rolled back its own change
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        self.activation.execute()
+        messages.success(self.request, _("Done: %(task)s") % {"task": self.title})
+        return redirect("inspection:inbox")
+
+
+class AssignView(TaskView):
+    form_class = forms.AssignForm
+    title = gettext_lazy("Assign an inspector")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "inspectors": services.office_inspectors(self.inspection.office)}
+
+    def get_initial(self):
+        suggested = services.suggested_inspector(self.inspection.office)
+        return {"inspector": suggested.pk if suggested else None}
+
+    def perform(self, form):
+        services.inspection_assign(
+            inspection=self.inspection, inspector=form.cleaned_data["inspector"], by=self.request.user
+        )
+
+
+class InspectView(TaskView):
+    form_class = forms.ChecklistForm
+    template_name = "inspection/inspect.html"
+    title = gettext_lazy("Inspect the factory")
+    submit_label = gettext_lazy("Submit for review")
+
+    def get_form_kwargs(self):
+        items = list(services._items(self.inspection))
+        answers = {a.item_id: a for a in self.inspection.answers.all()}
+        return {**super().get_form_kwargs(), "items": items, "answers": answers}
+
+    def get_initial(self):
+        return {"findings": self.inspection.findings, "inspected_on": self.inspection.inspected_on}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        context["checklist"] = [
+            (
+                section,
+                [
+                    (item, answer, photos, form[f"item_{item.pk}"] if f"item_{item.pk}" in form.fields else None,
+                     form[f"note_{item.pk}"], form[f"photo_{item.pk}"])
+                    for item, answer, photos in rows
+                ],
+            )
+            for section, rows in context["sections"]
+        ]  # fmt: skip
+        return context
+
+    def form_valid(self, form):
+        user, inspection = self.request.user, self.inspection
+        try:
+            services.answers_save(
+                inspection=inspection,
+                by=user,
+                answers=form.answers(),
+                findings=form.cleaned_data["findings"],
+                inspected_on=form.cleaned_data["inspected_on"],
+            )
+            for item_id, upload in form.photos():
+                services.evidence_add(inspection=inspection, by=user, upload=upload, item_id=item_id)
+            if "save_draft" in self.request.POST:
+                messages.info(self.request, _("Draft saved. You can come back to it from your inbox."))
+                return redirect(self.request.get_full_path())
+            services.inspection_submit(inspection=inspection, by=user)
+        except DomainError as exc:  # answers saved so far are kept as the draft; nothing is lost
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        self.activation.execute()
+        messages.success(self.request, _("Sent to the group head for review."))
+        return redirect("inspection:inbox")
+
+
+class ReviewView(TaskView):
+    form_class = forms.ReviewForm
+    title = gettext_lazy("Review the report")
+
+    def perform(self, form):
+        services.review_decide(
+            inspection=self.inspection,
+            by=self.request.user,
+            decision=form.cleaned_data["decision"],
+            comments=form.cleaned_data["comments"],
+        )
+
+
+class SignOffView(TaskView):
+    form_class = forms.SignOffForm
+    title = gettext_lazy("Sign off the report")
+
+    def perform(self, form):
+        services.inspection_sign_off(inspection=self.inspection, by=self.request.user)
+
+
+class DraftOrderView(TaskView):
+    form_class = forms.OrderForm
+    title = gettext_lazy("Draft the corrective order")
+
+    def perform(self, form):
+        data = form.cleaned_data
+        services.order_draft(
+            inspection=self.inspection,
+            by=self.request.user,
+            kind=data["kind"],
+            requirement=data["requirement"],
+            deadline=data["deadline"],
+        )
+
+
+class ApproveOrderView(TaskView):
+    form_class = forms.ApproveForm
+    title = gettext_lazy("Approve the order")
+
+    def perform(self, form):
+        order = services.current_order(self.inspection)
+        services.order_decide(
+            order=order,
+            by=self.request.user,
+            approve=form.cleaned_data["approve"],
+            comments=form.cleaned_data["comments"],
+        )
+
+
+class FollowUpView(TaskView):
+    form_class = forms.FollowUpForm
+    title = gettext_lazy("Follow-up inspection")
+
+    def perform(self, form):
+        services.follow_up_record(
+            inspection=self.inspection,
+            by=self.request.user,
+            complied=form.cleaned_data["complied"],
+            note=form.cleaned_data["note"],
+        )
+
+
+class StartView(FormView):
+    """A group head opens a case for a factory of the office; the flow starts at once."""
+
+    form_class = forms.StartForm
+    template_name = "inspection/start.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not access.can_anywhere(request.user, "change"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        factories = access.visible(self.request.user, Factory.objects.all(), action="work")
+        return {**super().get_form_kwargs(), "factories": factories}
+
+    def get_initial(self):
+        return {"factory": self.request.GET.get("factory")}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            inspection = services.inspection_start(
+                factory=data["factory"], by=self.request.user, reason=data["reason"], planned_on=data["planned_on"]
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Case %(ref)s opened.") % {"ref": inspection.ref_no})
+        return redirect(inspection.get_absolute_url())
+
+
+class CaseView(TemplateView):
+    template_name = "inspection/case.html"
+
+    def get_context_data(self, **kwargs):
+        inspection = get_object_or_404(
+            access.visible(self.request.user, Inspection.objects.select_related("factory", "office", "inspector")),
+            pk=self.kwargs["pk"],
+        )
+        context = super().get_context_data(**kwargs)
+        context.update(selectors.case_context(inspection))
+        context["timeline"] = audit.timeline(inspection)
+        context["open_tasks"] = selectors.open_tasks(inspection, self.request.user)
+        return context
+
+
+def task_url(task) -> str:
+    return reverse(f"inspection:flow:{task.flow_task.name}:execute", args=[task.process_id, task.pk])

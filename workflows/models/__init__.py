@@ -1,0 +1,4 @@
+from .approval import ApprovalRule, RuleSubject
+from .audit import AuditChain, AuditEntry
+
+__all__ = ["ApprovalRule", "RuleSubject", "AuditChain", "AuditEntry"]
