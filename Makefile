@@ -8,7 +8,7 @@ PORT ?= 8000
 # The suite runs twice: on SQLite, then on the PostgreSQL server named here.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kamkap
 
-.PHONY: run test setup migrate demo test-sqlite test-postgres lint format messages clean
+.PHONY: run test setup migrate demo test-sqlite test-postgres screenshots lint format messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ test-postgres: setup
 	else \
 		echo "WARNING: no PostgreSQL at $(TEST_DATABASE_URL): PostgreSQL run SKIPPED (set TEST_DATABASE_URL)"; \
 	fi
+
+# Refresh the screenshots committed under docs/ (the e2e tests take them).
+screenshots: setup
+	SCREENSHOT_DIR=$(CURDIR)/docs/screenshots $(PY) -m pytest -q tests/e2e
 
 lint: setup
 	$(VENV)/bin/ruff check .

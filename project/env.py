@@ -58,6 +58,9 @@ def env_database(name: str, default: str) -> dict:
             "timeout": 20,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
-    elif not engine.endswith("postgresql"):
+    elif engine.endswith("postgresql"):
+        # A flow lock (SELECT ... FOR UPDATE) waits at most this long, then the user is told to retry.
+        config.setdefault("OPTIONS", {})["options"] = "-c lock_timeout=10000"
+    else:
         raise ImproperlyConfigured(f"{name}: only SQLite and PostgreSQL are supported, got {engine!r}.")
     return config

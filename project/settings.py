@@ -120,6 +120,9 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kamkap@industry.go.th")
+
 # Where the Thai geography comes from (official DOPA codes).
 GEO_DATA_DIR = Path(env_str("GEO_DATA_DIR", str(BASE_DIR / "org" / "data" / "thai-geo")))
 # Uploads: CSV import size cap (bytes).

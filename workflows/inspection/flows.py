@@ -9,6 +9,7 @@ from viewflow import this
 from viewflow.workflow import act, flow, lock
 
 from org.models import PositionKind
+from workflows import notify as notifications
 from workflows.roles import filler_for_office
 
 from . import services, views
@@ -25,7 +26,9 @@ class InspectionFlow(flow.Flow):
     process_class = InspectionProcess
     process_title = _("Factory inspection")
     process_description = _("Assign, inspect, review, sign off, order and follow up a factory inspection.")
-    lock_impl = lock.select_for_update_lock
+    # Blocking row lock: the second of two simultaneous submits waits for the first to commit, then
+    # finds the task done (a clear message, no retry sleeps). lock_timeout bounds the wait (settings).
+    lock_impl = lock.SelectForUpdateLock(nowait=False, attempts=2)
 
     start = flow.StartHandle(this.start_case).Next(this.assign)
 
@@ -34,6 +37,7 @@ class InspectionFlow(flow.Flow):
         .Annotation(title=_("Assign an inspector"))
         .Assign(this.group_head)
         .Permission(OFFICE_QUEUE, obj=_office)
+        .onCreate(this.notify)
         .Next(this.inspect)
     )
     inspect = (
@@ -41,6 +45,7 @@ class InspectionFlow(flow.Flow):
         .Annotation(title=_("Inspect the factory"))
         .Assign(this.inspector)
         .Permission(OFFICE_QUEUE, obj=_office)
+        .onCreate(this.notify)
         .Next(this.review)
     )
     review = (
@@ -48,6 +53,7 @@ class InspectionFlow(flow.Flow):
         .Annotation(title=_("Review the report"))
         .Assign(this.group_head)
         .Permission(OFFICE_QUEUE, obj=_office)
+        .onCreate(this.notify)
         .Next(this.review_passed)
     )
     review_passed = flow.If(act.process.review_approved).Then(this.sign_off).Else(this.inspect)
@@ -56,6 +62,7 @@ class InspectionFlow(flow.Flow):
         .Annotation(title=_("Sign off the report"))
         .Assign(this.provincial_officer)
         .Permission(OFFICE_QUEUE, obj=_office)
+        .onCreate(this.notify)
         .Next(this.compliant)
     )
     compliant = flow.If(act.process.is_compliant).Then(this.close).Else(this.draft_order)
@@ -64,6 +71,7 @@ class InspectionFlow(flow.Flow):
         .Annotation(title=_("Draft the corrective order"))
         .Assign(this.provincial_officer)
         .Permission(OFFICE_QUEUE, obj=_office)
+        .onCreate(this.notify)
         .Next(this.approve_order)
     )
     approve_order = (
@@ -71,6 +79,7 @@ class InspectionFlow(flow.Flow):
         .Annotation(title=_("Approve the order"))
         .Assign(this.next_approver)
         .Permission("org.oversee_office", obj=_office)
+        .onCreate(this.notify)
         .Next(this.order_decided)
     )
     order_decided = (
@@ -85,12 +94,16 @@ class InspectionFlow(flow.Flow):
         .Annotation(title=_("Follow-up inspection"))
         .Assign(this.inspector)
         .Permission(OFFICE_QUEUE, obj=_office)
+        .onCreate(this.notify)
         .Next(this.order_obeyed)
     )
     order_obeyed = flow.If(act.process.order_obeyed).Then(this.close).Else(this.escalate)
     escalate = flow.Function(this.escalate_case).Next(this.approve_order)
     close = flow.Function(this.close_case).Next(this.end)
     end = flow.End()
+
+    def notify(self, activation):
+        notifications.task_created(activation.task)
 
     def start_case(self, activation, inspection):
         activation.process.inspection = inspection
