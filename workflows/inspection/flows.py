@@ -10,6 +10,7 @@ from viewflow.workflow import act, flow, lock
 
 from org.models import PositionKind
 from workflows import notify as notifications
+from workflows import sla
 from workflows.roles import filler_for_office
 
 from . import services, views
@@ -37,7 +38,7 @@ class InspectionFlow(flow.Flow):
         .Annotation(title=_("Assign an inspector"))
         .Assign(this.group_head)
         .Permission(OFFICE_QUEUE, obj=_office)
-        .onCreate(this.notify)
+        .onCreate(this.task_created)
         .Next(this.inspect)
     )
     inspect = (
@@ -45,7 +46,7 @@ class InspectionFlow(flow.Flow):
         .Annotation(title=_("Inspect the factory"))
         .Assign(this.inspector)
         .Permission(OFFICE_QUEUE, obj=_office)
-        .onCreate(this.notify)
+        .onCreate(this.task_created)
         .Next(this.review)
     )
     review = (
@@ -53,7 +54,7 @@ class InspectionFlow(flow.Flow):
         .Annotation(title=_("Review the report"))
         .Assign(this.group_head)
         .Permission(OFFICE_QUEUE, obj=_office)
-        .onCreate(this.notify)
+        .onCreate(this.task_created)
         .Next(this.review_passed)
     )
     review_passed = flow.If(act.process.review_approved).Then(this.sign_off).Else(this.inspect)
@@ -62,7 +63,7 @@ class InspectionFlow(flow.Flow):
         .Annotation(title=_("Sign off the report"))
         .Assign(this.provincial_officer)
         .Permission(OFFICE_QUEUE, obj=_office)
-        .onCreate(this.notify)
+        .onCreate(this.task_created)
         .Next(this.compliant)
     )
     compliant = flow.If(act.process.is_compliant).Then(this.close).Else(this.draft_order)
@@ -71,7 +72,7 @@ class InspectionFlow(flow.Flow):
         .Annotation(title=_("Draft the corrective order"))
         .Assign(this.provincial_officer)
         .Permission(OFFICE_QUEUE, obj=_office)
-        .onCreate(this.notify)
+        .onCreate(this.task_created)
         .Next(this.approve_order)
     )
     approve_order = (
@@ -79,7 +80,7 @@ class InspectionFlow(flow.Flow):
         .Annotation(title=_("Approve the order"))
         .Assign(this.next_approver)
         .Permission("org.oversee_office", obj=_office)
-        .onCreate(this.notify)
+        .onCreate(this.task_created)
         .Next(this.order_decided)
     )
     order_decided = (
@@ -94,7 +95,7 @@ class InspectionFlow(flow.Flow):
         .Annotation(title=_("Follow-up inspection"))
         .Assign(this.inspector)
         .Permission(OFFICE_QUEUE, obj=_office)
-        .onCreate(this.notify)
+        .onCreate(this.task_created)
         .Next(this.order_obeyed)
     )
     order_obeyed = flow.If(act.process.order_obeyed).Then(this.close).Else(this.escalate)
@@ -102,7 +103,8 @@ class InspectionFlow(flow.Flow):
     close = flow.Function(this.close_case).Next(this.end)
     end = flow.End()
 
-    def notify(self, activation):
+    def task_created(self, activation):
+        sla.stamp(activation.task)
         notifications.task_created(activation.task)
 
     def start_case(self, activation, inspection):

@@ -8,10 +8,21 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from permissions import access
+from workflows import sla
 
 from .flows import InspectionFlow
 
 PAGE = 25
+OFFICE = "process__inspectionprocess__inspection__office"
+
+
+def steps() -> list[tuple[str, str]]:
+    """(node name, title) of the flow's human tasks, for the step filter."""
+    return [
+        (node.name, str(getattr(node, "task_title", "") or node.name))
+        for node in InspectionFlow.instance.nodes()
+        if getattr(node, "task_type", "") == "HUMAN"
+    ]
 
 
 class TaskListView(TemplateView):
@@ -21,18 +32,41 @@ class TaskListView(TemplateView):
     def tasks(self):
         raise NotImplementedError
 
+    def filtered(self, tasks):
+        params, now = self.request.GET, timezone.now()
+        if params.get("step") in {name for name, _title in steps()}:
+            tasks = tasks.filter(flow_task=getattr(InspectionFlow, params["step"]))
+        if params.get("office", "").isdigit():
+            tasks = tasks.filter(**{f"{OFFICE}_id": int(params["office"])})
+        if params.get("due") == "overdue":
+            tasks = tasks.filter(deadline__due_at__lt=now)
+        elif params.get("due") == "week":
+            tasks = tasks.filter(deadline__due_at__lt=now + timezone.timedelta(days=7))
+        return tasks
+
     def get_context_data(self, **kwargs):
-        tasks = self.tasks().filter(process__flow_class=InspectionFlow)
-        flow_task = self.request.GET.get("step")
-        if flow_task:
-            tasks = tasks.filter(flow_task__endswith=f".{flow_task}")
+        tasks = self.filtered(self.tasks().filter(process__flow_class=InspectionFlow))
         tasks = tasks.select_related(
             "owner",
+            "deadline",
             "process__inspectionprocess__inspection__factory",
             "process__inspectionprocess__inspection__office",
-        ).order_by("-created", "-pk")
+        ).order_by("deadline__due_at", "-pk")
         page = Paginator(tasks, PAGE).get_page(self.request.GET.get("page"))
-        return super().get_context_data(kind=self.kind, page=page, now=timezone.now(), **kwargs)
+        now = timezone.now()
+        for task in page:
+            task.badge = sla.badge(getattr(task, "deadline", None), now)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            kind=self.kind,
+            page=page,
+            steps=steps(),
+            offices=access.visible_offices(self.request.user).only("pk", "name_th", "name_en"),
+            params=self.request.GET,
+            query=query.urlencode(),
+            **kwargs,
+        )
 
 
 class InboxView(TaskListView):
@@ -49,9 +83,7 @@ class QueueView(TaskListView):
 
     def tasks(self):
         unowned = Task.objects.filter(owner__isnull=True, status=STATUS.NEW)
-        return access.visible(
-            self.request.user, unowned, office_field="process__inspectionprocess__inspection__office", action="work"
-        )
+        return access.visible(self.request.user, unowned, office_field=OFFICE, action="work")
 
 
 class ArchiveView(TaskListView):

@@ -1,10 +1,17 @@
 """Reads for inspection screens and PDFs: a fixed number of queries whatever the case size."""
 
+from dataclasses import dataclass
+from datetime import date
+
 from django.db.models import Prefetch
+from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from .models import Answer, ChecklistSection, Inspection, OrderApproval
+from org.models import Person, PositionKind
+from workflows.roles import signed_as
+
+from .models import Answer, ChecklistSection, CorrectiveOrder, Inspection, OrderApproval, ReviewDecision
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
@@ -44,9 +51,59 @@ def open_tasks(inspection: Inspection, user) -> list[Task]:
     """The case's open tasks, each marked whether `user` may execute it now."""
     tasks = list(
         Task.objects.filter(process__inspectionprocess__inspection=inspection, status__in=OPEN).select_related(
-            "owner", "process"
+            "owner", "process", "deadline"
         )
     )
     for task in tasks:
         task.mine = task.owner_id == user.pk
     return tasks
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A signature block of a document: who, as what (acting titles kept), on which day."""
+
+    person: Person | None = None
+    title: str = ""
+    on: date | None = None
+
+
+def _day(moment) -> date | None:
+    return timezone.localdate(moment) if moment else None
+
+
+def report_context(inspection: Inspection) -> dict:
+    """The inspection report: the case plus its three signatures (inspector, the group head of the
+    approving round, the provincial industry officer who signed it off)."""
+    context = case_context(inspection)
+    inspector, inspector_as = inspection.inspector, ""
+    if inspector is not None:
+        on = inspection.inspected_on or timezone.localdate()
+        inspector_as = signed_as(inspector, PositionKind.INSPECTOR, inspection.office, on)
+    approval = next((r for r in reversed(context["reviews"]) if r.decision == ReviewDecision.APPROVE), None)
+    context["inspector_sign"] = Signature(inspector, inspector_as, _day(inspection.submitted_at))
+    context["reviewer_sign"] = (
+        Signature(approval.reviewer, approval.reviewer_as, _day(approval.decided_at)) if approval else Signature()
+    )
+    context["officer_sign"] = Signature(
+        inspection.signed_off_by, inspection.signed_off_as, _day(inspection.signed_off_at)
+    )
+    return context
+
+
+def order_letter_context(order: CorrectiveOrder) -> dict:
+    """The corrective order letter: the case it belongs to and the order itself."""
+    return {**case_context(order.inspection), "order": order}
+
+
+def case_chart(inspection: Inspection) -> str:
+    """The flow diagram as SVG with the case's tasks coloured by status (where it stands)."""
+    from viewflow.workflow import chart
+
+    from .flows import InspectionFlow
+
+    process = inspection.processes.order_by("-pk").first()
+    grid = chart.calc_layout_data(InspectionFlow)
+    if process is not None:
+        chart.calc_cell_status(InspectionFlow, grid, process.pk)
+    return chart.grid_to_svg(grid)

@@ -482,3 +482,30 @@ def inspection_start(
         inspection = inspection_open(factory=factory, by=by, reason=reason, planned_on=planned_on, follows=follows)
         InspectionFlow.start.run(inspection=inspection)
     return inspection
+
+
+@transaction.atomic
+def task_reassign(*, task, to: Person, by: Person):
+    """A group head hands an open inspection task to another inspector of the office."""
+    from viewflow.workflow.status import STATUS
+
+    inspection = task.process.coerced.inspection
+    if not access.can(by, "change", inspection) or task.status not in (STATUS.NEW, STATUS.ASSIGNED):
+        raise PermissionDenied
+    if not office_inspectors(inspection.office).filter(pk=to.pk).exists():
+        raise InspectionError(_("%(person)s is not an inspector of this office.") % {"person": to})
+    before = task.owner_id
+    task.owner, task.status = to, STATUS.ASSIGNED
+    task.save(update_fields=["owner", "status"])
+    if task.flow_task.name in ("inspect", "follow_up"):
+        inspection.inspector = to
+        inspection.save(update_fields=["inspector"])
+    audit.record(
+        subject=inspection,
+        action="task.reassign",
+        label=_("Task reassigned to %(person)s") % {"person": to},
+        by=by,
+        before={"owner": before},
+        after={"owner": to.pk},
+    )
+    return task

@@ -230,6 +230,9 @@ class CaseView(TemplateView):
         context.update(selectors.case_context(inspection))
         context["timeline"] = audit.timeline(inspection)
         context["open_tasks"] = selectors.open_tasks(inspection, self.request.user)
+        context["chart"] = selectors.case_chart(inspection)
+        context["can_reassign"] = access.can(self.request.user, "change", inspection)
+        context["inspectors"] = services.office_inspectors(inspection.office) if context["can_reassign"] else []
         return context
 
 

@@ -1,11 +1,15 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 from org.demo import DEMO_PASSWORD, load_demo_org
 from org.geo import load_geography
 from org.models import Person
 from org.services import build_org_tree
 from registry.demo import load_demo_factories
+from workflows.demo import load_demo_rules
+from workflows.inspection.demo import load_demo_checklists
+from workflows.inspection.demo_cases import load_demo_cases
 
 
 class Command(BaseCommand):
@@ -17,8 +21,14 @@ class Command(BaseCommand):
         with transaction.atomic():
             self.stdout.write(f"Organisation: {build_org_tree()}")
             logins = load_demo_org()
-        created = load_demo_factories(by=Person.objects.get(username="admin"))
+        admin = Person.objects.get(username="admin")
+        created = load_demo_factories(by=admin)
         self.stdout.write(f"Factories created: {created}")
+        # The demo walks cases through the flow; its task e-mails are not shown to the person loading it.
+        with transaction.atomic(), override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            load_demo_checklists(by=admin)
+            load_demo_rules()
+            self.stdout.write(f"Inspection cases created: {load_demo_cases()}")
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}) — http://127.0.0.1:8000/")
         for login in logins:

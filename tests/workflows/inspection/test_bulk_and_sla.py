@@ -1,0 +1,69 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.conftest import LOPBURI, staff
+from tests.factories import FactoryFactory
+from tests.workflows.inspection.test_flow_paths import checklist_answers, do, open_task
+from workflows.inspection import services
+from workflows.models import SlaRule, TaskDeadline
+
+pytestmark = pytest.mark.django_db
+
+
+def case_in_review(client, songkhla):
+    inspection = services.inspection_start(factory=FactoryFactory(), by=songkhla.head)
+    do(client, songkhla.head, inspection, "assign", {"inspector": songkhla.inspector.pk})
+    do(client, songkhla.inspector, inspection, "inspect", checklist_answers(inspection, exit_ok=True))
+    return inspection
+
+
+def test_bulk_approve_reports_each_item(client, songkhla, checklist):
+    cases = [case_in_review(client, songkhla) for _ in range(3)]
+    tasks = [open_task(c, "review") for c in cases]
+    not_mine = open_task(cases[2], "review")
+    not_mine.owner = songkhla.inspector2
+    not_mine.save(update_fields=["owner"])
+    client.force_login(songkhla.head)
+    response = client.post(reverse("inspection:bulk_approve"), {"task": [t.pk for t in tasks]})
+    page = response.content.decode()
+    assert page.count("kk-error") == 1  # the third was not the head's task
+    assert [c.reviews.count() for c in cases] == [1, 1, 0]
+    assert open_task(cases[0], "sign_off").owner == songkhla.officer
+
+
+def test_group_head_reassigns_an_inspection(client, songkhla, checklist):
+    inspection = services.inspection_start(factory=FactoryFactory(), by=songkhla.head)
+    do(client, songkhla.head, inspection, "assign", {"inspector": songkhla.inspector.pk})
+    task = open_task(inspection, "inspect")
+    client.force_login(songkhla.head)
+    client.post(reverse("inspection:reassign", args=[task.pk]), {"to": songkhla.inspector2.pk})
+    task.refresh_from_db()
+    inspection.refresh_from_db()
+    assert task.owner == songkhla.inspector2 and inspection.inspector == songkhla.inspector2
+
+
+def test_reassign_by_a_stranger_changes_nothing(client, songkhla, checklist):
+    inspection = services.inspection_start(factory=FactoryFactory(), by=songkhla.head)
+    do(client, songkhla.head, inspection, "assign", {"inspector": songkhla.inspector.pk})
+    task = open_task(inspection, "inspect")
+    client.force_login(staff(LOPBURI, "group_head"))
+    response = client.post(reverse("inspection:reassign", args=[task.pk]), {"to": songkhla.inspector2.pk})
+    assert response.status_code == 403
+    task.refresh_from_db()
+    assert task.owner == songkhla.inspector
+
+
+def test_tasks_get_due_dates_from_the_sla_rules_and_overdue_ones_are_flagged(client, songkhla, checklist):
+    SlaRule.objects.create(flow_task="inspection/flows.InspectionFlow.assign", days=2)
+    inspection = services.inspection_start(factory=FactoryFactory(), by=songkhla.head)
+    task = open_task(inspection, "assign")
+    assert (task.deadline.due_at - task.created).days == 2
+    TaskDeadline.objects.filter(task=task).update(due_at=timezone.now() - timedelta(hours=1))
+    client.force_login(songkhla.head)
+    page = client.get(reverse("inspection:inbox") + "?due=overdue").content.decode()
+    assert 'data-testid="task-row"' in page and "kk-overdue" in page
+    page = client.get(reverse("inspection:inbox") + "?step=review").content.decode()
+    assert 'data-testid="task-row"' not in page

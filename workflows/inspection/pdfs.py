@@ -1,0 +1,49 @@
+"""The case's documents as PDF, served by GET (VIEWFLOW.md trap 8) to whoever may see the case."""
+
+from django.shortcuts import get_object_or_404
+from django.views import View
+
+from permissions import access
+from workflows.pdf import pdf_response, render_pdf
+
+from . import selectors
+from .models import Inspection, OrderStatus
+
+LETTER_STATUSES = (OrderStatus.ISSUED, OrderStatus.COMPLIED, OrderStatus.NOT_COMPLIED)
+
+
+def visible_case(user, pk: int) -> Inspection:
+    cases = Inspection.objects.select_related(
+        "factory__sub_district",
+        "factory__district",
+        "factory__province",
+        "office",
+        "inspector",
+        "signed_off_by",
+        "checklist__template",
+    )
+    return get_object_or_404(access.visible(user, cases), pk=pk)
+
+
+class ReportPdfView(View):
+    http_method_names = ["get"]
+
+    def get(self, request, pk: int):
+        inspection = visible_case(request.user, pk)
+        pdf = render_pdf("pdf/inspection/report.html", selectors.report_context(inspection))
+        return pdf_response(pdf, f"inspection-report-{inspection.ref_no}.pdf")
+
+
+class OrderPdfView(View):
+    """Only an order that was issued has a letter; a draft or one awaiting approval is a 404."""
+
+    http_method_names = ["get"]
+
+    def get(self, request, pk: int, order_pk: int):
+        inspection = visible_case(request.user, pk)
+        order = get_object_or_404(
+            inspection.orders.select_related("signed_by"), pk=order_pk, status__in=LETTER_STATUSES
+        )
+        order.inspection = inspection
+        pdf = render_pdf("pdf/inspection/order.html", selectors.order_letter_context(order))
+        return pdf_response(pdf, f"order-{order.letter_no or order.pk}.pdf")

@@ -1,0 +1,95 @@
+"""The one PDF renderer (STYLE 10): a Django template → HTML → PDF with WeasyPrint.
+
+Official documents are Thai: the template is rendered in Thai whatever the reader's UI language,
+in the Sarabun faces of the installed `fontpkg_sarabun` package, declared here so a template only
+says `font-family: "Sarabun"`. Nothing is fetched from the network and no system font is asked
+for: the URL fetcher serves file:// URLs under the font package and MEDIA_ROOT (evidence photos)
+and refuses everything else."""
+
+import mimetypes
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+import fontpkg_sarabun
+from django.conf import settings
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils import translation
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+FONT_DIR = fontpkg_sarabun.ROOT / "files"
+FONT_FACES = (  # (weight, style, file)
+    ("normal", "normal", "Sarabun-Regular.ttf"),
+    ("bold", "normal", "Sarabun-Bold.ttf"),
+    ("normal", "italic", "Sarabun-Italic.ttf"),
+    ("bold", "italic", "Sarabun-BoldItalic.ttf"),
+)
+LANGUAGE = "th"
+SARA_AM = re.compile("([\u0e48-\u0e4b]*)\u0e33")  # ำ and any tone mark written before it
+IMAGE_DPI = 150  # evidence photos are downsampled to this: thumbnails stay small
+
+
+class FetchRefused(ValueError):
+    """The document asked for something other than a local font or media file."""
+
+
+class LocalFileFetcher(URLFetcher):
+    """Serves file:// URLs under the font package and MEDIA_ROOT; refuses every other URL, so a
+    rendering never opens a network connection nor reads files outside those two folders."""
+
+    def __init__(self, roots: tuple[Path, ...] | None = None):
+        super().__init__(allowed_protocols=("file",), allow_redirects=False)
+        self.roots = tuple(Path(r).resolve() for r in (roots or (FONT_DIR, Path(settings.MEDIA_ROOT))))
+
+    def fetch(self, url, headers=None):
+        parts = urlsplit(url)
+        if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+            raise FetchRefused(f"Only local files are embedded in a PDF, not {url[:200]}")
+        path = Path(url2pathname(parts.path)).resolve()
+        if not any(path.is_relative_to(root) for root in self.roots) or not path.is_file():
+            raise FetchRefused(f"Not a font or media file: {url[:200]}")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
+
+
+def _font_css() -> str:
+    return "\n".join(
+        f'@font-face {{ font-family: "Sarabun"; font-weight: {weight}; font-style: {style}; '
+        f'src: url("{(FONT_DIR / name).as_uri()}") format("truetype"); }}'
+        for weight, style, name in FONT_FACES
+    )
+
+
+def spell_out_sara_am(text: str) -> str:
+    """ำ as the two characters it is drawn with, NIKHAHIT before the tone mark (น้ำ → น + ํ + ้ + า),
+    which is exactly how HarfBuzz shapes it: the page looks the same. WeasyPrint gives each glyph the
+    text it was first drawn for, and the whole ำ to the last glyph of its cluster (Kozea/WeasyPrint
+    #2841), so with ำ left whole every later า copies out of the PDF as ำ and a tone mark drawn
+    first inside น้ำ as nothing: สำนักงาน → สำนักงำน, น้ำ → นำ. Copied text now reads สํานักงาน."""
+    return SARA_AM.sub("\u0e4d\\1\u0e32", text)
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    """Render `template_name` (under templates/pdf/) with `context` to PDF bytes."""
+    with translation.override(LANGUAGE):
+        html = spell_out_sara_am(render_to_string(template_name, context))
+    fetcher = LocalFileFetcher()
+    fonts = FontConfiguration()
+    media_base = Path(settings.MEDIA_ROOT).resolve().as_uri() + "/"
+    document = HTML(string=html, base_url=media_base, url_fetcher=fetcher)
+    stylesheet = CSS(string=_font_css(), font_config=fonts, url_fetcher=fetcher)
+    return document.write_pdf(stylesheets=[stylesheet], font_config=fonts, dpi=IMAGE_DPI, jpeg_quality=85)
+
+
+def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    """The PDF shown in the browser (inline), under an ASCII-only file name."""
+    stem = filename[:-4] if filename.lower().endswith(".pdf") else filename
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", stem).strip("-.") or "document"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{safe}.pdf"'
+    response["Cache-Control"] = "private"
+    return response
