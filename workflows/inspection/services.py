@@ -388,7 +388,8 @@ def order_submit(*, order: CorrectiveOrder) -> list[OrderApproval]:
             audit.record(
                 subject=inspection,
                 action="order.skip",
-                label=_("Approval level %(level)s vacant: passed up the chain") % {"level": row.level},
+                label=_("Approval level %(level)s vacant: passed up the chain")
+                % {"level": PositionKind(row.level).label},
             )
     return rows
 
