@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from permissions import access
+from workflows import audit
 
 from .errors import RegistryError
 from .models import Factory, FactoryImport
@@ -18,6 +19,9 @@ EDITABLE = (
     "province", "district", "sub_district", "latitude", "longitude", "machinery_hp", "workers",
     "licence_issued_on", "operating_since",
 )  # fmt: skip
+
+
+AUDITED = tuple(name for name in EDITABLE) + ("office",)
 
 
 def _apply(factory: Factory, data: dict, geo: GeoIndex) -> None:
@@ -53,11 +57,13 @@ def factory_create(*, by, data: dict) -> Factory:
 def factory_update(*, factory: Factory, by, data: dict) -> Factory:
     factory = Factory.objects.select_for_update().get(pk=factory.pk)
     access.require(by, "change", factory)
+    before = audit.snapshot(factory, AUDITED)
     _apply(factory, data, GeoIndex.load())
     access.require(by, "change", factory)  # may not move a factory out of one's scope either
     if Factory.objects.filter(reg_no=factory.reg_no).exclude(pk=factory.pk).exists():
         raise RegistryError({"reg_no": _("A factory with this registration number is already registered.")})
     factory.save()
+    audit.record_changes(subject=factory, before=before, after=audit.snapshot(factory, AUDITED), by=by)
     return factory
 
 

@@ -81,3 +81,9 @@ def acting_songkhla_officer(db, today):
         position=position, person=person, start=today - timedelta(days=1), end=today + timedelta(days=1)
     )
     return person
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploaded files of a test go to its own temporary folder, never into the working tree."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -2,9 +2,9 @@
 
 Official documents are Thai: the template is rendered in Thai whatever the reader's UI language,
 in the Sarabun faces of the installed `fontpkg_sarabun` package, declared here so a template only
-says `font-family: "Sarabun"`. Nothing is fetched from the network and no system font is asked
-for: the URL fetcher serves file:// URLs under the font package and MEDIA_ROOT (evidence photos)
-and refuses everything else."""
+says `font-family: "Sarabun"` and names no system font (tests check that only Sarabun is embedded).
+Nothing is fetched from the network: the URL fetcher serves file:// URLs under the font package
+and MEDIA_ROOT (evidence photos) and refuses everything else."""
 
 import mimetypes
 import re
@@ -42,7 +42,7 @@ class LocalFileFetcher(URLFetcher):
     rendering never opens a network connection nor reads files outside those two folders."""
 
     def __init__(self, roots: tuple[Path, ...] | None = None):
-        super().__init__(allowed_protocols=("file",), allow_redirects=False)
+        super().__init__(allowed_protocols=("file",), allow_redirects=False)  # fetch() below is the gate
         self.roots = tuple(Path(r).resolve() for r in (roots or (FONT_DIR, Path(settings.MEDIA_ROOT))))
 
     def fetch(self, url, headers=None):

@@ -78,3 +78,14 @@ def test_bangkok_factory_has_no_provincial_office(db):
     admin = PersonFactory(is_superuser=True)
     factory = factory_create(by=admin, data=data(province=10, reg_no="10100000000001", jurisdiction="diw"))
     assert factory.office is None
+
+
+def test_an_edit_is_recorded_with_before_and_after(songkhla_head):
+    from workflows.audit import timeline
+
+    factory = FactoryFactory(workers=40)
+    payload = data(reg_no=factory.reg_no, workers=55)
+    factory_update(factory=factory, by=songkhla_head, data=payload)
+    entry = timeline(factory).last()
+    assert entry.before["workers"] == 40 and entry.after["workers"] == 55
+    assert entry.actor == songkhla_head

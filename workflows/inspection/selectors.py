@@ -17,7 +17,7 @@ OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
 
 def case_context(inspection: Inspection) -> dict:
-    answers = {a.item_id: a for a in inspection.answers.all()}
+    answers = {a.item_id: a for a in inspection.answers.select_related("item")}
     evidence = list(inspection.evidence.select_related("item"))
     photos: dict[int, list] = {}
     for file in evidence:

@@ -1,0 +1,52 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from workflows.inspection import services
+from workflows.inspection.models import Evidence
+
+pytestmark = pytest.mark.django_db
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002"
+    "000154a24f5d0000000049454e44ae426082"
+)
+
+
+@pytest.fixture
+def case(songkhla, checklist, factory):
+    inspection = services.inspection_start(factory=factory, by=songkhla.head)
+    services.inspection_assign(inspection=inspection, inspector=songkhla.inspector, by=songkhla.head)
+    return inspection
+
+
+def test_a_photo_is_stored(case, songkhla):
+    evidence = services.evidence_add(
+        inspection=case, by=songkhla.inspector, upload=SimpleUploadedFile("ถังดับเพลิง.png", PNG, "image/png")
+    )
+    assert evidence.is_image and evidence.size == len(PNG)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "content_type", "message"),
+    [
+        ("macro.exe", b"MZ", "application/octet-stream", "JPEG"),
+        ("huge.png", PNG, "image/png", "MB"),
+    ],
+)
+def test_wrong_type_or_too_large_is_refused_and_nothing_stored(case, songkhla, name, content, content_type, message):
+    upload = SimpleUploadedFile(name, content, content_type)
+    if name == "huge.png":
+        upload.size = services.EVIDENCE_MAX_BYTES + 1
+    with pytest.raises(services.InspectionError):
+        services.evidence_add(inspection=case, by=songkhla.inspector, upload=upload)
+    assert not Evidence.objects.exists()
+
+
+def test_only_the_assigned_inspector_adds_evidence(case, songkhla):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.evidence_add(
+            inspection=case, by=songkhla.inspector2, upload=SimpleUploadedFile("a.png", PNG, "image/png")
+        )
+    assert not Evidence.objects.exists()
