@@ -144,4 +144,6 @@ LOGGING = {
 CELERY_BEAT_SCHEDULE = {
     # Acting windows open and close by date: recompute access just after midnight.
     "sync-grants-daily": {"task": "permissions.tasks.sync_grants_daily", "schedule": crontab(hour=0, minute=5)},
+    "workflow-timers": {"task": "workflows.tasks.fire_timers", "schedule": crontab(minute="*/5")},
+    "sla-sweep": {"task": "workflows.tasks.sla_sweep", "schedule": crontab(minute=15)},
 }

@@ -1,8 +1,21 @@
 from celery import shared_task
+from viewflow.workflow.timers import fire_due_timers
 
+from . import sla
 from .notify import send_for_task
 
 
 @shared_task
 def send_task_mail(task_id: int) -> bool:
     return send_for_task(task_id)
+
+
+@shared_task
+def fire_timers() -> int:
+    """Wake the flows whose Timer is due (e.g. the follow-up inspection at an order's deadline)."""
+    return fire_due_timers()
+
+
+@shared_task
+def sla_sweep() -> tuple[int, int]:
+    return sla.sweep()

@@ -67,3 +67,24 @@ def test_tasks_get_due_dates_from_the_sla_rules_and_overdue_ones_are_flagged(cli
     assert 'data-testid="task-row"' in page and "kk-overdue" in page
     page = client.get(reverse("inspection:inbox") + "?step=review").content.decode()
     assert 'data-testid="task-row"' not in page
+
+
+def test_sla_sweep_reminds_then_escalates_once(songkhla, checklist):
+    from django.core import mail
+
+    from workflows import sla
+
+    songkhla.head.email, songkhla.officer.email = "head@example.go.th", "pio@example.go.th"
+    songkhla.head.save()
+    songkhla.officer.save()
+    inspection = services.inspection_start(factory=FactoryFactory(), by=songkhla.head)
+    task = open_task(inspection, "assign")
+    now = timezone.now()
+    TaskDeadline.objects.filter(task=task).update(due_at=now + timedelta(hours=5))
+    assert sla.sweep(now) == (1, 0)
+    assert mail.outbox[-1].to == ["head@example.go.th"]
+    assert sla.sweep(now) == (0, 0)  # reminded once
+    later = now + timedelta(hours=6)
+    assert sla.sweep(later) == (0, 1)
+    assert mail.outbox[-1].to == ["pio@example.go.th"] and inspection.ref_no in mail.outbox[-1].body
+    assert sla.sweep(later) == (0, 0)
