@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.utils import timezone
 from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.models import Task
@@ -11,9 +12,19 @@ from .models import SlaRule, TaskDeadline
 DEFAULT_DAYS = 7
 
 
+def days_for(flow_task) -> int:
+    """Days allowed for a node, cached for a minute (SlaRule.save clears it)."""
+    key = SlaRule.cache_key(get_task_ref(flow_task))
+    days = cache.get(key)
+    if days is None:
+        rule = SlaRule.objects.filter(flow_task=get_task_ref(flow_task)).first()
+        days = rule.days if rule else DEFAULT_DAYS
+        cache.set(key, days, 60)
+    return days
+
+
 def stamp(task: Task) -> TaskDeadline:
-    rule = SlaRule.objects.filter(flow_task=get_task_ref(task.flow_task)).first()
-    days = rule.days if rule else DEFAULT_DAYS
+    days = days_for(task.flow_task)
     return TaskDeadline.objects.create(task=task, due_at=task.created + timedelta(days=days))
 
 

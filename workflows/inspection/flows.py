@@ -20,7 +20,7 @@ OFFICE_QUEUE = "org.work_in_office"  # guardian permission on the office: its pe
 
 
 def _office(process):
-    return process.coerced.inspection.office
+    return process.coerced.case.office
 
 
 class InspectionFlow(flow.Flow):
@@ -118,7 +118,7 @@ class InspectionFlow(flow.Flow):
         return filler_for_office(PositionKind.PROVINCIAL_OFFICER, _office(activation.process), timezone.localdate())
 
     def inspector(self, activation):
-        return activation.process.coerced.inspection.inspector
+        return activation.process.case.inspector
 
     def next_approver(self, activation):
         order = services.current_order(activation.process.coerced.inspection)

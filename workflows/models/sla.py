@@ -1,6 +1,7 @@
 """Service levels as data: how many days a task of a node may take (edited by the process
 administrator), and the due moment stamped on each task when it is created."""
 
+from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Task
@@ -20,6 +21,18 @@ class SlaRule(models.Model):
 
     def __str__(self):
         return f"{self.flow_task.rsplit('.', 1)[-1]}: {self.days}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete(self.cache_key(self.flow_task))
+
+    def delete(self, *args, **kwargs):
+        cache.delete(self.cache_key(self.flow_task))
+        return super().delete(*args, **kwargs)
+
+    @staticmethod
+    def cache_key(flow_task: str) -> str:
+        return f"kamkap:sla:{flow_task}"
 
 
 class TaskDeadline(models.Model):
