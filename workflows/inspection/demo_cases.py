@@ -64,18 +64,30 @@ def _inspected(inspection, *, compliant: bool):
 
 def _submit(inspection, inspector):
     """Photo-required items get a placeholder photo record, then the checklist is submitted."""
-    from .models import AnswerType, ChecklistItem, Evidence
+    from .models import AnswerType, ChecklistItem
 
     needing = ChecklistItem.objects.filter(section__version=inspection.checklist_id).filter(
         photo_required=True
     ) | ChecklistItem.objects.filter(section__version=inspection.checklist_id, answer_type=AnswerType.PHOTO)
     for item in needing.distinct():
-        Evidence.objects.get_or_create(
-            inspection=inspection, item=item,
-            defaults={"file": "evidence/demo.png", "original_name": "ภาพถ่าย.png", "content_type": "image/png",
-                      "size": 1, "uploaded_by": inspector},
-        )  # fmt: skip
+        services.evidence_add(inspection=inspection, by=inspector, upload=_demo_photo(), item_id=item.pk)
     services.inspection_submit(inspection=inspection, by=inspector)
+
+
+def _demo_photo():
+    """A small real PNG (a grey-green "site photo") so thumbnails and PDFs show something."""
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (320, 240), (118, 140, 120))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((40, 60, 280, 200), fill=(200, 200, 190), outline=(60, 60, 60), width=4)
+    draw.rectangle((130, 120, 190, 200), fill=(150, 90, 60))
+    buffer = BytesIO()
+    image.save(buffer, "PNG")
+    return SimpleUploadedFile("ภาพถ่ายหน้าโรงงาน.png", buffer.getvalue(), "image/png")
 
 
 def load_demo_cases() -> int:

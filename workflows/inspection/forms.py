@@ -44,7 +44,8 @@ class ChecklistForm(forms.Form):
                 initial = answer.value if answer else ""
             elif item.answer_type == AnswerType.NUMBER:
                 field = forms.DecimalField(required=False, max_digits=14, decimal_places=3)
-                initial = answer.number if answer else None
+                number = answer.number if answer else None
+                initial = number.normalize() if number is not None else None
             elif item.answer_type == AnswerType.CHOICE:
                 field = forms.ChoiceField(choices=[("", "—")] + [(c, c) for c in item.choices], required=False)
                 initial = answer.value if answer else ""
