@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
@@ -31,8 +30,4 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", site.urls),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No public /media/: evidence and imports are served by views that ask permissions.access.

@@ -33,6 +33,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--lang=th",
 ]
 VIEWPORT = {"width": 1280, "height": 900}
 TIMEOUT_MS = 15_000  # upper bound for auto-waiting; a passing step returns as soon as the condition holds

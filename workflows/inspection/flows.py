@@ -57,7 +57,9 @@ class InspectionFlow(flow.Flow):
         .onCreate(this.task_created)
         .Next(this.review_passed)
     )
-    review_passed = flow.If(act.process.review_approved).Then(this.sign_off).Else(this.inspect)
+    review_passed = (
+        flow.If(act.process.review_approved).Annotation(title=_("Approved?")).Then(this.sign_off).Else(this.inspect)
+    )
     sign_off = (
         flow.View(views.SignOffView.as_view())
         .Annotation(title=_("Sign off the report"))
@@ -66,7 +68,9 @@ class InspectionFlow(flow.Flow):
         .onCreate(this.task_created)
         .Next(this.compliant)
     )
-    compliant = flow.If(act.process.is_compliant).Then(this.close).Else(this.draft_order)
+    compliant = (
+        flow.If(act.process.is_compliant).Annotation(title=_("Compliant?")).Then(this.close).Else(this.draft_order)
+    )
     draft_order = (
         flow.View(views.DraftOrderView.as_view())
         .Annotation(title=_("Draft the corrective order"))
@@ -89,7 +93,7 @@ class InspectionFlow(flow.Flow):
         .Case(this.draft_order, act.process.order_sent_back)
         .Default(this.await_deadline)
     )
-    await_deadline = flow.Timer(this.order_deadline).Next(this.follow_up)
+    await_deadline = flow.Timer(this.order_deadline).Annotation(title=_("Wait for the deadline")).Next(this.follow_up)
     follow_up = (
         flow.View(views.FollowUpView.as_view())
         .Annotation(title=_("Follow-up inspection"))
@@ -98,10 +102,12 @@ class InspectionFlow(flow.Flow):
         .onCreate(this.task_created)
         .Next(this.order_obeyed)
     )
-    order_obeyed = flow.If(act.process.order_obeyed).Then(this.close).Else(this.escalate)
-    escalate = flow.Function(this.escalate_case).Next(this.approve_order)
-    close = flow.Function(this.close_case).Next(this.end)
-    end = flow.End()
+    order_obeyed = (
+        flow.If(act.process.order_obeyed).Annotation(title=_("Order obeyed?")).Then(this.close).Else(this.escalate)
+    )
+    escalate = flow.Function(this.escalate_case).Annotation(title=_("Escalate: s.39")).Next(this.approve_order)
+    close = flow.Function(this.close_case).Annotation(title=_("Close the case")).Next(this.end)
+    end = flow.End().Annotation(title=_("Closed"))
 
     def task_created(self, activation):
         sla.stamp(activation.task)

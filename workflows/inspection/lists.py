@@ -65,6 +65,7 @@ class TaskListView(TemplateView):
             offices=access.visible_offices(self.request.user).only("pk", "name_th", "name_en"),
             params=self.request.GET,
             query=query.urlencode(),
+            has_reviews=any(task.flow_task.name == "review" for task in page),
             **kwargs,
         )
 

@@ -136,7 +136,7 @@ def inspection_assign(*, inspection: Inspection, inspector: Person, by: Person) 
         raise PermissionDenied
     if not office_inspectors(inspection.office).filter(pk=inspector.pk).exists():
         raise InspectionError(_("%(person)s is not an inspector of this office.") % {"person": inspector})
-    before = {"inspector": inspection.inspector_id}
+    before = {"inspector": str(inspection.inspector or "")}
     inspection.inspector = inspector
     inspection.save(update_fields=["inspector"])
     audit.record(
@@ -146,7 +146,7 @@ def inspection_assign(*, inspection: Inspection, inspector: Person, by: Person) 
         by=by,
         acting_for=signed_as(by, PositionKind.GROUP_HEAD, inspection.office, _today()),
         before=before,
-        after={"inspector": inspector.pk},
+        after={"inspector": str(inspector)},
     )
     return inspection
 

@@ -12,7 +12,7 @@ from viewflow.workflow.flow import FlowViewset
 
 from permissions import access
 
-from . import bulk, lists, pdfs, views
+from . import bulk, files, lists, pdfs, views
 from .flows import InspectionFlow
 
 
@@ -46,6 +46,7 @@ class InspectionApp(Application):
     archive_path = path("archive/", lists.ArchiveView.as_view(), name="archive")
     start_path = path("new/", views.StartView.as_view(), name="start")
     case_path = path("case/<int:pk>/", views.CaseView.as_view(), name="case")
+    evidence_path = path("evidence/<int:pk>/", files.EvidenceFileView.as_view(), name="evidence")
     bulk_approve_path = path("bulk/approve/", bulk.BulkApproveView.as_view(), name="bulk_approve")
     reassign_path = path("task/<int:task_pk>/reassign/", bulk.ReassignView.as_view(), name="reassign")
     report_pdf_path = path("case/<int:pk>/report.pdf", pdfs.ReportPdfView.as_view(), name="report_pdf")

@@ -50,3 +50,21 @@ def test_only_the_assigned_inspector_adds_evidence(case, songkhla):
             inspection=case, by=songkhla.inspector2, upload=SimpleUploadedFile("a.png", PNG, "image/png")
         )
     assert not Evidence.objects.exists()
+
+
+def test_evidence_is_served_only_to_people_who_may_see_the_case(client, case, songkhla):
+    from django.urls import reverse
+
+    from tests.conftest import LOPBURI, staff
+
+    evidence = services.evidence_add(
+        inspection=case, by=songkhla.inspector, upload=SimpleUploadedFile("a.png", PNG, "image/png")
+    )
+    url = reverse("inspection:evidence", args=[evidence.pk])
+    assert client.get(url).status_code == 302  # anonymous: to the login page
+    client.force_login(staff(LOPBURI, "group_head"))
+    assert client.get(url).status_code == 404
+    client.force_login(songkhla.head)
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PNG
+    assert client.get("/media/" + evidence.file.name).status_code == 404  # no public media URL

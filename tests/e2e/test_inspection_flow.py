@@ -1,0 +1,314 @@
+"""In a real browser, one inspection case from start to close, each person in a fresh browser context
+who logs in through the login form (Thai):
+
+1. the Songkhla group head opens a case for a Songkhla factory and assigns songkhla.inspector1;
+2. the inspector answers every checklist item (compliant answers, read from the checklist itself),
+   attaches a real PNG to the photo-required item, saves a draft, finds it intact after a reload,
+   and submits it for review;
+3. the group head returns it with a comment; the inspector finds the comment and her photo on the
+   task, resubmits; the group head approves;
+4. the provincial industry officer signs off; the case page shows the outcome and the timeline, and
+   the report link serves a PDF.
+
+Screenshots (inbox, inspect-task, review-task, case-page) land in $SCREENSHOT_DIR, by default
+test-results/screenshots (`make screenshots` points it at docs/screenshots).
+
+Uploaded photos go to a temporary MEDIA_ROOT, which live_server serves at MEDIA_URL."""
+
+import os
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from playwright.sync_api import Browser, Page, expect
+
+from org.models import Person
+from registry.models import Factory
+from tests.e2e.conftest import TIMEOUT_MS, VIEWPORT
+from workflows import audit
+from workflows.demo import load_demo_rules
+from workflows.inspection import services
+from workflows.inspection.demo import load_demo_checklists
+from workflows.inspection.models import AnswerType, Inspection, Outcome
+
+pytestmark = pytest.mark.e2e
+
+HEAD, INSPECTOR, OFFICER = "songkhla.head", "songkhla.inspector1", "songkhla.pio"
+SONGKHLA = 90
+SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR") or Path(django_settings.BASE_DIR) / "test-results" / "screenshots")
+HOME_URL = re.compile(r"^https?://[^/]+/$")
+INBOX_URL = re.compile(r"/inspection/inbox/$")
+PHOTO_SIZE = (160, 120)
+RETURN_COMMENT = "ภาพหน้าโรงงานไม่เห็นป้ายชื่อ โปรดตรวจสอบและยืนยันอีกครั้ง"
+FINDINGS = "โรงงานประกอบกิจการตามที่ได้รับอนุญาต ไม่พบข้อบกพร่อง"
+
+
+# --- fixtures -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def inspection_demo(demo, settings, tmp_path):
+    """The demo data plus the demo checklists and rules (no demo cases: no factory has an open case)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    load_demo_checklists(by=Person.objects.get(username="admin"))
+    load_demo_rules()
+    return demo
+
+
+@pytest.fixture
+def visit(browser: Browser, live_server, inspection_demo):
+    """visit(username) -> a page in a fresh browser context (no cookies), logged in through the form."""
+    contexts = []
+
+    def open_as(username: str) -> Page:
+        context = browser.new_context(
+            base_url=live_server.url, viewport=VIEWPORT, locale="th-TH", timezone_id="Asia/Bangkok"
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto("/accounts/login/")
+        form = page.locator("form.vf-form")
+        form.locator('input[name="username"]').fill(username)
+        form.locator('input[name="password"]').fill(inspection_demo.password)
+        form.locator('button[type="submit"]').click()
+        expect(page).to_have_url(HOME_URL)
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def photo(tmp_path) -> Path:
+    """A real PNG (drawn with Pillow): a factory front with a name board."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", PHOTO_SIZE, (135, 190, 230))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 90, 159, 119), fill=(90, 140, 70))
+    draw.rectangle((25, 40, 135, 95), fill=(200, 200, 195), outline=(60, 60, 60))
+    draw.rectangle((45, 48, 115, 62), fill=(30, 60, 120))
+    draw.rectangle((70, 70, 90, 95), fill=(110, 80, 50))
+    path = tmp_path / "factory-front.png"
+    image.save(path, format="PNG")
+    assert path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    return path
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+
+def th(message: str) -> str:
+    with translation.override("th"):
+        text = gettext(message)
+    assert text != message, f"no Thai translation for {message!r}"
+    return text
+
+
+def shoot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    expect(page.locator("html")).to_have_attribute("lang", "th")
+    page.evaluate("document.fonts.ready.then(() => true)")  # web fonts (Sarabun) are in
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+    assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000, f"{name}.png looks empty"
+
+
+def task_row(page: Page, ref_no: str):
+    return page.get_by_test_id("task-row").filter(has_text=ref_no)
+
+
+def open_task(page: Page, ref_no: str, step: str) -> None:
+    """From the inbox, open this case's task `step` (a node of InspectionFlow)."""
+    page.goto("/inspection/inbox/")
+    link = task_row(page, ref_no).locator(f'a[href*="/{step}/"]')
+    expect(link).to_have_count(1)
+    link.click()
+    expect(page).to_have_url(re.compile(rf"/inspection/flow/\d+/{step}/\d+/execute/$"))
+    expect(page.get_by_test_id("case-summary")).to_contain_text(ref_no)
+
+
+def submit(page: Page) -> None:
+    """Press the task form's main button and land back on the inbox."""
+    page.locator('form.kk-form button[name="_submit"]').click()
+    expect(page).to_have_url(INBOX_URL)
+
+
+def compliant_answers(inspection: Inspection) -> dict:
+    """item -> an answer its own rules judge compliant (None: a photo-only item)."""
+    answers = {}
+    for item in services._items(inspection).order_by("section__order", "order"):
+        bad = item.noncompliant_answers or []
+        if item.answer_type == AnswerType.YES_NO:
+            answers[item] = "yes" if "yes" not in bad else "no"
+        elif item.answer_type == AnswerType.NUMBER:
+            low, high = item.compliant_min, item.compliant_max
+            value = (low + high) / 2 if low is not None and high is not None else high or (low or 0) + 25
+            answers[item] = f"{Decimal(value).normalize():f}"
+        elif item.answer_type == AnswerType.CHOICE:
+            answers[item] = next(choice for choice in item.choices if choice not in bad)
+        elif item.answer_type == AnswerType.TEXT:
+            answers[item] = f"{item.code}: ผลิตตามใบอนุญาต วัตถุดิบและกระบวนการตรงกับที่แจ้งไว้"
+        else:
+            answers[item] = None
+    assert {AnswerType.YES_NO, AnswerType.NUMBER, AnswerType.CHOICE, AnswerType.TEXT} <= {
+        item.answer_type for item in answers
+    }, "the demo checklist no longer has every kind of answer"
+    return answers
+
+
+def answer_field(page: Page, item):
+    return page.get_by_test_id(f"item-{item.code}").locator(f'[name="item_{item.pk}"]')
+
+
+def expect_answers(page: Page, answers: dict) -> None:
+    for item, value in answers.items():
+        if value is None:
+            continue
+        field = answer_field(page, item)
+        if item.answer_type == AnswerType.NUMBER:  # the same number, with or without trailing zeros
+            whole, _dot, fraction = value.partition(".")  # value is normalized: 25, 14.5
+            expect(field).to_have_value(re.compile(rf"^{whole}\.{fraction}0*$" if fraction else rf"^{whole}(\.0*)?$"))
+        else:
+            expect(field).to_have_value(value)
+
+
+def expect_thumbnail(page: Page, item) -> None:
+    """The photo shown on the item's row, and really loaded by the browser."""
+    thumb = page.get_by_test_id(f"item-{item.code}").locator("img.kk-thumb")
+    expect(thumb).to_have_count(1)
+    expect(thumb).to_be_visible()
+    expect(thumb).to_have_attribute("alt", "factory-front.png")
+    expect(thumb).to_have_js_property("naturalWidth", PHOTO_SIZE[0])
+    expect(thumb).to_have_js_property("naturalHeight", PHOTO_SIZE[1])
+
+
+# --- the test -------------------------------------------------------------------------------------
+
+
+def test_inspection_from_start_to_sign_off(visit, photo):
+    factory = Factory.objects.filter(province_id=SONGKHLA, office__isnull=False).order_by("pk").first()
+    assert factory is not None
+    assert not Inspection.objects.filter(factory=factory, closed_at__isnull=True).exists()
+    inspector = Person.objects.get(username=INSPECTOR)
+
+    # 1. The group head opens the case and assigns the inspector.
+    page = visit(HEAD)
+    page.goto("/inspection/new/")
+    page.locator('form.kk-form select[name="factory"]').select_option(str(factory.pk))
+    page.locator('form.kk-form button[type="submit"]').click()
+    expect(page).to_have_url(re.compile(r"/inspection/case/\d+/$"))
+    inspection = Inspection.objects.get(factory=factory, closed_at__isnull=True)
+    ref_no = inspection.ref_no
+    assert page.url.endswith(f"/inspection/case/{inspection.pk}/")
+    summary = page.get_by_test_id("case-summary")
+    expect(summary).to_contain_text(ref_no)
+    expect(summary).to_contain_text(factory.name)
+
+    open_task(page, ref_no, "assign")
+    page.locator('form.kk-form select[name="inspector"]').select_option(str(inspector.pk))
+    submit(page)
+    expect(task_row(page, ref_no)).to_have_count(0)  # nothing left for the head on this case
+    page.context.close()
+
+    # 2. The inspector fills the checklist, saves a draft, reloads, and submits.
+    answers = compliant_answers(inspection)
+    photo_item = next(item for item in answers if item.photo_required)
+    page = visit(INSPECTOR)
+    open_task(page, ref_no, "inspect")
+    inspect_url = page.url
+    for item, value in answers.items():
+        if value is None:
+            continue
+        field = answer_field(page, item)
+        if item.answer_type in (AnswerType.YES_NO, AnswerType.CHOICE):
+            field.select_option(value)
+        else:
+            field.fill(value)
+    page.get_by_test_id(f"item-{photo_item.code}").locator(f'input[name="photo_{photo_item.pk}"]').set_input_files(
+        photo
+    )
+    page.locator('textarea[name="findings"]').fill(FINDINGS)
+    inspected_on = timezone.localdate()
+    page.locator('input[name="inspected_on"]').fill(f"{inspected_on:%d/%m/}{inspected_on.year + 543}")
+    page.locator('button[name="save_draft"]').click()
+    expect(page.get_by_text(th("Draft saved. You can come back to it from your inbox."))).to_be_visible()
+    assert page.url == inspect_url
+
+    page.reload()
+    expect_answers(page, answers)
+    expect(page.locator('textarea[name="findings"]')).to_have_value(FINDINGS)
+    expect_thumbnail(page, photo_item)
+    inspection.refresh_from_db()
+    assert inspection.submitted_at is None, "a draft must not be submitted"
+    assert inspection.evidence.filter(item=photo_item).count() == 1
+    submit(page)
+    expect(page.get_by_text(th("Sent to the group head for review."))).to_be_visible()
+    page.context.close()
+
+    # 3. The group head returns it with a comment ...
+    page = visit(HEAD)
+    open_task(page, ref_no, "review")
+    page.locator('input[name="decision"][value="return"]').check()
+    page.locator('textarea[name="comments"]').fill(RETURN_COMMENT)
+    shoot(page, "review-task")
+    submit(page)
+    page.context.close()
+
+    # ... the inspector finds it back, with the comment and her photo, and resubmits ...
+    page = visit(INSPECTOR)
+    page.goto("/inspection/inbox/")
+    expect(task_row(page, ref_no).locator('a[href*="/inspect/"]')).to_have_count(1)
+    shoot(page, "inbox")
+    open_task(page, ref_no, "inspect")
+    expect(page.get_by_test_id("case-summary").locator("em")).to_have_text(RETURN_COMMENT)
+    expect_answers(page, answers)
+    expect_thumbnail(page, photo_item)
+    shoot(page, "inspect-task")
+    submit(page)
+    page.context.close()
+
+    # ... and the group head approves.
+    page = visit(HEAD)
+    open_task(page, ref_no, "review")
+    page.locator('input[name="decision"][value="approve"]').check()
+    submit(page)
+    page.context.close()
+
+    # 4. The provincial industry officer signs off; the case closes as compliant.
+    page = visit(OFFICER)
+    open_task(page, ref_no, "sign_off")
+    page.locator('input[name="confirm"]').check()
+    submit(page)
+    expect(task_row(page, ref_no)).to_have_count(0)
+
+    page.goto(f"/inspection/case/{inspection.pk}/")
+    with translation.override("th"):
+        compliant = str(Outcome.COMPLIANT.label)
+    expect(page.get_by_test_id("case-summary").locator(".kk-badge")).to_have_text(compliant)
+    timeline = page.locator("ol.kk-timeline")
+    for label in ("Case opened", "Submitted for review", "Report signed off", "Case closed"):
+        expect(timeline.locator(".kk-timeline-what").filter(has_text=th(label))).not_to_have_count(0)
+    expect(timeline.locator(".kk-timeline-comment")).to_contain_text([RETURN_COMMENT])
+    expect(timeline.locator(".kk-timeline-item")).to_have_count(audit.timeline(inspection).count())
+    shoot(page, "case-page")
+
+    href = page.get_by_test_id("report-pdf").get_attribute("href")
+    assert href == f"/inspection/case/{inspection.pk}/report.pdf"
+    response = page.request.get(href)
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF-")
+
+    inspection.refresh_from_db()
+    assert inspection.outcome == Outcome.COMPLIANT and inspection.closed_at is not None
+    assert inspection.signed_off_by == Person.objects.get(username=OFFICER)
+    assert list(inspection.reviews.values_list("number", "decision", "comments")) == [
+        (1, "return", RETURN_COMMENT),
+        (2, "approve", ""),
+    ]

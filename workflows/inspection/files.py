@@ -1,0 +1,22 @@
+"""Evidence files are served through the case's access check, never as public media URLs."""
+
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.views import View
+
+from permissions import access
+
+from .models import Evidence, Inspection
+
+
+class EvidenceFileView(View):
+    def get(self, request, pk):
+        evidence = get_object_or_404(Evidence.objects.select_related("inspection"), pk=pk)
+        visible = access.visible(request.user, Inspection.objects.filter(pk=evidence.inspection_id))
+        if not visible.exists():
+            raise Http404
+        try:
+            handle = evidence.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        return FileResponse(handle, content_type=evidence.content_type, filename=evidence.original_name)
