@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "registry",
     "workflows",
     "workflows.inspection",
+    "workflows.complaint",
     "dashboards",
 ]
 

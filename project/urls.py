@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog, set_language
 from viewflow.contrib.auth import AuthViewset
@@ -8,6 +8,7 @@ from viewflow.urls import Site
 
 from dashboards.views import HomeView
 from registry.viewsets import RegistryApp
+from workflows.complaint.viewsets import ComplaintApp
 from workflows.inspection.viewsets import InspectionApp
 
 
@@ -20,7 +21,10 @@ class KamkapSite(Site):
 
 
 site = KamkapSite(
-    title=_("Kamkap"), primary_color="#1a3a6b", secondary_color="#c9a227", viewsets=[InspectionApp(), RegistryApp()]
+    title=_("Kamkap"),
+    primary_color="#1a3a6b",
+    secondary_color="#c9a227",
+    viewsets=[InspectionApp(), ComplaintApp(), RegistryApp()],
 )
 
 urlpatterns = [
@@ -28,6 +32,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("admin/", admin.site.urls),
+    path("complaint/", include("workflows.complaint.urls")),
     path("", site.urls),
 ]
 # No public /media/: evidence and imports are served by views that ask permissions.access.
