@@ -23,6 +23,7 @@ from .models import (
     Answer,
     AnswerType,
     ApprovalDecision,
+    CaseCounter,
     ChecklistTemplate,
     ChecklistVersion,
     CorrectiveOrder,
@@ -47,13 +48,14 @@ def _today() -> date:
 
 
 def _next_ref_no(office: Unit, on: date) -> str:
-    """สอจ. numbering per office and fiscal year: 90-2570/0001 (the office row is locked)."""
-    Unit.objects.select_for_update().filter(pk=office.pk).first()
+    """Numbering per office and fiscal year, 90-2570/0001, from a locked counter row (constant time
+    whatever the number of cases)."""
     fy = fiscal_year(on)
-    prefix = f"{office.province_id:02d}-{fy}/"
-    last = Inspection.objects.filter(ref_no__startswith=prefix).order_by("-ref_no").values_list("ref_no", flat=True)
-    number = int(last[0].rsplit("/", 1)[1]) + 1 if last else 1
-    return f"{prefix}{number:04d}"
+    CaseCounter.objects.get_or_create(office=office, fiscal_year=fy)
+    counter = CaseCounter.objects.select_for_update().get(office=office, fiscal_year=fy)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{office.province_id:02d}-{fy}/{counter.last:04d}"
 
 
 def published_checklist(code: str = DEFAULT_TEMPLATE) -> ChecklistVersion:

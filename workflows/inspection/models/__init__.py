@@ -1,6 +1,7 @@
 from .cases import (
     Answer,
     ApprovalDecision,
+    CaseCounter,
     CorrectiveOrder,
     Evidence,
     Inspection,
@@ -26,6 +27,7 @@ from .process import InspectionProcess
 __all__ = [
     "Answer",
     "ApprovalDecision",
+    "CaseCounter",
     "AnswerType",
     "ChecklistItem",
     "ChecklistSection",

@@ -205,3 +205,19 @@ class OrderApproval(models.Model):
 
     def __str__(self):
         return f"{self.order_id} #{self.step} {self.level}"
+
+
+class CaseCounter(models.Model):
+    """The last case number given by an office in a fiscal year (numbers never depend on a scan)."""
+
+    office = models.ForeignKey(Unit, models.CASCADE, related_name="+")
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("case counter")
+        verbose_name_plural = _("case counters")
+        constraints = [models.UniqueConstraint(fields=["office", "fiscal_year"], name="one_counter_per_office_year")]
+
+    def __str__(self):
+        return f"{self.office_id}/{self.fiscal_year}: {self.last}"
