@@ -8,7 +8,7 @@ PORT ?= 8000
 # The suite runs twice: on SQLite, then on the PostgreSQL server named here.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kamkap
 
-.PHONY: run test setup migrate demo test-sqlite test-postgres screenshots lint format messages clean
+.PHONY: run test setup migrate demo test-sqlite test-postgres screenshots lint format messages clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,15 @@ test-postgres: setup
 # Refresh the screenshots committed under docs/ (the e2e tests take them).
 screenshots: setup
 	SCREENSHOT_DIR=$(CURDIR)/docs/screenshots $(PY) -m pytest -q tests/e2e
+
+# Benchmarks (issue 5): generate bench/bench.sqlite3 (or the DATABASE_URL database) when it does not hold
+# these sizes, then write bench/results.json and bench/RESULTS.md. Large: FACTORIES=150000 CASES=1000000 INBOX=50000
+FACTORIES ?= 3000
+CASES ?= 20000
+INBOX ?= 2000
+
+bench: setup
+	$(PY) bench/run.py --factories $(FACTORIES) --cases $(CASES) --inbox $(INBOX)
 
 lint: setup
 	$(VENV)/bin/ruff check .

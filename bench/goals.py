@@ -1,0 +1,39 @@
+"""The figures of issue 5, in report order, each with its unit and the goal it is held to."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Key:
+    name: str
+    unit: str
+    what: str
+    goal: str = ""
+    met: Callable[[dict], bool] | None = None
+    actual: Callable[[dict], str] | None = None  # the compared quantity, when it is not the figure
+
+
+KEYS = (
+    Key("inbox_ms", "ms", "our inbox page, big inbox", "≥ 20× faster than stock (at 50,000 tasks)",
+        lambda r: r["stock_inbox_ms"] / r["inbox_ms"] >= 20, lambda r: f"{r['stock_inbox_ms'] / r['inbox_ms']:.1f}×"),
+    Key("stock_inbox_ms", "ms", "stock Viewflow inbox, same number of tasks"),
+    Key("inbox_kb", "kB", "our inbox page size", "≤ 100 kB", lambda r: r["inbox_kb"] <= 100),
+    Key("stock_inbox_kb", "kB", "stock inbox page size"),
+    Key("inbox_queries", "statements", "our inbox, big inbox", "same as with 10× fewer rows",
+        lambda r: r["inbox_queries"] == r["inbox_queries_10x"]),
+    Key("inbox_queries_10x", "statements", "our inbox, 10× fewer rows"),
+    Key("complete_task_queries", "statements", "one task completion, ours", "≤ 12",
+        lambda r: r["complete_task_queries"] <= 12),
+    Key("stock_complete_task_queries", "statements", "one task completion, stock (VIEWFLOW.md: 15)"),
+    Key("complete_task_ms", "ms", "one task completion, ours"),
+    Key("chain_per_s", "chains/s", "whole chains from code, ours", "≥ 2× stock",
+        lambda r: r["chain_per_s"] >= 2 * r["stock_chain_per_s"],
+        lambda r: f"{r['chain_per_s'] / r['stock_chain_per_s']:.2f}×"),
+    Key("stock_chain_per_s", "chains/s", "whole chains from code, stock"),
+    Key("visible_cases_ms", "ms", "cases the deputy PS may see, counted", "≤ 50 ms",
+        lambda r: r["visible_cases_ms"] <= 50),
+    Key("visible_cases_inspector_ms", "ms", "cases an inspector may see, counted", "≤ 50 ms",
+        lambda r: r["visible_cases_inspector_ms"] <= 50),
+    Key("pdf_report_s", "s", "one inspection report PDF", "≤ 0.3 s", lambda r: r["pdf_report_s"] <= 0.3),
+)  # fmt: skip

@@ -1,0 +1,125 @@
+"""bench/results.json (figures for machines) and bench/RESULTS.md (the same for people)."""
+
+import json
+import os
+import platform
+from importlib.metadata import version
+from pathlib import Path
+
+from django.db import connection
+
+from .goals import KEYS
+from .timing import Figure
+
+HERE = Path(__file__).resolve().parent
+
+
+def _proc(path: str, key: str) -> str:
+    try:
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(key):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown"
+
+
+def machine() -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sqlite_version()" if connection.vendor == "sqlite" else "SHOW server_version")
+        db_version = cursor.fetchone()[0]
+    mem_kb = _proc("/proc/meminfo", "MemTotal").split()[0]
+    return {
+        "cpu": _proc("/proc/cpuinfo", "model name"),
+        "cores": os.cpu_count(),
+        "ram_gb": round(int(mem_kb) / 2**20, 1) if mem_kb.isdigit() else None,
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "django": version("django"),
+        "viewflow": version("django-viewflow"),
+        "database": f"{connection.vendor} {db_version}",
+        "load_average": round(os.getloadavg()[0], 2),
+    }
+
+
+def _plain(value):
+    return value.median if isinstance(value, Figure) else value
+
+
+def write(figures: dict, evidence: dict, context: dict) -> dict:
+    values = {name: _plain(value) for name, value in figures.items()}
+    goals = {
+        k.name: {"goal": k.goal, "met": k.met(values), **({"actual": k.actual(values)} if k.actual else {})}
+        for k in KEYS
+        if k.met
+    }
+    spread = {
+        name: {"min": v.low, "max": v.high, "reps": v.reps} for name, v in figures.items() if isinstance(v, Figure)
+    }
+    results = {**values, "spread": spread, "goals": goals, **context, "evidence": evidence}
+    (HERE / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n")
+    (HERE / "RESULTS.md").write_text(markdown(figures, goals, evidence, context))
+    return results
+
+
+def _figure_cells(value) -> tuple[str, str]:
+    if isinstance(value, Figure):
+        return f"{value.median:g}", f"{value.low:g} – {value.high:g} ({value.reps} reps)"
+    return f"{value:g}", "exact"
+
+
+def markdown(figures: dict, goals: dict, evidence: dict, context: dict) -> str:
+    m, gen = context["machine"], context.get("generation") or {}
+    lines = [
+        "# Benchmark results (issue 5)",
+        "",
+        f"Written by `make bench` (bench/run.py) on {context['date']} in {context['seconds']:.0f} s. "
+        "Median of the repetitions after one warm-up; spread is min – max.",
+        "",
+        "Reproduce: `make bench` (the small default: generates bench/bench.sqlite3 when it does not hold the sizes); "
+        "`make bench FACTORIES=150000 CASES=1000000 INBOX=50000` for other sizes; "
+        "`DATABASE_URL=postgres://… make bench` for PostgreSQL (an empty or benchmark database).",
+        "",
+        "## Machine and data",
+        "",
+        f"- **Machine:** {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM; {m['os']}; load average "
+        f"(1 min) {m['load_average']} before and {m['load_average_after']} after the benchmarks",
+        f"- **Software:** Python {m['python']}, Django {m['django']}, django-viewflow {m['viewflow']}; "
+        f"database {context['database']} ({m['database']})",
+        f"- **Sizes:** {context['sizes']['factories']:,} factories, {context['sizes']['cases']:,} inspection cases, "
+        f"{context['sizes']['inbox']:,} tasks in the big inbox (and in the stock inbox)",
+        "- **Rows:** " + ", ".join(f"{name.replace('_', ' ')} {n:,}" for name, n in context["rows"].items()),
+    ]
+    if gen:
+        steps = "; ".join(f"{name} {sec:g} s" for name, sec in gen["steps"].items())
+        lines.append(
+            f"- **Generation** (bench/generate.py): {gen['seconds']:g} s, {gen['cases_per_s']:,} cases/s ({steps})"
+        )
+    lines += [
+        "",
+        "## Figures",
+        "",
+        "| figure | what | median | spread | goal | met |",
+        "| --- | --- | ---: | --- | --- | --- |",
+    ]
+    for key in KEYS:
+        median, spread = _figure_cells(figures[key.name])
+        goal = goals.get(key.name, {})
+        mark = "" if not goal else ("yes" if goal["met"] else "**no**")
+        mark += f" ({goal['actual']})" if "actual" in goal else ""
+        lines.append(f"| `{key.name}` | {key.what} | {median} {key.unit} | {spread} | {key.goal} | {mark} |")
+    lines += ["", "## Evidence (profiled in the same run)", ""]
+    for name, value in evidence.items():
+        if isinstance(value, list):
+            lines.append(f"- {name}:")
+            lines += [f"  {n}. `{item}`" for n, item in enumerate(value, start=1)]
+        elif isinstance(value, dict):
+            lines.append(f"- {name}: " + "; ".join(f"{key} {item}" for key, item in value.items()))
+        elif isinstance(value, int | float):
+            lines.append(f"- {name}: {value:,}")
+        else:
+            lines.append(f"- {name}: {value}")
+    notes = HERE / "NOTES.md"
+    if notes.exists():
+        lines += ["", notes.read_text().strip()]
+    return "\n".join(lines) + "\n"
