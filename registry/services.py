@@ -21,7 +21,7 @@ EDITABLE = (
 )  # fmt: skip
 
 
-AUDITED = tuple(name for name in EDITABLE) + ("office",)
+AUDITED = (*EDITABLE, "office")
 
 
 def _apply(factory: Factory, data: dict, geo: GeoIndex) -> None:

@@ -89,7 +89,3 @@ def resolve_chain(
                 levels.append(CHAIN_KINDS[higher])
         index += 1
     return steps
-
-
-def approvers(steps: list[ChainStep]) -> list[ChainStep]:
-    return [step for step in steps if not step.vacant]

@@ -34,7 +34,8 @@ def flow_lock_message(get_response):
                     _("This task was already completed (%(when)s).") % {"when": task.finished},
                     extra_tags=ALREADY_DONE,
                 )
-                return redirect("inspection:inbox")
+                flow_namespace = match.namespace.rsplit(":", 1)[0]  # e.g. inspection:flow (its index → the app's list)
+                return redirect(f"{flow_namespace}:index")
         return None
 
     middleware.process_exception = process_exception

@@ -7,16 +7,10 @@ from django.views.generic import RedirectView
 from viewflow.urls import Application
 
 from permissions import access
-from workflows.inspection.viewsets import ScopedFlowViewset
+from workflows.viewsets import ScopedFlowViewset
 
 from . import views
 from .flows import ComplaintFlow
-
-
-class ComplaintFlowViewset(ScopedFlowViewset):
-    @property
-    def index_path(self):
-        return path("", RedirectView.as_view(pattern_name="complaints:list"), name="index")
 
 
 class ComplaintApp(Application):
@@ -26,7 +20,7 @@ class ComplaintApp(Application):
     icon = "campaign"
     app_name = "complaints"
     base_template_name = "kamkap/base_page.html"
-    viewsets = [ComplaintFlowViewset(ComplaintFlow, app_name="flow")]
+    viewsets = [ScopedFlowViewset(ComplaintFlow, app_name="flow", home="complaints:list")]
 
     def has_view_permission(self, user, obj=None):
         return access.can_anywhere(user, "view")

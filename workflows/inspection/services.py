@@ -430,7 +430,7 @@ def order_decide(*, order: CorrectiveOrder, by: Person, approve: bool, comments:
 
 
 def current_order(inspection: Inspection) -> CorrectiveOrder | None:
-    return inspection.orders.exclude(status=OrderStatus.WITHDRAWN).order_by("-drafted_at", "-pk").first()
+    return CorrectiveOrder.current_of(inspection.pk)
 
 
 @transaction.atomic

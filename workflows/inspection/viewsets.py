@@ -1,30 +1,15 @@
-"""The inspections application: our own scoped screens plus the flow's task URLs.
-
-Viewflow's stock dashboard, process and task lists are left out: they are not scoped per office
-and do not scale (VIEWFLOW.md traps 2 and 3); task detail pages ask InspectionFlow's
-has_view_permission, which asks permissions.access."""
+"""The inspections application: our own scoped screens plus the flow's task URLs (workflows.viewsets)."""
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from viewflow.urls import Application
-from viewflow.workflow.flow import FlowViewset
 
 from permissions import access
+from workflows.viewsets import ScopedFlowViewset
 
 from . import bulk, files, lists, pdfs, views
 from .flows import InspectionFlow
-
-
-class ScopedFlowViewset(FlowViewset):
-    process_list_path = None
-    task_list_path = None
-    process_detail_path = None
-    process_cancel_path = None
-
-    @property
-    def index_path(self):
-        return path("", RedirectView.as_view(pattern_name="inspection:inbox"), name="index")
 
 
 class InspectionApp(Application):
@@ -32,7 +17,7 @@ class InspectionApp(Application):
     icon = "fact_check"
     app_name = "inspection"
     base_template_name = "kamkap/base_page.html"
-    viewsets = [ScopedFlowViewset(InspectionFlow, app_name="flow")]
+    viewsets = [ScopedFlowViewset(InspectionFlow, app_name="flow", home="inspection:inbox")]
 
     def has_view_permission(self, user, obj=None):
         return access.can_anywhere(user, "view")

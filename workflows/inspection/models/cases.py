@@ -173,6 +173,12 @@ class CorrectiveOrder(models.Model):
     def owning_office_id(self) -> int:
         return self.inspection.office_id
 
+    @classmethod
+    def current_of(cls, inspection_id: int) -> "CorrectiveOrder | None":
+        """The order a case is working on: the latest one not withdrawn."""
+        orders = cls.objects.filter(inspection_id=inspection_id).exclude(status=OrderStatus.WITHDRAWN)
+        return orders.order_by("-drafted_at", "-pk").first()
+
 
 class ApprovalDecision(models.TextChoices):
     APPROVED = "approved", _("Approved")

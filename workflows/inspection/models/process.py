@@ -39,8 +39,7 @@ class InspectionProcess(Process):
     def _order(self):
         from .cases import CorrectiveOrder
 
-        orders = CorrectiveOrder.objects.filter(inspection_id=self.inspection_id).exclude(status="withdrawn")
-        return orders.order_by("-drafted_at", "-pk").first()
+        return CorrectiveOrder.current_of(self.inspection_id)
 
     @property
     def order_awaits_approval(self) -> bool:
