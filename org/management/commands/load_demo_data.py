@@ -7,6 +7,7 @@ from org.geo import load_geography
 from org.models import Person
 from org.services import build_org_tree
 from registry.demo import load_demo_factories
+from workflows.complaint.demo import load_demo_complaints
 from workflows.demo import load_demo_rules
 from workflows.inspection.demo import load_demo_checklists
 from workflows.inspection.demo_cases import load_demo_cases
@@ -24,11 +25,13 @@ class Command(BaseCommand):
         admin = Person.objects.get(username="admin")
         created = load_demo_factories(by=admin)
         self.stdout.write(f"Factories created: {created}")
-        # The demo walks cases through the flow; its task e-mails are not shown to the person loading it.
-        with transaction.atomic(), override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        # The demo walks cases through the flow; its task e-mails (sent on commit, so the override wraps the
+        # transaction) are not shown to the person loading it.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"), transaction.atomic():
             load_demo_checklists(by=admin)
             load_demo_rules()
             self.stdout.write(f"Inspection cases created: {load_demo_cases()}")
+            self.stdout.write(f"Complaints created: {load_demo_complaints()}")
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}) — http://127.0.0.1:8000/")
         for login in logins:
