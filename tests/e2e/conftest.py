@@ -17,12 +17,16 @@ Other backends reload the demo data for every test and rebuild the reference dat
 """
 
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
+from playwright.sync_api import Browser, Page, expect
 
 E2E_DIR = Path(__file__).resolve().parent
 CHROMIUM_ARGS = [
@@ -255,3 +259,80 @@ def demo(browser, live_server, demo_db: _DemoDatabase) -> DemoData:
     """The demo data set, fresh for this test, served by live_server (transactional_db)."""
     demo_db.prepare_test()
     return demo_db.data
+
+
+# --- shared steps: demo with checklists, people logged in through the form, a photo, screenshots ------
+
+SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR") or E2E_DIR.parents[1] / "test-results" / "screenshots")
+HOME_URL = re.compile(r"^https?://[^/]+/$")
+PHOTO_SIZE = (160, 120)
+
+
+@pytest.fixture
+def inspection_demo(demo, settings, tmp_path):
+    """The demo data plus the demo checklists and rules (no demo cases: no factory has an open case)."""
+    from org.models import Person
+    from workflows.demo import load_demo_rules
+    from workflows.inspection.demo import load_demo_checklists
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    load_demo_checklists(by=Person.objects.get(username="admin"))
+    load_demo_rules()
+    return demo
+
+
+@pytest.fixture
+def visit(browser: Browser, live_server, inspection_demo):
+    """visit(username) -> a page in a fresh browser context (no cookies), logged in through the form."""
+    contexts = []
+
+    def open_as(username: str) -> Page:
+        context = browser.new_context(
+            base_url=live_server.url, viewport=VIEWPORT, locale="th-TH", timezone_id="Asia/Bangkok"
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto("/accounts/login/")
+        form = page.locator("form.vf-form")
+        form.locator('input[name="username"]').fill(username)
+        form.locator('input[name="password"]').fill(inspection_demo.password)
+        form.locator('button[type="submit"]').click()
+        expect(page).to_have_url(HOME_URL)
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def photo(tmp_path) -> Path:
+    """A real PNG (drawn with Pillow): a factory front with a name board."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", PHOTO_SIZE, (135, 190, 230))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 90, 159, 119), fill=(90, 140, 70))
+    draw.rectangle((25, 40, 135, 95), fill=(200, 200, 195), outline=(60, 60, 60))
+    draw.rectangle((45, 48, 115, 62), fill=(30, 60, 120))
+    draw.rectangle((70, 70, 90, 95), fill=(110, 80, 50))
+    path = tmp_path / "factory-front.png"
+    image.save(path, format="PNG")
+    assert path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    return path
+
+
+def th(message: str) -> str:
+    with translation.override("th"):
+        text = gettext(message)
+    assert text != message, f"no Thai translation for {message!r}"
+    return text
+
+
+def shoot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    expect(page.locator("html")).to_have_attribute("lang", "th")
+    page.evaluate("document.fonts.ready.then(() => true)")  # web fonts (Sarabun) are in
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+    assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000, f"{name}.png looks empty"

@@ -15,108 +15,30 @@ test-results/screenshots (`make screenshots` points it at docs/screenshots).
 
 Uploaded photos go to a temporary MEDIA_ROOT, which live_server serves at MEDIA_URL."""
 
-import os
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 from django.utils import timezone, translation
-from django.utils.translation import gettext
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from org.models import Person
 from registry.models import Factory
-from tests.e2e.conftest import TIMEOUT_MS, VIEWPORT
+from tests.e2e.conftest import PHOTO_SIZE, shoot, th
 from workflows import audit
-from workflows.demo import load_demo_rules
 from workflows.inspection import services
-from workflows.inspection.demo import load_demo_checklists
 from workflows.inspection.models import AnswerType, Inspection, Outcome
 
 pytestmark = pytest.mark.e2e
 
 HEAD, INSPECTOR, OFFICER = "songkhla.head", "songkhla.inspector1", "songkhla.pio"
 SONGKHLA = 90
-SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR") or Path(django_settings.BASE_DIR) / "test-results" / "screenshots")
-HOME_URL = re.compile(r"^https?://[^/]+/$")
 INBOX_URL = re.compile(r"/inspection/inbox/$")
-PHOTO_SIZE = (160, 120)
 RETURN_COMMENT = "ภาพหน้าโรงงานไม่เห็นป้ายชื่อ โปรดตรวจสอบและยืนยันอีกครั้ง"
 FINDINGS = "โรงงานประกอบกิจการตามที่ได้รับอนุญาต ไม่พบข้อบกพร่อง"
 
 
-# --- fixtures -------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def inspection_demo(demo, settings, tmp_path):
-    """The demo data plus the demo checklists and rules (no demo cases: no factory has an open case)."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    load_demo_checklists(by=Person.objects.get(username="admin"))
-    load_demo_rules()
-    return demo
-
-
-@pytest.fixture
-def visit(browser: Browser, live_server, inspection_demo):
-    """visit(username) -> a page in a fresh browser context (no cookies), logged in through the form."""
-    contexts = []
-
-    def open_as(username: str) -> Page:
-        context = browser.new_context(
-            base_url=live_server.url, viewport=VIEWPORT, locale="th-TH", timezone_id="Asia/Bangkok"
-        )
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto("/accounts/login/")
-        form = page.locator("form.vf-form")
-        form.locator('input[name="username"]').fill(username)
-        form.locator('input[name="password"]').fill(inspection_demo.password)
-        form.locator('button[type="submit"]').click()
-        expect(page).to_have_url(HOME_URL)
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
-
-
-@pytest.fixture
-def photo(tmp_path) -> Path:
-    """A real PNG (drawn with Pillow): a factory front with a name board."""
-    from PIL import Image, ImageDraw
-
-    image = Image.new("RGB", PHOTO_SIZE, (135, 190, 230))
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((0, 90, 159, 119), fill=(90, 140, 70))
-    draw.rectangle((25, 40, 135, 95), fill=(200, 200, 195), outline=(60, 60, 60))
-    draw.rectangle((45, 48, 115, 62), fill=(30, 60, 120))
-    draw.rectangle((70, 70, 90, 95), fill=(110, 80, 50))
-    path = tmp_path / "factory-front.png"
-    image.save(path, format="PNG")
-    assert path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
-    return path
-
-
 # --- helpers --------------------------------------------------------------------------------------
-
-
-def th(message: str) -> str:
-    with translation.override("th"):
-        text = gettext(message)
-    assert text != message, f"no Thai translation for {message!r}"
-    return text
-
-
-def shoot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    expect(page.locator("html")).to_have_attribute("lang", "th")
-    page.evaluate("document.fonts.ready.then(() => true)")  # web fonts (Sarabun) are in
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
-    assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000, f"{name}.png looks empty"
 
 
 def task_row(page: Page, ref_no: str):
