@@ -349,7 +349,9 @@ def test_timeline_shows_who_acting_for_whom_what_and_the_changes(case):
     with translation.override("th"):
         edited = translation.gettext("Case data edited")  # shown in the reader's language
     assert edited != "Case data edited"
-    for text in ("สมหญิง รักงาน", ACTING, edited, "นับใหม่", "workers", "40", "55", "Escalated"):
+    with translation.override("th"):
+        workers = str(case._meta.get_field("workers").verbose_name)  # the field's name, not its key
+    for text in ("สมหญิง รักงาน", ACTING, edited, "นับใหม่", workers, "40", "55", "Escalated"):
         assert text in html
     assert str(timezone.localdate().year + 543) in html
 
@@ -360,3 +362,16 @@ def test_timeline_without_entries_says_so():
 
     assert "kk-timeline-item" not in html
     assert "No history yet." in html
+
+
+@pytest.mark.django_db
+def test_timeline_names_the_fields_that_changed_in_thai():
+    from workflows.models import AuditEntry
+    from workflows.models.audit import field_label
+
+    with translation.override("th"):
+        assert field_label("factory:1", "machinery_hp") == "เครื่องจักร (แรงม้า)"
+        assert field_label("factory:1", "S1") == "S1"  # a checklist item code stays as it is
+        assert field_label("nosuchmodel:1", "name") == "name"
+        entry = AuditEntry(chain="factory:1", before={"name": "ก"}, after={"name": "ข"})
+        assert entry.changes() == [("ชื่อโรงงาน", "ก", "ข")]

@@ -1,6 +1,10 @@
 """The audit trail: one append-only hash chain per case. Rows are written by workflows.audit.record."""
 
+from functools import cache
+
+from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -87,6 +91,32 @@ class AuditEntry(models.Model):
         raise AuditError(_("Audit entries cannot be deleted."))
 
     def changes(self) -> list[tuple[str, object, object]]:
-        """(key, before, after) for every key in either snapshot, for the timeline."""
+        """(label, before, after) for every key in either snapshot, for the timeline: a field of the
+        case's model shows its verbose name (Thai), other keys (checklist item codes) as they are."""
         keys = sorted(self.before.keys() | self.after.keys())
-        return [(key, self.before.get(key), self.after.get(key)) for key in keys]
+        return [(field_label(self.chain, key), self.before.get(key), self.after.get(key)) for key in keys]
+
+
+EXTRA_LABELS = {
+    "photos": _("photos"),
+    "file": _("file"),
+    "answer": _("answer"),
+    "decision": _("decision"),
+    "comments": _("comments"),
+}
+
+
+@cache
+def _models_by_name() -> dict:
+    return {model._meta.model_name: model for model in apps.get_models()}
+
+
+def field_label(chain: str, key: str) -> str:
+    """The verbose name of field `key` of the model whose chain this is (`inspection:42` → Inspection)."""
+    model = _models_by_name().get(chain.partition(":")[0])
+    if model is not None:
+        try:
+            return str(model._meta.get_field(key).verbose_name)
+        except FieldDoesNotExist:
+            pass
+    return str(EXTRA_LABELS.get(key, key))
