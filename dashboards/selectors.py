@@ -1,5 +1,6 @@
 """Reads for the home page: a person's tasks, positions and scope."""
 
+from django.db.models import Count
 from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -19,7 +20,32 @@ def home_summary(user) -> dict:
         "fiscal_year": fiscal_year(today),
         "roles": roles_of(user, today),
         "inbox_count": open_tasks.filter(owner=user).count(),
+        "tasks_by_flow": tasks_by_flow(open_tasks.filter(owner=user)),
         "national": access.ACTIONS["view"] in scope.national,
         "offices": list(access.visible_offices(user).select_related("province")),
         "factory_count": access.visible(user, Factory.objects.all()).count(),
     }
+
+
+# Where each flow lists a person's tasks (flow class name → URL name); a flow not named here links to
+# its application's index.
+TASK_LISTS = {
+    "InspectionFlow": "inspection:inbox",
+    "ComplaintFlow": "complaints:list",
+}
+
+
+def tasks_by_flow(tasks) -> list[dict]:
+    """[{title, count, url}] of a person's open tasks per flow, one query."""
+    from django.urls import NoReverseMatch, reverse
+
+    rows = tasks.values_list("process__flow_class").annotate(n=Count("pk")).order_by()
+    result = []
+    for flow_class, count in rows:
+        name = flow_class.__name__
+        try:
+            url = reverse(TASK_LISTS.get(name) or f"{flow_class.instance.app_name}:index")
+        except NoReverseMatch:
+            url = ""
+        result.append({"title": flow_class.process_title, "count": count, "url": url})
+    return sorted(result, key=lambda row: -row["count"])

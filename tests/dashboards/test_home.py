@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import FactoryFactory
+from tests.workflows.inspection.conftest import checklist, rules, songkhla  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -37,3 +38,14 @@ def test_login_page_has_no_outside_assets(client):
 def test_an_english_browser_still_gets_thai_until_the_person_switches(client):
     page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="th"' in page
+
+
+def test_home_counts_my_tasks_per_flow_with_a_link_to_each_list(client, songkhla, checklist, rules):  # noqa: F811
+    from workflows.inspection import services
+
+    for factory in FactoryFactory.create_batch(2):
+        services.inspection_start(factory=factory, by=songkhla.head)  # each opens an "assign" task for the head
+    client.force_login(songkhla.head)
+    page = client.get(reverse("index")).content.decode()
+    assert 'data-testid="inbox-count">2<' in page
+    assert f'<a href="{reverse("inspection:inbox")}">' in page and "<strong>2</strong>" in page
