@@ -11,6 +11,7 @@ from viewflow.workflow.status import STATUS
 from org.models import Person, PositionKind
 from workflows.roles import signed_as
 
+from . import crosscheck
 from .models import Answer, ChecklistSection, CorrectiveOrder, Inspection, OrderApproval, ReviewDecision
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
@@ -37,6 +38,7 @@ def case_context(inspection: Inspection) -> dict:
         "sections": sections,
         "evidence": evidence,
         "discrepancies": [a for a in answers.values() if a.discrepancy],
+        "factory_discrepancies": crosscheck.discrepancy_counts([inspection.factory_id]).get(inspection.factory_id, 0),
         "failures": [a for a in answers.values() if a.compliant is False],
         "reviews": list(inspection.reviews.select_related("reviewer")),
         "orders": orders,

@@ -18,6 +18,7 @@ from workflows import audit
 from workflows.chain import resolve_chain
 from workflows.roles import signed_as
 
+from . import crosscheck
 from .errors import InspectionError
 from .models import (
     Answer,
@@ -172,23 +173,17 @@ def _judge(item, value: str, number: Decimal | None) -> bool | None:
     return None
 
 
-def _discrepancy(item, number: Decimal | None, reported: Decimal | None) -> bool:
-    if number is None or reported is None or item.tolerance_pct is None:
-        return False
-    if reported == 0:
-        return number != 0
-    return abs(number - reported) / abs(reported) * 100 > item.tolerance_pct
-
-
 @transaction.atomic
 def answers_save(
     *, inspection: Inspection, by: Person, answers: dict[int, dict], findings: str = "",
     inspected_on: date | None = None,
 ) -> Inspection:  # fmt: skip
-    """Save the checklist as a draft (the inspector may come back); each answer is judged."""
+    """Save the checklist as a draft (the inspector may come back); each answer is judged and, where
+    the item has a self-reported counterpart, compared with the factory's latest filed value."""
     if inspection.inspector_id != by.pk:
         raise PermissionDenied
     items = {i.pk: i for i in _items(inspection)}
+    reported = crosscheck.latest_reported(inspection.factory, items.values())
     existing = {a.item_id: a for a in inspection.answers.all()}
     changed = {}
     for item_id, data in answers.items():
@@ -201,12 +196,15 @@ def answers_save(
         if item.answer_type == AnswerType.CHOICE and value and value not in item.choices:
             raise InspectionError(_("%(code)s: choose one of the listed answers.") % {"code": item.code})
         answer = existing.get(item.pk) or Answer(inspection=inspection, item=item)
-        before = (answer.value, answer.number, answer.note)
+        before = (answer.value, answer.number, answer.note, answer.reported_number, answer.reported_source)
         answer.value, answer.number, answer.note = value, number, (data.get("note") or "").strip()
-        answer.reported_number = data.get("reported", answer.reported_number)
         answer.compliant = _judge(item, value, number)
-        answer.discrepancy = _discrepancy(item, number, answer.reported_number)
-        if before != (answer.value, answer.number, answer.note) or answer.pk is None:
+        check = crosscheck.compare(item, number, reported.get(item.pk))
+        answer.reported_number, answer.reported_source = check.reported, check.source
+        answer.deviation_pct, answer.discrepancy = check.deviation_pct, check.discrepancy
+        if before != (answer.value, answer.number, answer.note, answer.reported_number, answer.reported_source) or (
+            answer.pk is None
+        ):
             answer.save()
             changed[item.code] = value if number is None else str(number)
     inspection.findings = findings

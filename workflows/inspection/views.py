@@ -13,7 +13,7 @@ from permissions import access
 from registry.models import Factory
 from workflows import audit
 
-from . import forms, selectors, services
+from . import crosscheck, forms, selectors, services
 from .models import Inspection
 
 
@@ -87,12 +87,14 @@ class InspectView(TaskView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = context["form"]
+        items = [item for _section, rows in context["sections"] for item, _answer, _photos in rows]
+        reported = crosscheck.latest_reported(self.inspection.factory, items)
         context["checklist"] = [
             (
                 section,
                 [
                     (item, answer, photos, form[f"item_{item.pk}"] if f"item_{item.pk}" in form.fields else None,
-                     form[f"note_{item.pk}"], form[f"photo_{item.pk}"])
+                     form[f"note_{item.pk}"], form[f"photo_{item.pk}"], reported.get(item.pk))
                     for item, answer, photos in rows
                 ],
             )

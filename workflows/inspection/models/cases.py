@@ -74,6 +74,12 @@ class Answer(models.Model):
     reported_number = models.DecimalField(
         _("self-reported value"), max_digits=14, decimal_places=3, null=True, blank=True
     )
+    reported_source = models.CharField(
+        _("self-report compared"), max_length=120, blank=True, help_text=_("Which report and period the value is from")
+    )
+    deviation_pct = models.DecimalField(
+        _("deviation from the self-report (%)"), max_digits=9, decimal_places=1, null=True, blank=True
+    )
     discrepancy = models.BooleanField(_("differs from the self-report"), default=False)
 
     class Meta:
