@@ -375,3 +375,13 @@ def test_timeline_names_the_fields_that_changed_in_thai():
         assert field_label("nosuchmodel:1", "name") == "name"
         entry = AuditEntry(chain="factory:1", before={"name": "ก"}, after={"name": "ข"})
         assert entry.changes() == [("ชื่อโรงงาน", "ก", "ข")]
+
+
+def test_timeline_shows_choices_and_answers_in_words():
+    from workflows.models import AuditEntry
+
+    with translation.override("th"):
+        entry = AuditEntry(chain="inspection:1", before={}, after={"reason": "complaint", "SAF-01": "yes"})
+        (code, _old, answer), (reason, _none, label) = entry.changes()
+        assert (code, answer) == ("SAF-01", "ใช่")
+        assert label == "เรื่องร้องเรียน" and reason != "reason"

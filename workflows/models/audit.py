@@ -94,7 +94,11 @@ class AuditEntry(models.Model):
         """(label, before, after) for every key in either snapshot, for the timeline: a field of the
         case's model shows its verbose name (Thai), other keys (checklist item codes) as they are."""
         keys = sorted(self.before.keys() | self.after.keys())
-        return [(field_label(self.chain, key), self.before.get(key), self.after.get(key)) for key in keys]
+        return [
+            (field_label(self.chain, key), shown(self.chain, key, self.before.get(key)),
+             shown(self.chain, key, self.after.get(key)))
+            for key in keys
+        ]  # fmt: skip
 
 
 EXTRA_LABELS = {
@@ -106,17 +110,35 @@ EXTRA_LABELS = {
 }
 
 
+# Checklist answers are keyed by item code; their values are these.
+ANSWER_LABELS = {"yes": _("Yes"), "no": _("No"), "na": _("N.A."), True: _("Yes"), False: _("No")}
+
+
 @cache
 def _models_by_name() -> dict:
     return {model._meta.model_name: model for model in apps.get_models()}
 
 
+def _field(chain: str, key: str):
+    model = _models_by_name().get(chain.partition(":")[0])
+    try:
+        return model._meta.get_field(key) if model is not None else None
+    except FieldDoesNotExist:
+        return None
+
+
 def field_label(chain: str, key: str) -> str:
     """The verbose name of field `key` of the model whose chain this is (`inspection:42` → Inspection)."""
-    model = _models_by_name().get(chain.partition(":")[0])
-    if model is not None:
-        try:
-            return str(model._meta.get_field(key).verbose_name)
-        except FieldDoesNotExist:
-            pass
-    return str(EXTRA_LABELS.get(key, key))
+    field = _field(chain, key)
+    return str(field.verbose_name if field is not None else EXTRA_LABELS.get(key, key))
+
+
+def shown(chain: str, key: str, value):
+    """A stored value as a person reads it: a choice by its label (ปกติ, not routine), yes/no in words."""
+    if value is None or isinstance(value, (dict, list)):
+        return value
+    field = _field(chain, key)
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    label = ANSWER_LABELS.get(value) if isinstance(value, (str, bool)) else None
+    return str(label) if label is not None else value
