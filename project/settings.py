@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "workflows",
     "workflows.inspection",
     "workflows.complaint",
+    "workflows.planning",
     "dashboards",
 ]
 

@@ -10,6 +10,7 @@ from dashboards.views import HomeView
 from registry.viewsets import RegistryApp
 from workflows.complaint.viewsets import ComplaintApp
 from workflows.inspection.viewsets import InspectionApp
+from workflows.planning.viewsets import PlanningApp
 
 
 class KamkapSite(Site):
@@ -24,7 +25,7 @@ site = KamkapSite(
     title=_("Kamkap"),
     primary_color="#1a3a6b",
     secondary_color="#c9a227",
-    viewsets=[InspectionApp(), ComplaintApp(), RegistryApp()],
+    viewsets=[InspectionApp(), ComplaintApp(), RegistryApp(), PlanningApp()],
 )
 
 urlpatterns = [

@@ -115,7 +115,7 @@ def parse_row(row: dict, geo: GeoIndex) -> Factory:
     )
 
 
-def read_rows(data: bytes) -> tuple[list[dict], list[dict]]:
+def read_rows(data: bytes, *, columns=COLUMNS, required=REQUIRED) -> tuple[list[dict], list[dict]]:
     """Decode (UTF-8, with or without BOM) and check the header. Returns (rows, file errors)."""
     try:
         text = data.decode("utf-8-sig")
@@ -123,12 +123,12 @@ def read_rows(data: bytes) -> tuple[list[dict], list[dict]]:
         return [], [{"line": 0, "column": "", "message": _("The file is not UTF-8 text (save the CSV as UTF-8).")}]
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [h.strip() for h in (reader.fieldnames or [])]
-    missing = [c for c in REQUIRED if c not in header]
+    missing = [c for c in required if c not in header]
     if missing:
         message = _("The header lacks the column(s): %(cols)s") % {"cols": ", ".join(missing)}
         return [], [{"line": 1, "column": "", "message": message}]
     reader.fieldnames = header
-    rows = [{c: (row.get(c) or "").strip() for c in COLUMNS} for row in reader]
+    rows = [{c: (row.get(c) or "").strip() for c in columns} for row in reader]
     return rows, []
 
 
@@ -173,11 +173,14 @@ def register_rows(rows: list[dict], *, by) -> int:
     return len(factories)
 
 
-def run_import(job: FactoryImport) -> FactoryImport:
-    """Check every row (progress saved as it goes), then save all rows in one transaction."""
+def run_checked(job, *, columns, required, check, write) -> None:
+    """The import machinery shared by every CSV upload (factories, self-reports): read the file, check
+    every row with `check(rows, on_progress=...) -> (checked, errors)` saving progress as it goes, then
+    `write(checked) -> count` in one transaction, or nothing at all when any row failed. `write` may
+    still refuse with a RegistryError (its errors keyed "line N column"): everything is rolled back."""
     job.file.open("rb")
     try:
-        rows, errors = read_rows(job.file.read())
+        rows, errors = read_rows(job.file.read(), columns=columns, required=required)
     finally:
         job.file.close()
     job.total_rows, job.status = len(rows), ImportStatus.VALIDATING
@@ -189,17 +192,41 @@ def run_import(job: FactoryImport) -> FactoryImport:
         job.processed_rows = done
         job.save(update_fields=["processed_rows"])
 
-    factories, row_errors = check_rows(rows, by=job.created_by, on_progress=progress) if rows else ([], [])
+    checked, row_errors = check(rows, on_progress=progress) if rows else ([], [])
     errors += row_errors
     job.processed_rows = len(rows)
-    if errors:
-        job.status, job.errors = ImportStatus.FAILED, errors
-    else:
+    if not errors:
         job.status = ImportStatus.WRITING
         job.save(update_fields=["processed_rows", "status"])
-        with transaction.atomic():
-            Factory.objects.bulk_create(factories, batch_size=1000)
-        job.status, job.created_count = ImportStatus.DONE, len(factories)
+        try:
+            with transaction.atomic():
+                job.created_count = write(checked)
+        except RegistryError as exc:
+            job.created_count = 0
+            errors = [_write_error(key, message) for key, message in exc.errors.items()]
+    job.status = ImportStatus.FAILED if errors else ImportStatus.DONE
+    job.errors = errors
     job.finished_at = timezone.now()
     job.save(update_fields=["processed_rows", "status", "errors", "created_count", "finished_at"])
+
+
+def _write_error(key: str, message: str) -> dict:
+    line, _sep, column = key.removeprefix("line ").partition(" ")
+    return {"line": int(line) if line.isdigit() else 0, "column": column, "message": message}
+
+
+def run_import(job: FactoryImport) -> FactoryImport:
+    """Check every row (progress saved as it goes), then save all rows in one transaction."""
+
+    def write(factories: list[Factory]) -> int:
+        Factory.objects.bulk_create(factories, batch_size=1000)
+        return len(factories)
+
+    run_checked(
+        job,
+        columns=COLUMNS,
+        required=REQUIRED,
+        check=lambda rows, on_progress: check_rows(rows, by=job.created_by, on_progress=on_progress),
+        write=write,
+    )
     return job

@@ -119,24 +119,21 @@ class ImportStatus(models.TextChoices):
     DONE = "done", _("Imported")
 
 
-class FactoryImport(models.Model):
-    """One CSV upload: all rows are saved in one transaction, or none when any row fails."""
+class ImportJob(models.Model):
+    """One CSV upload checked row by row, then saved all at once or not at all (progress shown as it goes)."""
 
     created_by = models.ForeignKey("org.Person", models.PROTECT, verbose_name=_("uploaded by"))
-    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255)
     status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING)
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     processed_rows = models.PositiveIntegerField(_("rows checked"), default=0)
-    created_count = models.PositiveIntegerField(_("factories created"), default=0)
     errors = models.JSONField(_("row errors"), default=list, blank=True)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-created_at"]
-        verbose_name = _("factory import")
-        verbose_name_plural = _("factory imports")
 
     def __str__(self):
         return self.original_name
@@ -148,3 +145,30 @@ class FactoryImport(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in (ImportStatus.PENDING, ImportStatus.VALIDATING, ImportStatus.WRITING)
+
+
+class FactoryImport(ImportJob):
+    """One CSV upload: all rows are saved in one transaction, or none when any row fails."""
+
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    created_count = models.PositiveIntegerField(_("factories created"), default=0)
+
+    class Meta(ImportJob.Meta):
+        verbose_name = _("factory import")
+        verbose_name_plural = _("factory imports")
+
+
+# The self-report models live in their own module of this app.
+from .selfreports.models import (  # noqa: E402
+    FactoryOperator,
+    ReportField,
+    ReportImport,
+    ReportKind,
+    ReportValue,
+    SelfReport,
+)
+
+__all__ = [
+    "Factory", "FactoryImport", "FactoryOperator", "FactoryStatus", "FactoryType", "ImportJob", "ImportStatus",
+    "Jurisdiction", "ReportField", "ReportImport", "ReportKind", "ReportValue", "SelfReport",
+]  # fmt: skip

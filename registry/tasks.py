@@ -8,3 +8,6 @@ from .models import FactoryImport
 def import_factories(job_id: int) -> int:
     job = run_import(FactoryImport.objects.select_related("created_by").get(pk=job_id))
     return job.created_count
+
+
+from .selfreports.tasks import import_reports  # noqa: E402, F401  (registered for the Celery worker)

@@ -8,12 +8,14 @@ from viewflow.forms import Layout, Row
 from viewflow.urls import Application, DetailViewMixin, ModelViewset
 from viewflow.views import Action, CreateModelView, DetailModelView, UpdateModelView
 
-from permissions import access
+from permissions import access, operators
 
 from . import views
 from .errors import RegistryError
 from .forms import FactoryForm
 from .models import Factory
+from .selfreports import selectors as selfreport_selectors
+from .selfreports.viewsets import SelfReportViewset
 from .services import factory_create, factory_update
 
 
@@ -54,7 +56,8 @@ class FactoryDetailView(DetailModelView):
 
     def get_context_data(self, **kwargs):
         can_change = access.can(self.request.user, "change", self.object)
-        return super().get_context_data(can_change=can_change, **kwargs)
+        reports = selfreport_selectors.factory_reports(self.object)[:12]
+        return super().get_context_data(can_change=can_change, self_reports=reports, **kwargs)
 
 
 class FactoryViewset(DetailViewMixin, ModelViewset):
@@ -118,7 +121,7 @@ class RegistryApp(Application):
     icon = "factory"
     app_name = "registry"
     base_template_name = "kamkap/base_page.html"
-    viewsets = [FactoryViewset(app_name="factory")]
+    viewsets = [FactoryViewset(app_name="factory"), SelfReportViewset(app_name="selfreports")]
 
     def has_view_permission(self, user, obj=None):
-        return access.can_anywhere(user, "view")
+        return access.can_anywhere(user, "view") or operators.is_operator(user)

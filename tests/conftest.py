@@ -10,6 +10,7 @@ from org import services as org_services
 from org.geo import load_geography
 from org.models import PositionKind, Unit, UnitKind
 from tests.factories import PersonFactory
+from tests.registry.selfreports.conftest import kinds  # noqa: F401 (the standard report kinds, for every test)
 
 SONGKHLA, LOPBURI = 90, 16
 

@@ -373,6 +373,7 @@ def test_timeline_names_the_fields_that_changed_in_thai():
         assert field_label("factory:1", "machinery_hp") == "เครื่องจักร (แรงม้า)"
         assert field_label("factory:1", "S1") == "S1"  # a checklist item code stays as it is
         assert field_label("nosuchmodel:1", "name") == "name"
+        assert field_label("complaint:1", "photos") == "รูปภาพ"  # a reverse relation: the extra label
         entry = AuditEntry(chain="factory:1", before={"name": "ก"}, after={"name": "ข"})
         assert entry.changes() == [("ชื่อโรงงาน", "ก", "ข")]
 

@@ -16,6 +16,7 @@ from permissions import access
 from registry.models import Factory
 from workflows import audit
 from workflows.inspection.models import Inspection, InspectionReason
+from workflows.planning.risk import risk_refresh
 
 from . import selectors
 from .errors import ComplaintError
@@ -187,6 +188,7 @@ def complaint_triage(
         inspection = inspection_start(factory=factory, by=by, reason=InspectionReason.COMPLAINT)
     complaint.status, complaint.factory, complaint.inspection = ComplaintStatus.ACCEPTED, factory, inspection
     complaint.save(update_fields=["status", "factory", "inspection", "updated_at"])
+    risk_refresh([factory.pk])
     audit.record(
         subject=complaint,
         action="complaint.accept",

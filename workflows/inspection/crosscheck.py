@@ -46,10 +46,7 @@ def is_discrepancy(item, observed: Decimal | None, reported: Decimal | None) -> 
 
 def latest_reported(factory, items) -> dict:
     """{item_id: ReportedValue} for the items that have a self-reported counterpart the factory filed."""
-    try:  # TEMPORARY until registry.selfreports lands (being written in parallel)
-        from registry.selfreports.selectors import latest_values
-    except ImportError:
-        return {}
+    from registry.selfreports.selectors import latest_values
 
     keyed = [item for item in items if item.reported_field]
     if not keyed:

@@ -16,6 +16,7 @@ from permissions import access
 from registry.models import Factory
 from workflows import audit
 from workflows.chain import resolve_chain
+from workflows.planning.risk import risk_refresh
 from workflows.roles import signed_as
 
 from . import crosscheck
@@ -416,6 +417,7 @@ def order_decide(*, order: CorrectiveOrder, by: Person, approve: bool, comments:
         order.signed_by, order.signed_as = by, step.approver_as
         order.letter_no = f"อก {order.inspection.office.province_id:02d}/{order.pk:05d}"
     order.save(update_fields=["status", "issued_on", "signed_by", "signed_as", "letter_no"])
+    risk_refresh([order.inspection.factory_id])
     audit.record(
         subject=order.inspection,
         action="order.approve" if approve else "order.return",
@@ -442,6 +444,7 @@ def follow_up_record(*, inspection: Inspection, by: Person, complied: bool, note
         raise InspectionError(_("Describe what was found at the follow-up visit."))
     order.status = OrderStatus.COMPLIED if complied else OrderStatus.NOT_COMPLIED
     order.save(update_fields=["status"])
+    risk_refresh([inspection.factory_id])
     audit.record(
         subject=inspection,
         action="order.follow_up",
@@ -468,6 +471,7 @@ def escalate_to_closure(*, inspection: Inspection) -> CorrectiveOrder:
 def inspection_close(*, inspection: Inspection) -> Inspection:
     inspection.closed_at = timezone.now()
     inspection.save(update_fields=["closed_at"])
+    risk_refresh([inspection.factory_id])
     audit.record(subject=inspection, action="case.close", label=_("Case closed"))
     return inspection
 

@@ -120,11 +120,13 @@ def _models_by_name() -> dict:
 
 
 def _field(chain: str, key: str):
+    """A field of the chain's model (`inspection:42` → Inspection); reverse relations do not count."""
     model = _models_by_name().get(chain.partition(":")[0])
     try:
-        return model._meta.get_field(key) if model is not None else None
+        field = model._meta.get_field(key) if model is not None else None
     except FieldDoesNotExist:
         return None
+    return None if field is None or field.auto_created and not field.concrete else field
 
 
 def field_label(chain: str, key: str) -> str:

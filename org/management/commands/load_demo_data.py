@@ -7,10 +7,12 @@ from org.geo import load_geography
 from org.models import Person
 from org.services import build_org_tree
 from registry.demo import load_demo_factories
+from registry.selfreports.demo import load_demo_reports
 from workflows.complaint.demo import load_demo_complaints
 from workflows.demo import load_demo_rules
 from workflows.inspection.demo import load_demo_checklists
 from workflows.inspection.demo_cases import load_demo_cases
+from workflows.planning.demo import load_demo_planning
 
 
 class Command(BaseCommand):
@@ -25,6 +27,7 @@ class Command(BaseCommand):
         admin = Person.objects.get(username="admin")
         created = load_demo_factories(by=admin)
         self.stdout.write(f"Factories created: {created}")
+        self.stdout.write(f"Self-reports filed: {load_demo_reports(by=admin)}")
         # The demo walks cases through the flow; its task e-mails (sent on commit, so the override wraps the
         # transaction) are not shown to the person loading it.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"), transaction.atomic():
@@ -32,6 +35,7 @@ class Command(BaseCommand):
             load_demo_rules()
             self.stdout.write(f"Inspection cases created: {load_demo_cases()}")
             self.stdout.write(f"Complaints created: {load_demo_complaints()}")
+            self.stdout.write(f"Inspection plans created: {load_demo_planning()}")
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}) — http://127.0.0.1:8000/")
         for login in logins:

@@ -23,6 +23,7 @@ from org import services as org_services
 from org.calendar import be_year, format_be
 from tests.conftest import LOPBURI, staff
 from tests.factories import FactoryFactory
+from tests.registry.selfreports.factories import SelfReportFactory
 from tests.workflows.inspection.test_flow_paths import checklist_answers, do, start_and_inspect
 from workflows.inspection import selectors, services
 from workflows.inspection.models import AnswerType, ChecklistItem, ChecklistSection
@@ -274,7 +275,7 @@ def test_rendering_makes_no_network_request(songkhla, signed_off, no_network, ca
 
 
 @pytest.mark.skipif(not os.environ.get("SAMPLE_PDF_DIR"), reason="writes sample PDFs only when SAMPLE_PDF_DIR is set")
-def test_write_sample_pdfs(client, songkhla, checklist, rules, settings, tmp_path):
+def test_write_sample_pdfs(client, songkhla, checklist, rules, settings, tmp_path, kinds):
     """A realistic case, its report signed off by an acting officer and its s.37 letter, written
     to $SAMPLE_PDF_DIR (docs/) as sample-report.pdf and sample-order.pdf."""
     out = Path(os.environ["SAMPLE_PDF_DIR"])
@@ -322,10 +323,7 @@ def test_write_sample_pdfs(client, songkhla, checklist, rules, settings, tmp_pat
         f"photo_{items['S1'].pk}": SimpleUploadedFile("ทางหนีไฟ-ด้านหลัง.png", png(), content_type="image/png"),
     })  # fmt: skip
     inspection.refresh_from_db()
-    services.answers_save(  # the factory's own report of its workers, which the form does not carry
-        inspection=inspection, by=songkhla.inspector,
-        answers={items["S2"].pk: {"value": "", "number": Decimal(96), "reported": Decimal(120)}},
-    )  # fmt: skip
+    SelfReportFactory(factory=factory, kind=kinds["ops"], values={"workers": Decimal(120)})  # its own report
     do(client, songkhla.inspector, inspection, "inspect", data)
     do(client, songkhla.head, inspection, "review", {"decision": "return", "comments": "ขอภาพถ่ายทางหนีไฟเพิ่มเติม"})
     data[f"photo_{items['S1'].pk}"] = SimpleUploadedFile("ประตูหนีไฟ-บานที่2.png", png(480, 640), "image/png")
