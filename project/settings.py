@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "workflows.inspection",
     "workflows.complaint",
     "workflows.planning",
+    "workflows.budget",
     "dashboards",
 ]
 
@@ -148,4 +149,12 @@ CELERY_BEAT_SCHEDULE = {
     "sync-grants-daily": {"task": "permissions.tasks.sync_grants_daily", "schedule": crontab(hour=0, minute=5)},
     "workflow-timers": {"task": "workflows.tasks.fire_timers", "schedule": crontab(minute="*/5")},
     "sla-sweep": {"task": "workflows.tasks.sla_sweep", "schedule": crontab(minute=15)},
+    # Budget follow-up: open last month's progress reports on the 1st; flag and escalate behind-plan daily.
+    "budget-monthly-reports": {
+        "task": "workflows.budget.tasks.open_monthly_reports",
+        "schedule": crontab(hour=1, minute=0, day_of_month=1),
+    },
+    # Risk scores age with the calendar (years since the last inspection, reports falling due): nightly.
+    "risk-nightly": {"task": "workflows.planning.tasks.recompute_risk_all", "schedule": crontab(hour=2, minute=0)},
+    "budget-behind-plan": {"task": "workflows.budget.tasks.behind_plan_sweep", "schedule": crontab(hour=1, minute=30)},
 }

@@ -8,6 +8,7 @@ from viewflow.urls import Site
 
 from dashboards.views import HomeView
 from registry.viewsets import RegistryApp
+from workflows.budget.viewsets import BudgetApp
 from workflows.complaint.viewsets import ComplaintApp
 from workflows.inspection.viewsets import InspectionApp
 from workflows.planning.viewsets import PlanningApp
@@ -25,7 +26,7 @@ site = KamkapSite(
     title=_("Kamkap"),
     primary_color="#1a3a6b",
     secondary_color="#c9a227",
-    viewsets=[InspectionApp(), ComplaintApp(), RegistryApp(), PlanningApp()],
+    viewsets=[InspectionApp(), ComplaintApp(), RegistryApp(), BudgetApp(), PlanningApp()],
 )
 
 urlpatterns = [

@@ -8,6 +8,7 @@ from org.models import Person
 from org.services import build_org_tree
 from registry.demo import load_demo_factories
 from registry.selfreports.demo import load_demo_reports
+from workflows.budget.demo import load_demo_budget
 from workflows.complaint.demo import load_demo_complaints
 from workflows.demo import load_demo_rules
 from workflows.inspection.demo import load_demo_checklists
@@ -36,6 +37,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Inspection cases created: {load_demo_cases()}")
             self.stdout.write(f"Complaints created: {load_demo_complaints()}")
             self.stdout.write(f"Inspection plans created: {load_demo_planning()}")
+            self.stdout.write(f"Budget projects created: {load_demo_budget()}")
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}) — http://127.0.0.1:8000/")
         for login in logins:

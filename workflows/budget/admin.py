@@ -1,0 +1,12 @@
+"""Configuration for the process administrator: each fiscal year's quarterly disbursement targets
+and behind-plan threshold (data, no code)."""
+
+from django.contrib import admin
+
+from .models import FiscalYearTarget
+
+
+@admin.register(FiscalYearTarget)
+class FiscalYearTargetAdmin(admin.ModelAdmin):
+    list_display = ("fiscal_year", "q1", "q2", "q3", "q4", "threshold", "updated_at")
+    ordering = ("-fiscal_year",)

@@ -1,0 +1,230 @@
+"""The flows of budget follow-up:
+
+ProjectFlow     registered → approval up the chain (resolve_chain, by amount) → returned? revise : approved.
+ProgressFlow    the month's report: the officer files → the head of office approves or returns (loop).
+DirectiveFlow   a directive of a follow-up review: the assignee reports → the reviewer accepts or returns.
+EscalationFlow  a project still behind plan: the head of office (then the assistant PS) answers."""
+
+from datetime import datetime, time
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from viewflow import this
+from viewflow.workflow import act, flow, lock
+
+from org.models import PositionKind
+from workflows import notify as notifications
+from workflows import sla
+from workflows.models import TaskDeadline
+from workflows.roles import filler_for_office
+
+from . import reviews, services, views
+from .models import DirectiveProcess, EscalationProcess, ProgressProcess, ProjectProcess
+
+OFFICE_QUEUE = "org.work_in_office"
+OVERSEE = "org.oversee_office"
+
+
+def _office(process):
+    case = process.coerced.case
+    return case.office if hasattr(case, "office") else case.project.office
+
+
+def _scoped(user, obj):
+    from permissions import access
+
+    if obj is None:
+        return access.can_anywhere(user, "view")
+    return access.can(user, "view", obj)
+
+
+def _stamp_due(task, due_on) -> None:
+    """The task is due at the end of the case's own due date (reminders come from the SLA sweep)."""
+    due = timezone.make_aware(datetime.combine(due_on, time(16, 30)))
+    TaskDeadline.objects.update_or_create(task=task, defaults={"due_at": due})
+    notifications.task_created(task)
+
+
+class ProjectFlow(flow.Flow):
+    process_class = ProjectProcess
+    process_title = _("Budget project")
+    process_description = _("Register a budget project and approve it up the chain.")
+    lock_impl = lock.SelectForUpdateLock(nowait=False, attempts=2)
+
+    start = flow.StartHandle(this.start_project).Next(this.submit)
+    submit = flow.Function(this.submit_project).Annotation(title=_("Send for approval")).Next(this.approve)
+    approve = (
+        flow.View(views.ApproveProjectView.as_view())
+        .Annotation(title=_("Approve the project"))
+        .Assign(this.next_approver)
+        .Permission(OVERSEE, obj=_office)
+        .onCreate(this.task_created)
+        .Next(this.decided)
+    )
+    decided = (
+        flow.Switch()
+        .Case(this.approve, act.process.awaits_approval)
+        .Case(this.revise, act.process.returned)
+        .Default(this.end)
+    )
+    revise = (
+        flow.View(views.ReviseProjectView.as_view())
+        .Annotation(title=_("Revise the project"))
+        .Assign(this.officer)
+        .Permission(OFFICE_QUEUE, obj=_office)
+        .onCreate(this.task_created)
+        .Next(this.approve)
+    )
+    end = flow.End().Annotation(title=_("Approved"))
+
+    def task_created(self, activation):
+        sla.stamp(activation.task)
+        notifications.task_created(activation.task)
+
+    def start_project(self, activation, project):
+        activation.process.project = project
+        return activation.process
+
+    def submit_project(self, activation):
+        services.project_submit(project=activation.process.coerced.project)
+
+    def next_approver(self, activation):
+        step = services.pending_approval(activation.process.coerced.project)
+        return step.approver if step else None
+
+    def officer(self, activation):
+        return activation.process.coerced.case.officer
+
+    def has_view_permission(self, user, obj=None):
+        return _scoped(user, obj)
+
+
+class ProgressFlow(flow.Flow):
+    process_class = ProgressProcess
+    process_title = _("Monthly progress report")
+    process_description = _("The officer files the month's progress; the head of office approves or returns it.")
+    lock_impl = lock.SelectForUpdateLock(nowait=False, attempts=2)
+
+    start = flow.StartHandle(this.start_report).Next(this.file)
+    file = (
+        flow.View(views.FileReportView.as_view())
+        .Annotation(title=_("File the progress report"))
+        .Assign(this.officer)
+        .Permission(OFFICE_QUEUE, obj=_office)
+        .onCreate(this.report_due)
+        .Next(this.review)
+    )
+    review = (
+        flow.View(views.ReviewReportView.as_view())
+        .Annotation(title=_("Review the progress report"))
+        .Assign(this.head_of_office)
+        .Permission(OFFICE_QUEUE, obj=_office)
+        .onCreate(this.task_created)
+        .Next(this.approved)
+    )
+    approved = flow.If(act.process.approved).Annotation(title=_("Approved?")).Then(this.end).Else(this.file)
+    end = flow.End().Annotation(title=_("Approved"))
+
+    def task_created(self, activation):
+        sla.stamp(activation.task)
+        notifications.task_created(activation.task)
+
+    def report_due(self, activation):
+        _stamp_due(activation.task, activation.process.coerced.case.due_on)
+
+    def start_report(self, activation, report):
+        activation.process.report = report
+        return activation.process
+
+    def officer(self, activation):
+        return activation.process.coerced.case.project.officer
+
+    def head_of_office(self, activation):
+        return filler_for_office(PositionKind.PROVINCIAL_OFFICER, _office(activation.process), timezone.localdate())
+
+    def has_view_permission(self, user, obj=None):
+        return _scoped(user, obj)
+
+
+class DirectiveFlow(flow.Flow):
+    process_class = DirectiveProcess
+    process_title = _("Directive")
+    process_description = _("The office reports the action taken on a directive; the reviewer closes or returns it.")
+    lock_impl = lock.SelectForUpdateLock(nowait=False, attempts=2)
+
+    start = flow.StartHandle(this.start_directive).Next(this.report_action)
+    report_action = (
+        flow.View(views.ReportActionView.as_view())
+        .Annotation(title=_("Report the action taken"))
+        .Assign(this.assignee)
+        .Permission(OFFICE_QUEUE, obj=_office)
+        .onCreate(this.directive_due)
+        .Next(this.check)
+    )
+    check = (
+        flow.View(views.CheckActionView.as_view())
+        .Annotation(title=_("Check the action taken"))
+        .Assign(this.reviewer)
+        .Permission(OVERSEE, obj=_office)
+        .onCreate(this.task_created)
+        .Next(this.accepted)
+    )
+    accepted = (
+        flow.If(act.process.accepted).Annotation(title=_("Action accepted?")).Then(this.end).Else(this.report_action)
+    )
+    end = flow.End().Annotation(title=pgettext_lazy("directive", "Closed"))
+
+    def task_created(self, activation):
+        sla.stamp(activation.task)
+        notifications.task_created(activation.task)
+
+    def directive_due(self, activation):
+        _stamp_due(activation.task, activation.process.coerced.case.due_on)
+
+    def start_directive(self, activation, directive):
+        activation.process.directive = directive
+        return activation.process
+
+    def assignee(self, activation):
+        return reviews.assignee_of(activation.process.coerced.case)
+
+    def reviewer(self, activation):
+        return activation.process.coerced.case.review.reviewer
+
+    def has_view_permission(self, user, obj=None):
+        return _scoped(user, obj)
+
+
+class EscalationFlow(flow.Flow):
+    process_class = EscalationProcess
+    process_title = _("Behind-plan escalation")
+    process_description = _("A project stays behind plan: the head of office, then the assistant PS, answers.")
+    lock_impl = lock.SelectForUpdateLock(nowait=False, attempts=2)
+
+    start = flow.StartHandle(this.start_escalation).Next(this.answer)
+    answer = (
+        flow.View(views.EscalationView.as_view())
+        .Annotation(title=_("Answer: project behind plan"))
+        .Assign(this.responsible)
+        .Permission(OVERSEE, obj=_office)
+        .onCreate(this.task_created)
+        .Next(this.end)
+    )
+    end = flow.End().Annotation(title=_("Answered"))
+
+    def task_created(self, activation):
+        sla.stamp(activation.task)
+        notifications.task_created(activation.task)
+
+    def start_escalation(self, activation, escalation):
+        activation.process.escalation = escalation
+        return activation.process
+
+    def responsible(self, activation):
+        escalation = activation.process.coerced.case
+        kind = PositionKind.PROVINCIAL_OFFICER if escalation.level == 1 else PositionKind.ASSISTANT_PS
+        return filler_for_office(kind, escalation.project.office, timezone.localdate())
+
+    def has_view_permission(self, user, obj=None):
+        return _scoped(user, obj)

@@ -1,0 +1,90 @@
+"""The Viewflow processes of budget follow-up; gateways read their named predicates."""
+
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.models import Process
+
+from .projects import Project, ProjectStatus
+from .reports import ProgressReport, ReportStatus
+from .reviews import Directive, DirectiveStatus, Escalation
+
+
+class ProjectProcess(Process):
+    project = models.ForeignKey(Project, models.PROTECT, null=True, related_name="processes")
+
+    class Meta:
+        verbose_name = _("project approval process")
+        verbose_name_plural = _("project approval processes")
+
+    @cached_property
+    def case(self) -> Project:
+        return Project.objects.select_related("office", "officer").get(pk=self.project_id)
+
+    @property
+    def owning_office_id(self) -> int | None:
+        return self.project.office_id if self.project_id else None
+
+    @property
+    def awaits_approval(self) -> bool:
+        return Project.objects.filter(pk=self.project_id, status=ProjectStatus.APPROVING).exists()
+
+    @property
+    def returned(self) -> bool:
+        return Project.objects.filter(pk=self.project_id, status=ProjectStatus.RETURNED).exists()
+
+
+class ProgressProcess(Process):
+    report = models.ForeignKey(ProgressReport, models.PROTECT, null=True, related_name="processes")
+
+    class Meta:
+        verbose_name = _("progress report process")
+        verbose_name_plural = _("progress report processes")
+
+    @cached_property
+    def case(self) -> ProgressReport:
+        return ProgressReport.objects.select_related("project__office", "project__officer").get(pk=self.report_id)
+
+    @property
+    def owning_office_id(self) -> int | None:
+        return self.case.project.office_id if self.report_id else None
+
+    @property
+    def approved(self) -> bool:
+        return ProgressReport.objects.filter(pk=self.report_id, status=ReportStatus.APPROVED).exists()
+
+
+class DirectiveProcess(Process):
+    directive = models.ForeignKey(Directive, models.PROTECT, null=True, related_name="processes")
+
+    class Meta:
+        verbose_name = _("directive process")
+        verbose_name_plural = _("directive processes")
+
+    @cached_property
+    def case(self) -> Directive:
+        return Directive.objects.select_related("office", "review__reviewer", "assignee").get(pk=self.directive_id)
+
+    @property
+    def owning_office_id(self) -> int | None:
+        return self.directive.office_id if self.directive_id else None
+
+    @property
+    def accepted(self) -> bool:
+        return Directive.objects.filter(pk=self.directive_id, status=DirectiveStatus.CLOSED).exists()
+
+
+class EscalationProcess(Process):
+    escalation = models.ForeignKey(Escalation, models.PROTECT, null=True, related_name="processes")
+
+    class Meta:
+        verbose_name = _("behind-plan escalation process")
+        verbose_name_plural = _("behind-plan escalation processes")
+
+    @cached_property
+    def case(self) -> Escalation:
+        return Escalation.objects.select_related("project__office").get(pk=self.escalation_id)
+
+    @property
+    def owning_office_id(self) -> int | None:
+        return self.case.project.office_id if self.escalation_id else None
