@@ -107,6 +107,20 @@ EXTRA_LABELS = {
     "answer": _("answer"),
     "decision": _("decision"),
     "comments": _("comments"),
+    "assignee": _("assignee"),
+    "due_on": _("due date"),
+    "directive_no": _("directive number"),
+    "allocation": _("allocation (baht)"),
+    "budget_lines": _("budget lines"),
+    "levels": _("approval levels"),
+    "cumulative": _("cumulative disbursement (baht)"),
+    "disbursed": _("disbursed this month (baht)"),
+    "evidence": _("evidence"),
+    "kpi_actuals": _("KPI results"),
+    "needs": _("needs"),
+    "problems": _("problems"),
+    "progress_pct": _("physical progress (%)"),
+    "inspectors": _("inspectors"),
 }
 
 
