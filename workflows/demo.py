@@ -12,15 +12,12 @@ RULES = [
     ("คำสั่ง ม.37 ความรุนแรงวิกฤต — ผ่านผู้ช่วยปลัดกระทรวง", "order", "s37", 3, ["provincial_officer", "assistant_ps"], 6),
     ("คำสั่ง ม.39 — ถึงรองปลัดกระทรวง", "order", "s39", None, ["provincial_officer", "assistant_ps", "deputy_ps"], 10),
 ]  # fmt: skip
-SLA_DAYS = {
-    "assign": 2,
-    "inspect": 14,
-    "review": 3,
-    "sign_off": 3,
-    "draft_order": 5,
-    "approve_order": 5,
-    "follow_up": 7,
-}
+SLA_DAYS = {  # days allowed per step, by flow
+    "inspection": {
+        "assign": 2, "inspect": 14, "review": 3, "sign_off": 3, "draft_order": 5, "approve_order": 5, "follow_up": 7,
+    },
+    "complaint": {"triage": 3, "answer": 30, "answer_rejection": 7},
+}  # fmt: skip
 
 
 def load_demo_rules() -> int:
@@ -34,8 +31,11 @@ def load_demo_rules() -> int:
             },
         )  # fmt: skip
         created += made
+    from .complaint.flows import ComplaintFlow
     from .inspection.flows import InspectionFlow
 
-    for node, days in SLA_DAYS.items():
-        SlaRule.objects.get_or_create(flow_task=get_task_ref(getattr(InspectionFlow, node)), defaults={"days": days})
+    flows = {"inspection": InspectionFlow, "complaint": ComplaintFlow}
+    for flow, nodes in SLA_DAYS.items():
+        for node, days in nodes.items():
+            SlaRule.objects.get_or_create(flow_task=get_task_ref(getattr(flows[flow], node)), defaults={"days": days})
     return created

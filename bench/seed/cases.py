@@ -23,6 +23,8 @@ from workflows.models.audit import GENESIS
 from .bulk import id_counter, insert, insert_children
 from .plan import CaseSpec
 
+INSPECTION_DAYS = SLA_DAYS["inspection"]
+
 NODES = (  # (node, task type, who owns it)
     ("start", "START", None),
     ("assign", "HUMAN", "head"),
@@ -121,7 +123,7 @@ class CaseWriter:
                 task.owner = owners[who]
                 task.owner_permission, task.owner_permission_content_type_id = OFFICE_QUEUE, self.unit_type
                 task.owner_permission_obj_pk = str(spec.staff.office_id)
-                self._add(TaskDeadline, TaskDeadline(task=task, due_at=at[k] + timedelta(days=SLA_DAYS[name])))
+                self._add(TaskDeadline, TaskDeadline(task=task, due_at=at[k] + timedelta(days=INSPECTION_DAYS[name])))
             self._add(Task, task)
             if previous is not None:
                 link = Task.previous.through(id=next(self.ids[Task.previous.through]), from_task=task, to_task=previous)

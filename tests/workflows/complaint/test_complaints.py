@@ -280,3 +280,12 @@ def test_songkhla_group_head_sees_the_complaint_with_its_contact(client, songkhl
     assert complaint.tracking_no in client.get(reverse("complaints:list")).content.decode()
     photo = complaint.photos.get()
     assert client.get(reverse("complaints:photo", args=[photo.pk])).status_code == 200
+
+
+def test_each_complaint_step_is_due_by_its_own_rule(songkhla):
+    from workflows.demo import SLA_DAYS, load_demo_rules
+
+    load_demo_rules()
+    complaint = submit()
+    task = task_of(complaint, "triage")
+    assert (task.deadline.due_at - task.created).days == SLA_DAYS["complaint"]["triage"]
