@@ -67,19 +67,11 @@ class ResponseForm(forms.Form):
 
 
 class ProjectForm(forms.Form):
-    """One budget line and the twelve months of the plan; a project with several lines is registered
-    through the service (demo, import)."""
+    """The project and the twelve months of its plan; its budget lines and KPIs are the LineFormSet and
+    KpiFormSet beside it (as many rows as the project has)."""
 
     title = forms.CharField(label=_("Title"), max_length=300)
     objectives = forms.CharField(label=_("Objectives"), widget=forms.Textarea(attrs={"rows": 3}))
-    source = forms.ChoiceField(label=_("Budget source"), choices=BudgetSource.choices[:2])
-    owner_agency = forms.CharField(label=_("Owner agency (budget on behalf)"), required=False, max_length=300)
-    reference_no = forms.CharField(label=_("Reference number"), required=False, max_length=100)
-    provisional = forms.BooleanField(label=_("Provisional budget"), required=False)
-    allocation = forms.DecimalField(label=_("Allocation (baht)"), min_value=0, decimal_places=2)
-    kpi_name = forms.CharField(label=_("KPI"), required=False, max_length=300)
-    kpi_unit = forms.CharField(label=_("KPI unit"), required=False, max_length=50)
-    kpi_target = forms.DecimalField(label=_("KPI target"), required=False, decimal_places=2)
 
     def __init__(self, *args, fy: int, **kwargs):
         super().__init__(*args, **kwargs)
@@ -104,6 +96,28 @@ class ProjectForm(forms.Form):
              "disbursement": self.cleaned_data.get(f"d_{month:%Y%m}") or 0}
             for month in self.months
         ]  # fmt: skip
+
+
+class LineForm(forms.Form):
+    """One budget line. Carry-over lines come from the previous year's project, not from here."""
+
+    description = forms.CharField(label=_("Budget line"), max_length=300, required=False)
+    source = forms.ChoiceField(label=_("Budget source"), choices=BudgetSource.choices[:2], initial=BudgetSource.OWN)
+    owner_agency = forms.CharField(label=_("Owner agency (budget on behalf)"), required=False, max_length=300)
+    reference_no = forms.CharField(label=_("Reference number"), required=False, max_length=100)
+    provisional = forms.BooleanField(label=_("Provisional budget"), required=False)
+    allocation = forms.DecimalField(label=_("Allocation (baht)"), min_value=0, decimal_places=2)
+
+
+class KpiForm(forms.Form):
+    name = forms.CharField(label=_("KPI"), max_length=300)
+    unit = forms.CharField(label=_("KPI unit"), max_length=50)
+    target = forms.DecimalField(label=_("KPI target"), decimal_places=2)
+
+
+# Blank extra rows are ignored; at least one budget line is required.
+LineFormSet = forms.formset_factory(LineForm, extra=3, min_num=1, validate_min=True, max_num=20)
+KpiFormSet = forms.formset_factory(KpiForm, extra=3, max_num=20)
 
 
 class CarryOverForm(forms.Form):

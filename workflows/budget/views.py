@@ -271,22 +271,27 @@ class ProjectRegisterView(FormView):
         return {**super().get_form_kwargs(), "fy": self.fy}
 
     def get_context_data(self, **kwargs):
+        data = self.request.POST if self.request.method == "POST" else None
+        kwargs.setdefault("lines", forms.LineFormSet(data, prefix="line"))
+        kwargs.setdefault("kpis", forms.KpiFormSet(data, prefix="kpi"))
         return super().get_context_data(office=self.office, fy=self.fy, **kwargs)
 
     def form_valid(self, form):
+        lines = forms.LineFormSet(self.request.POST, prefix="line")
+        kpis = forms.KpiFormSet(self.request.POST, prefix="kpi")
+        if not (lines.is_valid() and kpis.is_valid()):
+            return self.render_to_response(self.get_context_data(form=form, lines=lines, kpis=kpis))
         data = form.cleaned_data
-        line = {key: data[key] for key in ("source", "owner_agency", "reference_no", "provisional", "allocation")}
-        line["description"] = data["title"]
-        kpis = [{"name": data["kpi_name"], "unit": data["kpi_unit"] or "-", "target": data["kpi_target"] or 0}]
+        line_rows = [{**row, "description": row["description"] or data["title"]} for row in lines.cleaned_data if row]
         try:
             project = services.project_register(
                 office=self.office, by=self.request.user, fiscal_year=self.fy, title=data["title"],
-                objectives=data["objectives"], lines=[line], kpis=kpis if data["kpi_name"] else [],
+                objectives=data["objectives"], lines=line_rows, kpis=[row for row in kpis.cleaned_data if row],
                 plan_rows=form.plan_rows(),
             )  # fmt: skip
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            return self.form_invalid(form)
+            return self.render_to_response(self.get_context_data(form=form, lines=lines, kpis=kpis))
         messages.success(self.request, _("Project registered and sent for approval."))
         return redirect(project)
 

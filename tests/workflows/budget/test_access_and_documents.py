@@ -64,7 +64,7 @@ def approve_project_lopburi(client, lopburi, fy):
 
 
 def test_writes_by_strangers_change_nothing(client, songkhla, lopburi, approved, fy):
-    data = {"title": "โครงการแอบแฝง", "objectives": "x", "source": "own", "allocation": "1000"}
+    data = registration(lines=[{"source": "own", "allocation": "1000"}], kpis=[], fy=fy)
     client.force_login(lopburi.head)
     assert client.post(f"/budget/office/{songkhla.unit.pk}/new/?fy={fy}", data).status_code == 403
     assert client.post(f"/budget/project/{approved.pk}/close/", {"summary": "ปิด"}).status_code == 404
@@ -76,25 +76,47 @@ def test_writes_by_strangers_change_nothing(client, songkhla, lopburi, approved,
 def test_registration_page_registers_and_starts_the_approval(client, songkhla, fy):
     client.force_login(songkhla.inspector)
     assert client.get(f"/budget/office/{songkhla.unit.pk}/new/?fy={fy}").status_code == 200
-    data = {
-        "title": "โครงการยกระดับศูนย์ปฏิรูปอุตสาหกรรมสู่ความยั่งยืน",
-        "objectives": "ยกระดับศูนย์ ITC",
-        "source": "on_behalf",
-        "owner_agency": DIP,
-        "reference_no": "อก 0410/77",
-        "provisional": "on",
-        "allocation": "600000",
-        "kpi_name": "สถานประกอบการที่ได้รับการยกระดับ",
-        "kpi_unit": "แห่ง",
-        "kpi_target": "10",
-    }
-    data |= {f"d_{m:%Y%m}": "50000" for m in [month_of(fy, n) for n in range(1, 13)]}
+    data = registration(
+        lines=[
+            {"description": "ค่าครุภัณฑ์ศูนย์ ITC", "source": "on_behalf", "owner_agency": DIP,
+             "reference_no": "อก 0410/77", "provisional": "on", "allocation": "500000"},
+            {"description": "ค่าใช้จ่ายในการจัดอบรม", "source": "own", "allocation": "100000"},
+        ],
+        kpis=[{"name": "สถานประกอบการที่ได้รับการยกระดับ", "unit": "แห่ง", "target": "10"},
+              {"name": "ผู้เข้ารับการอบรม", "unit": "คน", "target": "120"}],
+        fy=fy,
+    )  # fmt: skip
     response = client.post(f"/budget/office/{songkhla.unit.pk}/new/?fy={fy}", data)
     assert response.status_code == 302, response.content.decode()[:3000]
     project = Project.objects.get()
-    line = project.lines.get()
-    assert (line.source, line.owner_agency, line.provisional, line.allocation) == ("on_behalf", DIP, True, D("600000"))
+    behalf, own = project.lines.order_by("-allocation")
+    assert (behalf.source, behalf.owner_agency, behalf.provisional, behalf.allocation) == (
+        "on_behalf", DIP, True, D("500000"))  # fmt: skip
+    assert (own.source, own.provisional, own.allocation) == ("own", False, D("100000"))
+    assert sorted(project.kpis.values_list("unit", flat=True)) == ["คน", "แห่ง"]
     assert project.plan.count() == 12 and project.status == ProjectStatus.APPROVING
+
+
+def test_registration_without_a_budget_line_is_refused_and_keeps_what_was_typed(client, songkhla, fy):
+    client.force_login(songkhla.inspector)
+    data = registration(lines=[], kpis=[{"name": "ผู้เข้ารับการอบรม", "unit": "คน", "target": "120"}], fy=fy)
+    response = client.post(f"/budget/office/{songkhla.unit.pk}/new/?fy={fy}", data)
+    assert response.status_code == 200 and not Project.objects.exists()
+    page = response.content.decode()
+    assert 'data-testid="line-errors"' in page and "ผู้เข้ารับการอบรม" in page
+
+
+def registration(*, lines, kpis, fy) -> dict:
+    """The registration form's POST: the project, its line and KPI rows (3 blank rows each beside them)."""
+    data = {"title": "โครงการยกระดับศูนย์ปฏิรูปอุตสาหกรรมสู่ความยั่งยืน", "objectives": "ยกระดับศูนย์ ITC"}
+    for prefix, rows in (("line", lines), ("kpi", kpis)):
+        data |= {f"{prefix}-TOTAL_FORMS": len(rows) + 3, f"{prefix}-INITIAL_FORMS": 0}
+        for index, row in enumerate(rows):
+            data |= {f"{prefix}-{index}-{key}": value for key, value in row.items()}
+        for index in range(len(rows), len(rows) + 3):
+            data |= {f"{prefix}-{index}-source": "own"} if prefix == "line" else {}
+    data |= {f"d_{m:%Y%m}": "50000" for m in [month_of(fy, n) for n in range(1, 13)]}
+    return data
 
 
 def test_project_and_close_out_pdfs_read_in_thai_with_amounts_in_words(client, songkhla, approved, fy):
