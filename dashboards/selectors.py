@@ -7,7 +7,7 @@ from viewflow.workflow.status import STATUS
 
 from org.calendar import fiscal_year
 from org.selectors import roles_of
-from permissions import access
+from permissions import access, operators
 from registry.models import Factory
 
 
@@ -24,6 +24,7 @@ def home_summary(user) -> dict:
         "national": access.ACTIONS["view"] in scope.national,
         "offices": list(access.visible_offices(user).select_related("province")),
         "factory_count": access.visible(user, Factory.objects.all()).count(),
+        "operated": list(Factory.objects.filter(pk__in=operators.factory_ids(user)).order_by("name")),
     }
 
 

@@ -49,3 +49,13 @@ def test_home_counts_my_tasks_per_flow_with_a_link_to_each_list(client, songkhla
     page = client.get(reverse("index")).content.decode()
     assert 'data-testid="inbox-count">2<' in page
     assert f'<a href="{reverse("inspection:inbox")}">' in page and "<strong>2</strong>" in page
+
+
+def test_an_operator_lands_on_their_factories_and_the_way_to_file(client):
+    from tests.registry.selfreports.factories import OperatorFactory
+
+    link = OperatorFactory(factory=FactoryFactory(name="บริษัท ทดสอบยางพารา จำกัด"))
+    client.force_login(link.person)
+    page = client.get(reverse("index")).content.decode()
+    assert "บริษัท ทดสอบยางพารา จำกัด" in page and reverse("registry:selfreports:index") in page
+    assert 'data-testid="scope-card"' not in page  # no office scope to show
