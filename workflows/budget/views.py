@@ -18,6 +18,7 @@ from org.models import Person, Position, Unit, UnitKind
 from permissions import access
 from permissions.budget import can_in_office
 from workflows import audit
+from workflows.views import FlowTaskView
 
 from . import behind, forms, reviews, selectors, services
 from .models import Project, ProjectStatus
@@ -30,41 +31,22 @@ def _fy(request) -> int:
         raise Http404 from None
 
 
-class TaskView(FormView):
+class TaskView(FlowTaskView):
     """Base of every budget task: the case on the left, the task's form on the right."""
 
     template_name = "budget/task.html"
     form_class = forms.DecisionForm
-    title = ""
-    submit_label = gettext_lazy("Save and send on")
+    done_url = "budget:list"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.activation = request.activation
-        self.case = self.activation.process.coerced.case
-        return super().dispatch(request, *args, **kwargs)
+    def load(self, process):
+        self.case = process.coerced.case
 
     def project(self) -> Project:
         return self.case if isinstance(self.case, Project) else self.case.project
 
-    def get_context_data(self, **kwargs):
+    def case_context(self):
         project = selectors.with_details(Project.objects.select_related("office", "officer")).get(pk=self.project().pk)
-        return super().get_context_data(
-            title=self.title, submit_label=self.submit_label, task=self.activation.task, case=self.case,
-            project=project, status=selectors.status_of(project), **kwargs,
-        )  # fmt: skip
-
-    def perform(self, form) -> None:
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        try:
-            self.perform(form)
-        except DomainError as exc:  # the service rolled back its own change
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            return self.form_invalid(form)
-        self.activation.execute()
-        messages.success(self.request, _("Done: %(task)s") % {"task": self.title})
-        return redirect("budget:list")
+        return {"case": self.case, "project": project, "status": selectors.status_of(project)}
 
 
 class ApproveProjectView(TaskView):

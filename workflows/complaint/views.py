@@ -1,19 +1,18 @@
 """Complaint screens for the office. A task view: validate the form → call one service → execute → redirect."""
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 from viewflow.workflow.models import Task
 
-from org.errors import DomainError
 from permissions import access
 from registry.models import Factory
 from workflows import audit
+from workflows.views import FlowTaskView
 
 from . import forms, selectors, services
 from .errors import ComplaintError
@@ -22,37 +21,18 @@ from .models import Complaint, ComplaintPhoto, ComplaintStatus
 PAGE = 25
 
 
-class TaskView(FormView):
+class TaskView(FlowTaskView):
     """Base of every complaint task: the complaint on the left, the task's form on the right."""
 
     template_name = "complaint/task.html"
     form_class = forms.AnswerForm
-    title = ""
-    submit_label = gettext_lazy("Save and send on")
+    done_url = "complaints:list"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.activation = request.activation
-        self.complaint = self.activation.process.complaint
-        return super().dispatch(request, *args, **kwargs)
+    def load(self, process):
+        self.complaint = process.complaint
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            title=self.title, submit_label=self.submit_label, task=self.activation.task, complaint=self.complaint,
-            photos=list(self.complaint.photos.all()), **kwargs,
-        )  # fmt: skip
-
-    def perform(self, form) -> None:
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        try:
-            self.perform(form)
-        except DomainError as exc:  # the service rolled back its own change
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            return self.form_invalid(form)
-        self.activation.execute()
-        messages.success(self.request, _("Done: %(task)s") % {"task": self.title})
-        return redirect("complaints:list")
+    def case_context(self):
+        return {"complaint": self.complaint, "photos": list(self.complaint.photos.all())}
 
 
 class TriageView(TaskView):

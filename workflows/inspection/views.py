@@ -12,45 +12,23 @@ from org.errors import DomainError
 from permissions import access
 from registry.models import Factory
 from workflows import audit
+from workflows.views import FlowTaskView
 
 from . import crosscheck, forms, selectors, services
 from .models import Inspection
 
 
-class TaskView(FormView):
+class TaskView(FlowTaskView):
     """Base of every inspection task: the case on the left, the task's form on the right."""
 
     template_name = "inspection/task.html"
-    title = ""
-    submit_label = gettext_lazy("Save and send on")
+    done_url = "inspection:inbox"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.activation = request.activation
-        self.inspection = self.activation.process.inspection
-        return super().dispatch(request, *args, **kwargs)
+    def load(self, process):
+        self.inspection = process.inspection
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            title=self.title,
-            submit_label=self.submit_label,
-            task=self.activation.task,
-            **selectors.case_context(self.inspection),
-        )
-        return context
-
-    def perform(self, form) -> None:
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        try:
-            self.perform(form)
-        except DomainError as exc:  # the service rolled back its own change
-            form.add_error(None, exc.message)
-            return self.form_invalid(form)
-        self.activation.execute()
-        messages.success(self.request, _("Done: %(task)s") % {"task": self.title})
-        return redirect("inspection:inbox")
+    def case_context(self):
+        return selectors.case_context(self.inspection)
 
 
 class AssignView(TaskView):

@@ -4,16 +4,18 @@ other screens read through selectors and write through services, asking permissi
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
 from org.errors import DomainError
 from org.models import Unit, UnitKind
 from permissions import access
 from registry.models import Factory
 from workflows import audit
+from workflows.views import FlowTaskView
 
 from . import forms, selectors, services
 from .models import InspectionPlan, OfficeCapacity, PlanItem, RiskScore
@@ -37,36 +39,19 @@ def _change_offices(user):
     return access.visible(user, Unit.objects.filter(kind=UnitKind.OFFICE), office_field="pk", action="change")
 
 
-class TaskView(FormView):
+class TaskView(FlowTaskView):
     """Base of the plan's tasks: the plan and its factories, the task's form beside them."""
 
     template_name = "planning/task.html"
-    title = ""
-    submit_label = gettext_lazy("Save and send on")
 
-    def dispatch(self, request, *args, **kwargs):
-        self.activation = request.activation
-        self.plan = InspectionPlan.objects.select_related("office").get(pk=self.activation.process.plan_id)
-        return super().dispatch(request, *args, **kwargs)
+    def load(self, process):
+        self.plan = InspectionPlan.objects.select_related("office").get(pk=process.plan_id)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(title=self.title, submit_label=self.submit_label, task=self.activation.task,
-                       **_plan_context(self.plan, self.request.user))  # fmt: skip
-        return context
+    def case_context(self):
+        return _plan_context(self.plan, self.request.user)
 
-    def perform(self, form) -> None:
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        try:
-            self.perform(form)
-        except DomainError as exc:  # the service rolled back its own change
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            return self.form_invalid(form)
-        self.activation.execute()
-        messages.success(self.request, _("Done: %(task)s") % {"task": self.title})
-        return redirect("planning:plan", pk=self.plan.pk)
+    def get_success_url(self):
+        return reverse("planning:plan", args=[self.plan.pk])
 
 
 class PrepareView(TaskView):
