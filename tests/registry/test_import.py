@@ -66,7 +66,7 @@ def test_valid_file_registers_every_row(upload, client, songkhla_head):
     assert Factory.objects.count() == 50
     first = Factory.objects.get(reg_no=f"2{SONGKHLA:02d}{1:011d}")
     assert str(first.licence_issued_on) == "2024-03-25"  # BE year read as BE
-    assert 'data-testid="import-created"' in response.content.decode()
+    assert 'data-testid="import-created">ขึ้นทะเบียนโรงงานแล้ว 50 แห่ง</p>' in response.content.decode()
 
 
 def test_one_bad_row_saves_nothing_and_names_its_line(upload, client, songkhla_head):
