@@ -1,5 +1,5 @@
 """Configuration for the process administrator: each fiscal year's quarterly disbursement targets
-and behind-plan threshold (data, no code)."""
+and behind-plan threshold and escalation delay (data, no code)."""
 
 from django.contrib import admin
 
@@ -8,5 +8,5 @@ from .models import FiscalYearTarget
 
 @admin.register(FiscalYearTarget)
 class FiscalYearTargetAdmin(admin.ModelAdmin):
-    list_display = ("fiscal_year", "q1", "q2", "q3", "q4", "threshold", "updated_at")
+    list_display = ("fiscal_year", "q1", "q2", "q3", "q4", "threshold", "escalate_after_days", "updated_at")
     ordering = ("-fiscal_year",)

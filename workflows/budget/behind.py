@@ -1,7 +1,9 @@
 """Behind-plan flagging and escalation (the periodic job): each approved project is judged against
 its monthly plan and its fiscal year's quarterly targets; the reason is stored on the project and
-audited when it changes. A project still behind ESCALATE_AFTER_DAYS after it was flagged gets a
-task for the head of office; still behind as long again, a task for the cluster's assistant PS."""
+audited when it changes. A project still behind for its fiscal year's `escalate_after_days` (data the
+administrator sets with the quarterly targets; ESCALATE_AFTER_DAYS when the year has none) after it was
+flagged gets a task for the head of office; still behind as long again, a task for the cluster's
+assistant PS."""
 
 from datetime import date, timedelta
 
@@ -12,7 +14,7 @@ from django.utils.translation import gettext as _
 from workflows import audit
 
 from . import plan, selectors
-from .models import Escalation, Project, ProjectStatus
+from .models import Escalation, FiscalYearTarget, Project, ProjectStatus
 
 ESCALATE_AFTER_DAYS = 30
 LEVELS = (1, 2)  # 1: head of office, 2: assistant PS
@@ -46,7 +48,11 @@ def _escalate(project: Project, on: date) -> Escalation | None:
     from .flows import EscalationFlow
 
     level = project.escalation_level + 1
-    if level not in LEVELS or on < project.behind_since + timedelta(days=ESCALATE_AFTER_DAYS * level):
+    days = (
+        FiscalYearTarget.objects.filter(fiscal_year=project.fiscal_year).values_list("escalate_after_days", flat=True)
+        .first() or ESCALATE_AFTER_DAYS
+    )  # fmt: skip
+    if level not in LEVELS or on < project.behind_since + timedelta(days=days * level):
         return None
     escalation, created = Escalation.objects.get_or_create(
         project=project, level=level, defaults={"reason": project.behind_reason, "opened_on": on}

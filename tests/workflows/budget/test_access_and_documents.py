@@ -173,9 +173,18 @@ def test_the_administrator_sets_a_fiscal_years_quarterly_targets(client):
     client.force_login(admin)
     url = "/admin/budget/fiscalyeartarget/add/"
     assert client.get(url).status_code == 200
-    data = {"fiscal_year": 2570, "q1": "30", "q2": "54", "q3": "77", "q4": "100", "threshold": "10"}
+    data = {
+        "fiscal_year": 2570,
+        "q1": "30",
+        "q2": "54",
+        "q3": "77",
+        "q4": "100",
+        "threshold": "10",
+        "escalate_after_days": "21",
+    }
     assert client.post(url, data).status_code == 302
     assert FiscalYearTarget.objects.get(fiscal_year=2570).target(2) == D("54")
+    assert FiscalYearTarget.objects.get(fiscal_year=2570).escalate_after_days == 21
     assert client.post(url, data | {"fiscal_year": 2571, "q2": "20"}).status_code == 200  # targets must climb
     assert not FiscalYearTarget.objects.filter(fiscal_year=2571).exists()
 

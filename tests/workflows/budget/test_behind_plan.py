@@ -40,6 +40,18 @@ def test_flagged_then_escalated_while_it_stays_behind(client, songkhla, approved
     assert actions.count("project.escalate") == 2 and "project.behind" in actions
 
 
+def test_the_escalation_delay_is_the_fiscal_year_s_setting(songkhla, approved, fy):
+    FiscalYearTarget.objects.create(fiscal_year=fy, q1=D("0"), q2=D("0"), q3=D("0"), escalate_after_days=10)
+    on = month_of(fy, 3)
+    behind.flag_project(project=approved, on=on)
+    behind.flag_project(project=approved, on=on + timedelta(days=9))
+    assert not Escalation.objects.exists()
+    behind.flag_project(project=approved, on=on + timedelta(days=10))
+    assert Escalation.objects.get(project=approved).level == 1
+    behind.flag_project(project=approved, on=on + timedelta(days=20))
+    assert Escalation.objects.filter(project=approved, level=2).exists()
+
+
 def test_the_flag_clears_when_the_project_catches_up(songkhla, approved, fy):
     assert behind.flag_project(project=approved, on=month_of(fy, 3))
     report = services.report_open(project=approved, month=month_of(fy, 1))

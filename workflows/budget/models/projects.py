@@ -159,6 +159,11 @@ class FiscalYearTarget(models.Model):
         _("behind-plan threshold (percentage points)"), default=Decimal("10"),
         help_text=_("A project is behind when it trails its monthly plan by more than this."),
     )  # fmt: skip
+    escalate_after_days = models.PositiveSmallIntegerField(
+        _("escalate after (days)"), default=30, validators=[MinValueValidator(1)],
+        help_text=_("A project still behind this many days after it was flagged goes to the head of office; "
+                    "as long again, to the assistant permanent secretary."),
+    )  # fmt: skip
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
