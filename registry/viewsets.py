@@ -56,8 +56,14 @@ class FactoryDetailView(DetailModelView):
 
     def get_context_data(self, **kwargs):
         can_change = access.can(self.request.user, "change", self.object)
+        from workflows.inspection.crosscheck import discrepancy_counts
+        from workflows.planning.models import RiskScore
+
         reports = selfreport_selectors.factory_reports(self.object)[:12]
-        return super().get_context_data(can_change=can_change, self_reports=reports, **kwargs)
+        return super().get_context_data(
+            can_change=can_change, self_reports=reports, risk=RiskScore.objects.filter(factory=self.object).first(),
+            discrepancies=discrepancy_counts([self.object.pk]).get(self.object.pk, 0), **kwargs,
+        )  # fmt: skip
 
 
 class FactoryViewset(DetailViewMixin, ModelViewset):

@@ -143,3 +143,16 @@ def test_report_pdf_lists_the_discrepancy_with_its_report_deviation_and_toleranc
     html = render_to_string("pdf/inspection/report.html", selectors.report_context(inspection))
     assert "ค่าที่ไม่ตรงกับที่โรงงานรายงาน" in html
     assert "รายงานประจำปี" in html and "20%" in html and "±10%" in html
+
+
+@pytest.mark.django_db
+def test_factory_page_counts_its_discrepancies_and_links_its_risk(client, songkhla, checklist, factory, kinds):
+    from workflows.planning.risk import risk_refresh
+
+    reported_workers(factory, kinds, 120)
+    inspect(client, songkhla, factory, 96)
+    risk_refresh([factory.pk])
+    client.force_login(songkhla.head)
+    page = client.get(reverse("registry:factory:detail", args=[factory.pk])).content.decode()
+    assert "พบค่าที่ไม่ตรงกับที่โรงงานรายงาน 1 รายการ" in page
+    assert reverse("planning:why", args=[factory.pk]) in page
