@@ -386,3 +386,12 @@ def test_timeline_shows_choices_and_answers_in_words():
         (code, _old, answer), (reason, _none, label) = entry.changes()
         assert (code, answer) == ("SAF-01", "ใช่")
         assert label == "เรื่องร้องเรียน" and reason != "reason"
+
+
+def test_timeline_shows_lists_and_mappings_as_text():
+    from workflows.models import AuditEntry
+
+    after = {"projects": ["90-2566-P01", "90-2566-P02"], "kpi_actuals": {"ผู้ประกอบการ": "5"}}
+    entry = AuditEntry(chain="project:1", before={"projects": []}, after=after)
+    assert [(old, new) for _label, old, new in entry.changes()] == [
+        (None, "ผู้ประกอบการ: 5"), (None, "90-2566-P01, 90-2566-P02")]  # fmt: skip

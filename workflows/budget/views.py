@@ -165,6 +165,9 @@ class ProjectListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         user, fy = self.request.user, _fy(self.request)
+        if "fy" not in self.request.GET:  # the current year, or the latest year that has projects to show
+            years = selectors.visible_projects(user).filter(fiscal_year__lte=fy).order_by("-fiscal_year")
+            fy = years.values_list("fiscal_year", flat=True).first() or fy
         projects = selectors.with_details(selectors.visible_projects(user).filter(fiscal_year=fy)).order_by(
             "office__name_th", "code"
         )

@@ -151,7 +151,11 @@ def field_label(chain: str, key: str) -> str:
 
 def shown(chain: str, key: str, value):
     """A stored value as a person reads it: a choice by its label (ปกติ, not routine), yes/no in words."""
-    if value is None or isinstance(value, (dict, list)):
+    if isinstance(value, list):
+        return ", ".join(str(shown(chain, "", item)) for item in value) or None
+    if isinstance(value, dict):
+        return ", ".join(f"{key}: {shown(chain, '', item)}" for key, item in value.items()) or None
+    if value is None:
         return value
     field = _field(chain, key)
     if field is not None and field.choices:

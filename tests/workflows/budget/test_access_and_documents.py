@@ -8,6 +8,7 @@ import subprocess
 from decimal import Decimal as D
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 from openpyxl import load_workbook
@@ -196,3 +197,11 @@ def test_the_workbook_formats_money_and_percentages(client, songkhla, approved, 
     formats = [cell.number_format for cell in sheet[5]]
     assert formats[5] == formats[6] == "#,##0.00"  # allocation, October's plan
     assert formats[6 + 24 : 6 + 27] == ["#,##0.00", "#,##0.00", "0.00"]  # Q1: plan, result, percent
+
+
+def test_the_list_opens_on_the_latest_year_with_projects(client, songkhla, approved, fy):
+    Project.objects.filter(pk=approved.pk).update(fiscal_year=fy - 2)
+    client.force_login(songkhla.officer)
+    page = client.get(reverse("budget:list")).content.decode()
+    assert approved.code in page  # not an empty current year
+    assert approved.code not in client.get(reverse("budget:list") + f"?fy={fy}").content.decode()
