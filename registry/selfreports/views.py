@@ -117,8 +117,12 @@ class ReportDetailView(ViewsetView, TemplateView):
         report = get_object_or_404(reports, pk=self.kwargs["pk"])
         fields = {f.key: f for f in report.kind.fields.all()}
         values = [(fields.get(v.key), v) for v in report.values.all()]
+        history = [
+            (rev, [(fields[v.key].label if v.key in fields else v.key, v) for v in rev.values.all()])
+            for rev in selectors.revisions(report)
+        ]
         return super().get_context_data(
-            report=report, values=values, revisions=selectors.revisions(report),
+            report=report, values=values, revisions=history,
             can_amend=report.is_current and operators.can_file(self.request.user, report.factory), **kwargs,
         )  # fmt: skip
 

@@ -63,7 +63,7 @@ def test_filing_twice_without_amend_is_a_form_error_then_amend_keeps_history(cli
     second = SelfReport.objects.get(is_current=True)
     assert amended["Location"] == second.get_absolute_url() and second.revision == 2
     detail = client.get(second.get_absolute_url()).content.decode()
-    assert 'data-testid="revisions"' in detail and "bod=18" in detail and "bod=40" in detail
+    assert 'data-testid="revisions"' in detail and "บีโอดี (BOD): 18 มก./ล." in detail and "บีโอดี (BOD): 40" in detail
 
 
 def test_office_list_shows_late_and_missing_reports_of_the_office_only(client, kinds, songkhla_head, today):
