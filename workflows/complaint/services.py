@@ -150,7 +150,8 @@ def complaint_submit(*, data: dict, photos, source_ip: str | None) -> Complaint:
             subject=complaint,
             action="complaint.submit",
             label=_("Complaint received"),
-            after={"province": province.pk, "district": district.pk, "factory": factory.pk if factory else None,
+            after={"province": province.name_th, "district": district.name_th,
+                   "factory": f"{factory.reg_no} {factory.name}" if factory else None,
                    "photos": len(photos)},
         )  # fmt: skip
         ComplaintFlow.start.run(complaint=complaint)
