@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from viewflow import this
-from viewflow.workflow import act, flow, lock
+from viewflow.workflow import act, flow
 
 from org.models import PositionKind
 from workflows import notify as notifications
-from workflows import sla
+from workflows.flows import KamkapFlow
 from workflows.models import TaskDeadline
 from workflows.roles import filler_for_office
 
@@ -31,14 +31,6 @@ def _office(process):
     return case.office if hasattr(case, "office") else case.project.office
 
 
-def _scoped(user, obj):
-    from permissions import access
-
-    if obj is None:
-        return access.can_anywhere(user, "view")
-    return access.can(user, "view", obj)
-
-
 def _stamp_due(task, due_on) -> None:
     """The task is due at the end of the case's own due date (reminders come from the SLA sweep)."""
     due = timezone.make_aware(datetime.combine(due_on, time(16, 30)))
@@ -46,11 +38,10 @@ def _stamp_due(task, due_on) -> None:
     notifications.task_created(task)
 
 
-class ProjectFlow(flow.Flow):
+class ProjectFlow(KamkapFlow):
     process_class = ProjectProcess
     process_title = _("Budget project")
     process_description = _("Register a budget project and approve it up the chain.")
-    lock_impl = lock.SelectForUpdateLock(nowait=False, attempts=2)
 
     start = flow.StartHandle(this.start_project).Next(this.submit)
     submit = flow.Function(this.submit_project).Annotation(title=_("Send for approval")).Next(this.approve)
@@ -78,10 +69,6 @@ class ProjectFlow(flow.Flow):
     )
     end = flow.End().Annotation(title=_("Approved"))
 
-    def task_created(self, activation):
-        sla.stamp(activation.task)
-        notifications.task_created(activation.task)
-
     def start_project(self, activation, project):
         activation.process.project = project
         return activation.process
@@ -96,15 +83,11 @@ class ProjectFlow(flow.Flow):
     def officer(self, activation):
         return activation.process.coerced.case.officer
 
-    def has_view_permission(self, user, obj=None):
-        return _scoped(user, obj)
 
-
-class ProgressFlow(flow.Flow):
+class ProgressFlow(KamkapFlow):
     process_class = ProgressProcess
     process_title = _("Monthly progress report")
     process_description = _("The officer files the month's progress; the head of office approves or returns it.")
-    lock_impl = lock.SelectForUpdateLock(nowait=False, attempts=2)
 
     start = flow.StartHandle(this.start_report).Next(this.file)
     file = (
@@ -126,10 +109,6 @@ class ProgressFlow(flow.Flow):
     approved = flow.If(act.process.approved).Annotation(title=_("Approved?")).Then(this.end).Else(this.file)
     end = flow.End().Annotation(title=_("Approved"))
 
-    def task_created(self, activation):
-        sla.stamp(activation.task)
-        notifications.task_created(activation.task)
-
     def report_due(self, activation):
         _stamp_due(activation.task, activation.process.coerced.case.due_on)
 
@@ -143,15 +122,11 @@ class ProgressFlow(flow.Flow):
     def head_of_office(self, activation):
         return filler_for_office(PositionKind.PROVINCIAL_OFFICER, _office(activation.process), timezone.localdate())
 
-    def has_view_permission(self, user, obj=None):
-        return _scoped(user, obj)
 
-
-class DirectiveFlow(flow.Flow):
+class DirectiveFlow(KamkapFlow):
     process_class = DirectiveProcess
     process_title = _("Directive")
     process_description = _("The office reports the action taken on a directive; the reviewer closes or returns it.")
-    lock_impl = lock.SelectForUpdateLock(nowait=False, attempts=2)
 
     start = flow.StartHandle(this.start_directive).Next(this.report_action)
     report_action = (
@@ -175,10 +150,6 @@ class DirectiveFlow(flow.Flow):
     )
     end = flow.End().Annotation(title=pgettext_lazy("directive", "Closed"))
 
-    def task_created(self, activation):
-        sla.stamp(activation.task)
-        notifications.task_created(activation.task)
-
     def directive_due(self, activation):
         _stamp_due(activation.task, activation.process.coerced.case.due_on)
 
@@ -192,15 +163,11 @@ class DirectiveFlow(flow.Flow):
     def reviewer(self, activation):
         return activation.process.coerced.case.review.reviewer
 
-    def has_view_permission(self, user, obj=None):
-        return _scoped(user, obj)
 
-
-class EscalationFlow(flow.Flow):
+class EscalationFlow(KamkapFlow):
     process_class = EscalationProcess
     process_title = _("Behind-plan escalation")
     process_description = _("A project stays behind plan: the head of office, then the assistant PS, answers.")
-    lock_impl = lock.SelectForUpdateLock(nowait=False, attempts=2)
 
     start = flow.StartHandle(this.start_escalation).Next(this.answer)
     answer = (
@@ -213,10 +180,6 @@ class EscalationFlow(flow.Flow):
     )
     end = flow.End().Annotation(title=_("Answered"))
 
-    def task_created(self, activation):
-        sla.stamp(activation.task)
-        notifications.task_created(activation.task)
-
     def start_escalation(self, activation, escalation):
         activation.process.escalation = escalation
         return activation.process
@@ -225,6 +188,3 @@ class EscalationFlow(flow.Flow):
         escalation = activation.process.coerced.case
         kind = PositionKind.PROVINCIAL_OFFICER if escalation.level == 1 else PositionKind.ASSISTANT_PS
         return filler_for_office(kind, escalation.project.office, timezone.localdate())
-
-    def has_view_permission(self, user, obj=None):
-        return _scoped(user, obj)

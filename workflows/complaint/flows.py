@@ -4,11 +4,10 @@ answer once the inspection case is closed : answer with the reason for rejection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
-from viewflow.workflow import act, flow, lock
+from viewflow.workflow import act, flow
 
 from org.models import PositionKind
-from workflows import notify as notifications
-from workflows import sla
+from workflows.flows import KamkapFlow
 from workflows.roles import filler_for_office
 
 from . import services, views
@@ -21,11 +20,10 @@ def _office(process):
     return process.coerced.case.office
 
 
-class ComplaintFlow(flow.Flow):
+class ComplaintFlow(KamkapFlow):
     process_class = ComplaintProcess
     process_title = _("Complaint")
     process_description = _("Triage a complaint from the public, inspect the factory if accepted, answer, close.")
-    lock_impl = lock.SelectForUpdateLock(nowait=False, attempts=2)
 
     start = flow.StartHandle(this.start_complaint).Next(this.triage)
     triage = (
@@ -61,10 +59,6 @@ class ComplaintFlow(flow.Flow):
     close = flow.Function(this.close_complaint).Annotation(title=_("Close the complaint")).Next(this.end)
     end = flow.End().Annotation(title=_("Closed"))
 
-    def task_created(self, activation):
-        sla.stamp(activation.task)
-        notifications.task_created(activation.task)
-
     def start_complaint(self, activation, complaint):
         activation.process.complaint = complaint
         return activation.process
@@ -74,11 +68,3 @@ class ComplaintFlow(flow.Flow):
 
     def close_complaint(self, activation):
         services.complaint_close(complaint=activation.process.coerced.complaint)
-
-    def has_view_permission(self, user, obj=None):
-        """Scoped through permissions.access (stock Viewflow would show every complaint)."""
-        from permissions import access
-
-        if obj is None:
-            return access.can_anywhere(user, "view")
-        return access.can(user, "view", obj)

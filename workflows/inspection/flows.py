@@ -6,11 +6,10 @@ from datetime import datetime, time
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
-from viewflow.workflow import act, flow, lock
+from viewflow.workflow import act, flow
 
 from org.models import PositionKind
-from workflows import notify as notifications
-from workflows import sla
+from workflows.flows import KamkapFlow
 from workflows.roles import filler_for_office
 
 from . import services, views
@@ -23,13 +22,12 @@ def _office(process):
     return process.coerced.case.office
 
 
-class InspectionFlow(flow.Flow):
+class InspectionFlow(KamkapFlow):
     process_class = InspectionProcess
     process_title = _("Factory inspection")
     process_description = _("Assign, inspect, review, sign off, order and follow up a factory inspection.")
     # Blocking row lock: the second of two simultaneous submits waits for the first to commit, then
     # finds the task done (a clear message, no retry sleeps). lock_timeout bounds the wait (settings).
-    lock_impl = lock.SelectForUpdateLock(nowait=False, attempts=2)
 
     start = flow.StartHandle(this.start_case).Next(this.assign)
 
@@ -109,10 +107,6 @@ class InspectionFlow(flow.Flow):
     close = flow.Function(this.close_case).Annotation(title=_("Close the case")).Next(this.end)
     end = flow.End().Annotation(title=_("Closed"))
 
-    def task_created(self, activation):
-        sla.stamp(activation.task)
-        notifications.task_created(activation.task)
-
     def start_case(self, activation, inspection):
         activation.process.inspection = inspection
         return activation.process
@@ -140,11 +134,3 @@ class InspectionFlow(flow.Flow):
 
     def close_case(self, activation):
         services.inspection_close(inspection=activation.process.coerced.inspection)
-
-    def has_view_permission(self, user, obj=None):
-        """Scoped through permissions.access (stock Viewflow lets anyone with the flow permission see every case)."""
-        from permissions import access
-
-        if obj is None:
-            return access.can_anywhere(user, "view")
-        return access.can(user, "view", obj)

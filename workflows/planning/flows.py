@@ -5,11 +5,10 @@ the provincial industry officer (or the person acting for the post) approves or 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
-from viewflow.workflow import act, flow, lock
+from viewflow.workflow import act, flow
 
 from org.models import PositionKind
-from workflows import notify as notifications
-from workflows import sla
+from workflows.flows import KamkapFlow
 from workflows.roles import filler_for_office
 
 from . import services, views
@@ -22,11 +21,10 @@ def _office(process):
     return process.coerced.case.office
 
 
-class PlanFlow(flow.Flow):
+class PlanFlow(KamkapFlow):
     process_class = PlanProcess
     process_title = _("Quarterly inspection plan")
     process_description = _("Prepare the risk-based plan of an office, approve it, start its inspection cases.")
-    lock_impl = lock.SelectForUpdateLock(nowait=False, attempts=2)
 
     start = flow.StartHandle(this.start_plan).Next(this.prepare)
     prepare = (
@@ -51,10 +49,6 @@ class PlanFlow(flow.Flow):
     start_cases = flow.Function(this.start_inspections).Annotation(title=_("Start the inspection cases")).Next(this.end)
     end = flow.End().Annotation(title=_("Cases started"))
 
-    def task_created(self, activation):
-        sla.stamp(activation.task)
-        notifications.task_created(activation.task)
-
     def start_plan(self, activation, plan):
         activation.process.plan = plan
         return activation.process
@@ -68,11 +62,3 @@ class PlanFlow(flow.Flow):
 
     def start_inspections(self, activation):
         services.plan_start_cases(plan=activation.process.coerced.plan)
-
-    def has_view_permission(self, user, obj=None):
-        """Scoped through permissions.access (stock Viewflow would show every plan)."""
-        from permissions import access
-
-        if obj is None:
-            return access.can_anywhere(user, "view")
-        return access.can(user, "view", obj)
