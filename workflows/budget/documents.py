@@ -36,7 +36,8 @@ def _project(user, pk: int):
 def _office_statuses(user, pk: int, fy: int):
     office = get_object_or_404(access.visible_offices(user), pk=pk)
     projects = selectors.with_details(selectors.visible_projects(user).filter(office=office, fiscal_year=fy))
-    return office, [selectors.status_of(p, on=timezone.localdate()) for p in projects.order_by("code")]
+    targets, today = selectors.targets_for(fy), timezone.localdate()  # one year's targets, read once
+    return office, [selectors.status_of(p, on=today, targets=targets) for p in projects.order_by("code")]
 
 
 def _fy(request) -> int:
