@@ -4,6 +4,7 @@ database (they are reference data); each test builds the people it needs with fa
 from datetime import date, timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from org import services as org_services
@@ -20,6 +21,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_geography()
         org_services.build_org_tree()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached answers (SLA days, who fills a role) must not outlive the test whose rows they describe."""
+    cache.clear()
 
 
 def office(province_code: int) -> Unit:

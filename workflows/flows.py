@@ -2,13 +2,13 @@
 lock), each human task stamped with its SLA due date and announced to its owner, and process pages
 scoped through permissions.access (stock Viewflow shows every process to anyone with the flow)."""
 
-from viewflow.workflow import flow, lock
+from viewflow.workflow import flow
 
-from workflows import notify, sla
+from workflows import engine, notify, sla
 
 
 class KamkapFlow(flow.Flow):
-    lock_impl = lock.SelectForUpdateLock(nowait=False, attempts=2)
+    lock_impl = engine.ProcessLock(attempts=2)
 
     def task_created(self, activation):
         """onCreate of a human task: its due date from the SLA rule, and the e-mail to its owner."""

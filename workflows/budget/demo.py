@@ -14,6 +14,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from org.models import Person, Unit, UnitKind
+from workflows import engine
 
 from . import behind, plan, reviews, services
 from .models import FiscalYearTarget, Project
@@ -27,7 +28,7 @@ OFFICES = {"songkhla": 90, "lopburi": 16, "singburi": 17, "angthong": 15, "chain
 def _complete(name: str, action, **process) -> None:
     filters = {f"process__{key}": value for key, value in process.items()}
     task = Task.objects.get(flow_task__endswith=f".{name}", status__in=[STATUS.NEW, STATUS.ASSIGNED], **filters)
-    with task.activation() as activation:
+    with engine.activation(task) as activation:
         activation.start(None)
         action(task.owner)
         activation.execute()

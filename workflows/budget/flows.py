@@ -14,6 +14,7 @@ from viewflow import this
 from viewflow.workflow import act, flow
 
 from org.models import PositionKind
+from workflows import nodes
 from workflows import notify as notifications
 from workflows.flows import KamkapFlow
 from workflows.models import TaskDeadline
@@ -46,7 +47,7 @@ class ProjectFlow(KamkapFlow):
     start = flow.StartHandle(this.start_project).Next(this.submit)
     submit = flow.Function(this.submit_project).Annotation(title=_("Send for approval")).Next(this.approve)
     approve = (
-        flow.View(views.ApproveProjectView.as_view())
+        nodes.View(views.ApproveProjectView.as_view())
         .Annotation(title=_("Approve the project"))
         .Assign(this.next_approver)
         .Permission(OVERSEE, obj=_office)
@@ -54,13 +55,13 @@ class ProjectFlow(KamkapFlow):
         .Next(this.decided)
     )
     decided = (
-        flow.Switch()
+        nodes.Switch()
         .Case(this.approve, act.process.awaits_approval)
         .Case(this.revise, act.process.returned)
         .Default(this.end)
     )
     revise = (
-        flow.View(views.ReviseProjectView.as_view())
+        nodes.View(views.ReviseProjectView.as_view())
         .Annotation(title=_("Revise the project"))
         .Assign(this.officer)
         .Permission(OFFICE_QUEUE, obj=_office)
@@ -91,7 +92,7 @@ class ProgressFlow(KamkapFlow):
 
     start = flow.StartHandle(this.start_report).Next(this.file)
     file = (
-        flow.View(views.FileReportView.as_view())
+        nodes.View(views.FileReportView.as_view())
         .Annotation(title=_("File the progress report"))
         .Assign(this.officer)
         .Permission(OFFICE_QUEUE, obj=_office)
@@ -99,14 +100,14 @@ class ProgressFlow(KamkapFlow):
         .Next(this.review)
     )
     review = (
-        flow.View(views.ReviewReportView.as_view())
+        nodes.View(views.ReviewReportView.as_view())
         .Annotation(title=_("Review the progress report"))
         .Assign(this.head_of_office)
         .Permission(OFFICE_QUEUE, obj=_office)
         .onCreate(this.task_created)
         .Next(this.approved)
     )
-    approved = flow.If(act.process.approved).Annotation(title=_("Approved?")).Then(this.end).Else(this.file)
+    approved = nodes.If(act.process.approved).Annotation(title=_("Approved?")).Then(this.end).Else(this.file)
     end = flow.End().Annotation(title=_("Approved"))
 
     def report_due(self, activation):
@@ -130,7 +131,7 @@ class DirectiveFlow(KamkapFlow):
 
     start = flow.StartHandle(this.start_directive).Next(this.report_action)
     report_action = (
-        flow.View(views.ReportActionView.as_view())
+        nodes.View(views.ReportActionView.as_view())
         .Annotation(title=_("Report the action taken"))
         .Assign(this.assignee)
         .Permission(OFFICE_QUEUE, obj=_office)
@@ -138,7 +139,7 @@ class DirectiveFlow(KamkapFlow):
         .Next(this.check)
     )
     check = (
-        flow.View(views.CheckActionView.as_view())
+        nodes.View(views.CheckActionView.as_view())
         .Annotation(title=_("Check the action taken"))
         .Assign(this.reviewer)
         .Permission(OVERSEE, obj=_office)
@@ -146,7 +147,7 @@ class DirectiveFlow(KamkapFlow):
         .Next(this.accepted)
     )
     accepted = (
-        flow.If(act.process.accepted).Annotation(title=_("Action accepted?")).Then(this.end).Else(this.report_action)
+        nodes.If(act.process.accepted).Annotation(title=_("Action accepted?")).Then(this.end).Else(this.report_action)
     )
     end = flow.End().Annotation(title=pgettext_lazy("directive", "Closed"))
 
@@ -171,7 +172,7 @@ class EscalationFlow(KamkapFlow):
 
     start = flow.StartHandle(this.start_escalation).Next(this.answer)
     answer = (
-        flow.View(views.EscalationView.as_view())
+        nodes.View(views.EscalationView.as_view())
         .Annotation(title=_("Answer: project behind plan"))
         .Assign(this.responsible)
         .Permission(OVERSEE, obj=_office)

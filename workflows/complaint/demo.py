@@ -7,6 +7,7 @@ from viewflow.workflow.status import STATUS
 
 from org.models import District, Person
 from registry.models import Factory
+from workflows import engine
 from workflows.inspection import demo_cases
 from workflows.inspection.models import Inspection, InspectionReason
 
@@ -23,7 +24,7 @@ def _complete(complaint, name, action):
         flow_task__endswith=f".{name}",
         status__in=[STATUS.NEW, STATUS.ASSIGNED],
     )
-    with task.activation() as activation:
+    with engine.activation(task) as activation:
         activation.start(None)
         action(task.owner)
         activation.execute()

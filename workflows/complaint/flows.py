@@ -7,6 +7,7 @@ from viewflow import this
 from viewflow.workflow import act, flow
 
 from org.models import PositionKind
+from workflows import nodes
 from workflows.flows import KamkapFlow
 from workflows.roles import filler_for_office
 
@@ -27,7 +28,7 @@ class ComplaintFlow(KamkapFlow):
 
     start = flow.StartHandle(this.start_complaint).Next(this.triage)
     triage = (
-        flow.View(views.TriageView.as_view())
+        nodes.View(views.TriageView.as_view())
         .Annotation(title=_("Triage the complaint"))
         .Assign(this.group_head)
         .Permission(OFFICE_QUEUE, obj=_office)
@@ -35,13 +36,13 @@ class ComplaintFlow(KamkapFlow):
         .Next(this.is_accepted)
     )
     is_accepted = (
-        flow.If(act.process.accepted).Annotation(title=_("Accepted?")).Then(this.answer).Else(this.answer_rejection)
+        nodes.If(act.process.accepted).Annotation(title=_("Accepted?")).Then(this.answer).Else(this.answer_rejection)
     )
     # Waiting for the inspection: the simplest honest option. The answer task opens at once, but
     # services.complaint_answer refuses to complete it until the linked inspection case is closed
     # (the task page says so). A Timer polling loop would add a node and a periodic job for the same.
     answer = (
-        flow.View(views.AnswerView.as_view())
+        nodes.View(views.AnswerView.as_view())
         .Annotation(title=_("Answer the complainant"))
         .Assign(this.group_head)
         .Permission(OFFICE_QUEUE, obj=_office)
@@ -49,7 +50,7 @@ class ComplaintFlow(KamkapFlow):
         .Next(this.close)
     )
     answer_rejection = (
-        flow.View(views.AnswerRejectionView.as_view())
+        nodes.View(views.AnswerRejectionView.as_view())
         .Annotation(title=_("Tell the complainant why"))
         .Assign(this.group_head)
         .Permission(OFFICE_QUEUE, obj=_office)

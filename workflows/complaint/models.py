@@ -3,13 +3,13 @@ optional photos and contact; the office of the place triages it and answers the 
 
 from django.db import models
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 
 from org.models import District, Province, Unit
 from registry.models import Factory
 from workflows.inspection.models import Inspection
+from workflows.processes import CaseProcess
 
 
 class ComplaintStatus(models.TextChoices):
@@ -83,18 +83,17 @@ class ComplaintPhoto(models.Model):
         return self.file.name
 
 
-class ComplaintProcess(Process):
+class ComplaintProcess(CaseProcess, Process):
     """The Viewflow process of one complaint; gateways read its named predicates."""
 
     complaint = models.ForeignKey(Complaint, models.PROTECT, null=True, related_name="processes")
 
+    case_field = "complaint"
+    case_related = ("office",)
+
     class Meta:
         verbose_name = _("complaint process")
         verbose_name_plural = _("complaint processes")
-
-    @cached_property
-    def case(self) -> Complaint:
-        return Complaint.objects.select_related("office").get(pk=self.complaint_id)
 
     @property
     def owning_office_id(self) -> int | None:

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -12,6 +11,7 @@ from viewflow.workflow.models import Task
 
 from org.errors import DomainError
 from org.models import Person
+from workflows import engine
 
 from . import services
 from .flows import InspectionFlow
@@ -22,11 +22,11 @@ MAX_ITEMS = 100
 def approve_review(task: Task, user) -> str:
     """Approve one review task as its owner; returns "" when done, else why not."""
     try:
-        with task.activation() as activation, transaction.atomic():
+        with engine.activation(task) as activation:
             if task.owner_id != user.pk or not task.flow_task.name == "review":
                 return _("not your review task")
             activation.start(None)
-            services.review_decide(inspection=activation.process.inspection, by=user, decision="approve")
+            services.review_decide(inspection=activation.process.case, by=user, decision="approve")
             activation.execute()
     except FlowLockFailed:
         return _("someone else is acting on it")
@@ -56,7 +56,7 @@ class ReassignView(View):
         task = get_object_or_404(Task.objects.select_related("process"), pk=task_pk)
         to = get_object_or_404(Person, pk=request.POST.get("to") or 0)
         try:
-            with InspectionFlow.lock(task.process_id), transaction.atomic():
+            with InspectionFlow.lock(task.process_id):
                 services.task_reassign(task=task, to=to, by=request.user)
         except DomainError as exc:
             messages.error(request, exc.message)

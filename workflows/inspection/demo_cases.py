@@ -9,6 +9,7 @@ from viewflow.workflow.status import STATUS
 
 from org.models import Person
 from registry.models import Factory
+from workflows import engine
 
 from . import services
 from .models import Inspection
@@ -24,7 +25,7 @@ def _task(inspection, name):
 
 def _complete(inspection, name, action):
     task = _task(inspection, name)
-    with task.activation() as activation:
+    with engine.activation(task) as activation:
         activation.start(None)
         action(task.owner)
         activation.execute()

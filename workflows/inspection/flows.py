@@ -9,6 +9,7 @@ from viewflow import this
 from viewflow.workflow import act, flow
 
 from org.models import PositionKind
+from workflows import nodes
 from workflows.flows import KamkapFlow
 from workflows.roles import filler_for_office
 
@@ -32,7 +33,7 @@ class InspectionFlow(KamkapFlow):
     start = flow.StartHandle(this.start_case).Next(this.assign)
 
     assign = (
-        flow.View(views.AssignView.as_view())
+        nodes.View(views.AssignView.as_view())
         .Annotation(title=_("Assign an inspector"))
         .Assign(this.group_head)
         .Permission(OFFICE_QUEUE, obj=_office)
@@ -40,7 +41,7 @@ class InspectionFlow(KamkapFlow):
         .Next(this.inspect)
     )
     inspect = (
-        flow.View(views.InspectView.as_view())
+        nodes.View(views.InspectView.as_view())
         .Annotation(title=_("Inspect the factory"))
         .Assign(this.inspector)
         .Permission(OFFICE_QUEUE, obj=_office)
@@ -48,7 +49,7 @@ class InspectionFlow(KamkapFlow):
         .Next(this.review)
     )
     review = (
-        flow.View(views.ReviewView.as_view())
+        nodes.View(views.ReviewView.as_view())
         .Annotation(title=_("Review the report"))
         .Assign(this.group_head)
         .Permission(OFFICE_QUEUE, obj=_office)
@@ -56,10 +57,10 @@ class InspectionFlow(KamkapFlow):
         .Next(this.review_passed)
     )
     review_passed = (
-        flow.If(act.process.review_approved).Annotation(title=_("Approved?")).Then(this.sign_off).Else(this.inspect)
+        nodes.If(act.process.review_approved).Annotation(title=_("Approved?")).Then(this.sign_off).Else(this.inspect)
     )
     sign_off = (
-        flow.View(views.SignOffView.as_view())
+        nodes.View(views.SignOffView.as_view())
         .Annotation(title=_("Sign off the report"))
         .Assign(this.provincial_officer)
         .Permission(OFFICE_QUEUE, obj=_office)
@@ -67,10 +68,10 @@ class InspectionFlow(KamkapFlow):
         .Next(this.compliant)
     )
     compliant = (
-        flow.If(act.process.is_compliant).Annotation(title=_("Compliant?")).Then(this.close).Else(this.draft_order)
+        nodes.If(act.process.is_compliant).Annotation(title=_("Compliant?")).Then(this.close).Else(this.draft_order)
     )
     draft_order = (
-        flow.View(views.DraftOrderView.as_view())
+        nodes.View(views.DraftOrderView.as_view())
         .Annotation(title=_("Draft the corrective order"))
         .Assign(this.provincial_officer)
         .Permission(OFFICE_QUEUE, obj=_office)
@@ -78,7 +79,7 @@ class InspectionFlow(KamkapFlow):
         .Next(this.approve_order)
     )
     approve_order = (
-        flow.View(views.ApproveOrderView.as_view())
+        nodes.View(views.ApproveOrderView.as_view())
         .Annotation(title=_("Approve the order"))
         .Assign(this.next_approver)
         .Permission("org.oversee_office", obj=_office)
@@ -86,14 +87,14 @@ class InspectionFlow(KamkapFlow):
         .Next(this.order_decided)
     )
     order_decided = (
-        flow.Switch()
+        nodes.Switch()
         .Case(this.approve_order, act.process.order_awaits_approval)
         .Case(this.draft_order, act.process.order_sent_back)
         .Default(this.await_deadline)
     )
     await_deadline = flow.Timer(this.order_deadline).Annotation(title=_("Wait for the deadline")).Next(this.follow_up)
     follow_up = (
-        flow.View(views.FollowUpView.as_view())
+        nodes.View(views.FollowUpView.as_view())
         .Annotation(title=_("Follow-up inspection"))
         .Assign(this.inspector)
         .Permission(OFFICE_QUEUE, obj=_office)
@@ -101,7 +102,7 @@ class InspectionFlow(KamkapFlow):
         .Next(this.order_obeyed)
     )
     order_obeyed = (
-        flow.If(act.process.order_obeyed).Annotation(title=_("Order obeyed?")).Then(this.close).Else(this.escalate)
+        nodes.If(act.process.order_obeyed).Annotation(title=_("Order obeyed?")).Then(this.close).Else(this.escalate)
     )
     escalate = flow.Function(this.escalate_case).Annotation(title=_("Escalate: s.39")).Next(this.approve_order)
     close = flow.Function(this.close_case).Annotation(title=_("Close the case")).Next(this.end)

@@ -286,7 +286,6 @@ def inspection_submit(*, inspection: Inspection, by: Person) -> Inspection:
     return inspection
 
 
-@transaction.atomic
 def review_decide(*, inspection: Inspection, by: Person, decision: str, comments: str = "") -> ReviewRound:
     if not access.can(by, "work", inspection):
         raise PermissionDenied
@@ -294,19 +293,22 @@ def review_decide(*, inspection: Inspection, by: Person, decision: str, comments
         raise InspectionError(_("Choose approve or return."))
     if decision == ReviewDecision.RETURN and not comments.strip():
         raise InspectionError(_("Say what must be corrected when returning the case."))
-    number = inspection.reviews.count() + 1
+    last = inspection.last_review
+    number = last.number + 1 if last else 1
     acting = signed_as(by, PositionKind.GROUP_HEAD, inspection.office, _today())
-    review = ReviewRound.objects.create(
-        inspection=inspection, number=number, reviewer=by, reviewer_as=acting, decision=decision, comments=comments
-    )
-    audit.record(
-        subject=inspection,
-        action=f"review.{decision}",
-        label=_("Review round %(n)s: %(decision)s") % {"n": number, "decision": review.get_decision_display()},
-        by=by,
-        acting_for=acting,
-        comment=comments,
-    )
+    with transaction.atomic(savepoint=False):  # checked above: what fails from here fails the whole change
+        review = ReviewRound.objects.create(
+            inspection=inspection, number=number, reviewer=by, reviewer_as=acting, decision=decision, comments=comments
+        )
+        audit.record(
+            subject=inspection,
+            action=f"review.{decision}",
+            label=_("Review round %(n)s: %(decision)s") % {"n": number, "decision": review.get_decision_display()},
+            by=by,
+            acting_for=acting,
+            comment=comments,
+        )
+    inspection.last_review = review
     return review
 
 

@@ -25,7 +25,7 @@ class TaskView(FlowTaskView):
     done_url = "inspection:inbox"
 
     def load(self, process):
-        self.inspection = process.inspection
+        self.inspection = process.case
 
     def case_context(self):
         return selectors.case_context(self.inspection)

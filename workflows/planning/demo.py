@@ -12,6 +12,7 @@ from viewflow.workflow.status import STATUS
 
 from org.calendar import fiscal_quarter, fiscal_year
 from org.models import Person, Unit, UnitKind
+from workflows import engine
 
 from . import selectors, services
 from .models import InspectionPlan
@@ -24,7 +25,7 @@ def _complete(plan, name, action):
     task = Task.objects.get(
         process__planprocess__plan=plan, flow_task__endswith=f".{name}", status__in=[STATUS.NEW, STATUS.ASSIGNED]
     )
-    with task.activation() as activation:
+    with engine.activation(task) as activation:
         activation.start(None)
         action(task.owner)
         activation.execute()

@@ -8,6 +8,7 @@ from viewflow import this
 from viewflow.workflow import act, flow
 
 from org.models import PositionKind
+from workflows import nodes
 from workflows.flows import KamkapFlow
 from workflows.roles import filler_for_office
 
@@ -28,7 +29,7 @@ class PlanFlow(KamkapFlow):
 
     start = flow.StartHandle(this.start_plan).Next(this.prepare)
     prepare = (
-        flow.View(views.PrepareView.as_view())
+        nodes.View(views.PrepareView.as_view())
         .Annotation(title=_("Prepare and submit the plan"))
         .Assign(this.preparer)
         .Permission(OFFICE_QUEUE, obj=_office)
@@ -36,7 +37,7 @@ class PlanFlow(KamkapFlow):
         .Next(this.approve)
     )
     approve = (
-        flow.View(views.ApproveView.as_view())
+        nodes.View(views.ApproveView.as_view())
         .Annotation(title=_("Approve the plan"))
         .Assign(this.provincial_officer)
         .Permission(OFFICE_QUEUE, obj=_office)
@@ -44,7 +45,7 @@ class PlanFlow(KamkapFlow):
         .Next(this.approved)
     )
     approved = (
-        flow.If(act.process.plan_approved).Annotation(title=_("Approved?")).Then(this.start_cases).Else(this.prepare)
+        nodes.If(act.process.plan_approved).Annotation(title=_("Approved?")).Then(this.start_cases).Else(this.prepare)
     )
     start_cases = flow.Function(this.start_inspections).Annotation(title=_("Start the inspection cases")).Next(this.end)
     end = flow.End().Annotation(title=_("Cases started"))

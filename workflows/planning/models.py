@@ -9,7 +9,6 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
@@ -17,6 +16,7 @@ from viewflow.workflow.models import Process
 from org.models import Unit
 from registry.models import Factory
 from workflows.inspection.models import Inspection
+from workflows.processes import CaseProcess
 
 
 class RiskComponent(models.TextChoices):
@@ -220,18 +220,17 @@ class PlanReview(models.Model):
         return f"{self.plan_id} #{self.number} {self.decision}"
 
 
-class PlanProcess(Process):
+class PlanProcess(CaseProcess, Process):
     """The Viewflow process of one plan; the gateway reads its named predicate."""
 
     plan = models.ForeignKey(InspectionPlan, models.PROTECT, null=True, related_name="processes")
 
+    case_field = "plan"
+    case_related = ("office", "created_by")
+
     class Meta:
         verbose_name = _("plan process")
         verbose_name_plural = _("plan processes")
-
-    @cached_property
-    def case(self) -> InspectionPlan:
-        return InspectionPlan.objects.select_related("office", "created_by").get(pk=self.plan_id)
 
     @property
     def owning_office_id(self) -> int | None:

@@ -13,7 +13,7 @@ from org.calendar import fiscal_year as fiscal_year_of
 from org.models import Person, PositionKind, Unit, UnitKind
 from permissions import access
 from registry.models import Factory, FactoryStatus
-from workflows import audit
+from workflows import audit, engine
 from workflows.inspection import services as inspection_services
 from workflows.inspection.models import Inspection, InspectionReason
 from workflows.roles import signed_as
@@ -252,7 +252,7 @@ def _assign(inspection: Inspection, flow_class) -> None:
     inspector = inspection_services.suggested_inspector(inspection.office)
     if task is None or task.owner is None or inspector is None or not task.flow_task.can_execute(task.owner, task):
         return
-    with task.activation() as activation:
+    with engine.activation(task) as activation:
         activation.start(None)
         inspection_services.inspection_assign(inspection=inspection, inspector=inspector, by=task.owner)
         activation.execute()

@@ -45,7 +45,7 @@ class TaskView(FlowTaskView):
     template_name = "planning/task.html"
 
     def load(self, process):
-        self.plan = InspectionPlan.objects.select_related("office").get(pk=process.plan_id)
+        self.plan = process.case
 
     def case_context(self):
         return _plan_context(self.plan, self.request.user)

@@ -1,7 +1,12 @@
-"""Statement budget of one task completion from code (service + audit + Viewflow's own work +
-creating the next task with its assignment and SLA due date): 27 today, down from 32. The goal in
-issue 5 is 12; what we have is measured and held here so it cannot grow unnoticed, and it must
-not depend on how many answers or review rounds the case has."""
+"""Statement budget of one task completion from code, as the engine runs it (workflows.engine): lock
+and load the process with its case, the service with its audit entry, Viewflow marking the task
+done, the gateway decided in memory, the next task created with its assignee, link and SLA due date.
+Issue 4 asks ≤ 12; it must not depend on how many answers or review rounds the case has.
+
+Counted: the SQL statements inside the completion's own transaction. In a request that transaction
+is BEGIN … COMMIT; inside the test's transaction it is a SAVEPOINT … RELEASE, not counted either way.
+The e-mail to the next owner is read and sent after the commit (by the worker), so not here.
+Steady state: the SLA days of a node and who fills a role are cached (workflows.sla, workflows.roles)."""
 
 import pytest
 from django.db import connection
@@ -9,33 +14,39 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.factories import FactoryFactory
 from tests.workflows.inspection.test_flow_paths import checklist_answers, do, open_task
-from workflows import sla
+from workflows import engine
 from workflows.inspection import services
-from workflows.inspection.flows import InspectionFlow
 
 pytestmark = pytest.mark.django_db
-BUDGET = 27
+BUDGET = 12
 
 
-def review_approve_statements(inspection, head) -> int:
+def review_approve_statements(inspection, head) -> list[str]:
     task = open_task(inspection, "review")
     with CaptureQueriesContext(connection) as queries:
-        with task.activation() as activation:
+        with engine.activation(task) as activation:
             activation.start(None)
-            services.review_decide(inspection=inspection, by=head, decision="approve")
+            services.review_decide(inspection=activation.process.case, by=head, decision="approve")
             activation.execute()
-    return len(queries)
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert statements[0].startswith("SAVEPOINT") and statements[-1].startswith("RELEASE SAVEPOINT")
+    inside = statements[1:-1]
+    assert not [sql for sql in inside if "SAVEPOINT" in sql], "one transaction, no savepoint inside it"
+    return inside
+
+
+def case_at_review(client, songkhla, returns: int):
+    inspection = services.inspection_start(factory=FactoryFactory(), by=songkhla.head)
+    do(client, songkhla.head, inspection, "assign", {"inspector": songkhla.inspector.pk})
+    do(client, songkhla.inspector, inspection, "inspect", checklist_answers(inspection, exit_ok=True))
+    for _ in range(returns):
+        do(client, songkhla.head, inspection, "review", {"decision": "return", "comments": "แก้ไข"})
+        do(client, songkhla.inspector, inspection, "inspect", checklist_answers(inspection, exit_ok=True))
+    return inspection
 
 
 def test_review_completion_stays_within_budget_whatever_the_case_size(client, songkhla, checklist):
-    sla.days_for(InspectionFlow.sign_off)  # SLA days are cached per node; measure the steady state
-    counts = []
-    for returns in (0, 3):
-        inspection = services.inspection_start(factory=FactoryFactory(), by=songkhla.head)
-        do(client, songkhla.head, inspection, "assign", {"inspector": songkhla.inspector.pk})
-        do(client, songkhla.inspector, inspection, "inspect", checklist_answers(inspection, exit_ok=True))
-        for _ in range(returns):
-            do(client, songkhla.head, inspection, "review", {"decision": "return", "comments": "แก้ไข"})
-            do(client, songkhla.inspector, inspection, "inspect", checklist_answers(inspection, exit_ok=True))
-        counts.append(review_approve_statements(inspection, songkhla.head))
-    assert counts[0] == counts[1] <= BUDGET
+    # A working day's first approval fills the caches (the node's SLA days, who signs off, the head's title).
+    review_approve_statements(case_at_review(client, songkhla, 0), songkhla.head)
+    counts = [len(review_approve_statements(case_at_review(client, songkhla, r), songkhla.head)) for r in (0, 3)]
+    assert counts[0] == counts[1] <= BUDGET, counts

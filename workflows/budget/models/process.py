@@ -1,25 +1,25 @@
 """The Viewflow processes of budget follow-up; gateways read their named predicates."""
 
 from django.db import models
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
+
+from workflows.processes import CaseProcess
 
 from .projects import Project, ProjectStatus
 from .reports import ProgressReport, ReportStatus
 from .reviews import Directive, DirectiveStatus, Escalation
 
 
-class ProjectProcess(Process):
+class ProjectProcess(CaseProcess, Process):
     project = models.ForeignKey(Project, models.PROTECT, null=True, related_name="processes")
+
+    case_field = "project"
+    case_related = ("office", "officer")
 
     class Meta:
         verbose_name = _("project approval process")
         verbose_name_plural = _("project approval processes")
-
-    @cached_property
-    def case(self) -> Project:
-        return Project.objects.select_related("office", "officer").get(pk=self.project_id)
 
     @property
     def owning_office_id(self) -> int | None:
@@ -34,16 +34,15 @@ class ProjectProcess(Process):
         return Project.objects.filter(pk=self.project_id, status=ProjectStatus.RETURNED).exists()
 
 
-class ProgressProcess(Process):
+class ProgressProcess(CaseProcess, Process):
     report = models.ForeignKey(ProgressReport, models.PROTECT, null=True, related_name="processes")
+
+    case_field = "report"
+    case_related = ("project__office", "project__officer")
 
     class Meta:
         verbose_name = _("progress report process")
         verbose_name_plural = _("progress report processes")
-
-    @cached_property
-    def case(self) -> ProgressReport:
-        return ProgressReport.objects.select_related("project__office", "project__officer").get(pk=self.report_id)
 
     @property
     def owning_office_id(self) -> int | None:
@@ -54,16 +53,15 @@ class ProgressProcess(Process):
         return ProgressReport.objects.filter(pk=self.report_id, status=ReportStatus.APPROVED).exists()
 
 
-class DirectiveProcess(Process):
+class DirectiveProcess(CaseProcess, Process):
     directive = models.ForeignKey(Directive, models.PROTECT, null=True, related_name="processes")
+
+    case_field = "directive"
+    case_related = ("office", "review__reviewer", "assignee")
 
     class Meta:
         verbose_name = _("directive process")
         verbose_name_plural = _("directive processes")
-
-    @cached_property
-    def case(self) -> Directive:
-        return Directive.objects.select_related("office", "review__reviewer", "assignee").get(pk=self.directive_id)
 
     @property
     def owning_office_id(self) -> int | None:
@@ -74,16 +72,15 @@ class DirectiveProcess(Process):
         return Directive.objects.filter(pk=self.directive_id, status=DirectiveStatus.CLOSED).exists()
 
 
-class EscalationProcess(Process):
+class EscalationProcess(CaseProcess, Process):
     escalation = models.ForeignKey(Escalation, models.PROTECT, null=True, related_name="processes")
+
+    case_field = "escalation"
+    case_related = ("project__office",)
 
     class Meta:
         verbose_name = _("behind-plan escalation process")
         verbose_name_plural = _("behind-plan escalation processes")
-
-    @cached_property
-    def case(self) -> Escalation:
-        return Escalation.objects.select_related("project__office").get(pk=self.escalation_id)
 
     @property
     def owning_office_id(self) -> int | None:

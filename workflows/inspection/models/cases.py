@@ -4,6 +4,7 @@ and their approvals. Each review round and approval is its own row (a return nev
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from org.models import Position, Unit
@@ -62,6 +63,12 @@ class Inspection(models.Model):
 
     def get_absolute_url(self):
         return reverse("inspection:case", args=[self.pk])
+
+    @cached_property
+    def last_review(self) -> "ReviewRound | None":
+        """The latest review round; services.review_decide sets it to the round it records, so the
+        gateway after the review reads it without a query."""
+        return self.reviews.order_by("-number").first()
 
 
 class Answer(models.Model):

@@ -1,24 +1,23 @@
 from django.db import models
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
+
+from workflows.processes import CaseProcess
 
 from .cases import Inspection
 
 
-class InspectionProcess(Process):
+class InspectionProcess(CaseProcess, Process):
     """The Viewflow process of one inspection case; gateways read its named predicates."""
 
     inspection = models.ForeignKey(Inspection, models.PROTECT, null=True, related_name="processes")
 
+    case_field = "inspection"
+    case_related = ("office", "inspector")
+
     class Meta:
         verbose_name = _("inspection process")
         verbose_name_plural = _("inspection processes")
-
-    @cached_property
-    def case(self) -> Inspection:
-        """The inspection with what the flow's assignment functions read, in one query."""
-        return Inspection.objects.select_related("office", "inspector").get(pk=self.inspection_id)
 
     @property
     def owning_office_id(self) -> int | None:
@@ -27,9 +26,7 @@ class InspectionProcess(Process):
     # Named predicates the gateways read (InspectionFlow): properties, since act.process.x reads x.
     @property
     def review_approved(self) -> bool:
-        from .cases import ReviewRound
-
-        last = ReviewRound.objects.filter(inspection_id=self.inspection_id).order_by("-number").first()
+        last = self.case.last_review
         return last is not None and last.decision == "approve"
 
     @property

@@ -1,0 +1,42 @@
+"""Who fills a role and how they sign are cached (workflows.roles); a change of the organisation
+shows at once: an acting appointment, the end of a holding."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from org import services as org_services
+from org.models import PositionKind
+from tests.conftest import SONGKHLA, office, staff
+from tests.factories import PersonFactory
+from workflows.roles import filler_for_office, signed_as
+
+pytestmark = pytest.mark.django_db
+
+
+def test_answers_are_cached_until_the_organisation_changes(today):
+    officer = staff(SONGKHLA, PositionKind.PROVINCIAL_OFFICER)
+    songkhla = office(SONGKHLA)
+    assert filler_for_office(PositionKind.PROVINCIAL_OFFICER, songkhla, today) == officer
+    assert signed_as(officer, PositionKind.PROVINCIAL_OFFICER, songkhla, today) != ""
+    with CaptureQueriesContext(connection) as queries:
+        assert filler_for_office(PositionKind.PROVINCIAL_OFFICER, songkhla, today) == officer
+        signed_as(officer, PositionKind.PROVINCIAL_OFFICER, songkhla, today)
+    assert len(queries) == 0
+
+    deputy = PersonFactory()
+    position = officer.holdings.get().position
+    org_services.appoint_acting(position=position, person=deputy, start=today, end=today + timedelta(days=3))
+    assert filler_for_office(PositionKind.PROVINCIAL_OFFICER, songkhla, today) == deputy
+    assert signed_as(deputy, PositionKind.PROVINCIAL_OFFICER, songkhla, today).startswith("รักษาราชการแทน")
+
+
+def test_a_holding_that_ends_stops_the_signature_the_same_day(today):
+    head = staff(SONGKHLA, PositionKind.GROUP_HEAD, start=date(2020, 10, 1))
+    songkhla = office(SONGKHLA)
+    assert signed_as(head, PositionKind.GROUP_HEAD, songkhla, today) != ""
+    org_services.end_holding(holding=head.holdings.get(), end=today - timedelta(days=1))
+    assert signed_as(head, PositionKind.GROUP_HEAD, songkhla, today) == ""
+    assert filler_for_office(PositionKind.GROUP_HEAD, songkhla, today) != head

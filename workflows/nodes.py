@@ -1,0 +1,98 @@
+"""The flow nodes Kamkap's flows are written with: Viewflow's, with the engine's cheaper paths
+(workflows.engine). A human task's page runs under the lock that loads its process and case; a
+gateway is decided inside the completion that reaches it and leaves no task row of its own — the
+task after it links to the task before it, and a predicate that fails fails that completion (the
+person sees the error, nothing is half done) instead of parking the process in an errored gateway."""
+
+from django.urls import path
+from django.utils.timezone import now
+from viewflow.workflow import flow
+from viewflow.workflow.activation import Activation
+from viewflow.workflow.exceptions import FlowRuntimeError
+from viewflow.workflow.nodes.if_gate import IfActivation
+from viewflow.workflow.nodes.switch import SwitchActivation
+
+from . import engine
+
+
+class View(flow.View):
+    @property
+    def view_path(self):
+        return path(
+            f"<int:process_pk>/{self.name}/<int:task_pk>/execute/",
+            engine.wrap_view(self, self.view),
+            name="execute",
+        )
+
+
+class InlineGateway:
+    """Activation of a gateway that is not written to the database: `previous` is the activation of
+    the persisted task that reached it, which the next task links to."""
+
+    previous = None
+
+    @classmethod
+    def create(cls, flow_task, prev_activation, token, data=None, seed=None):
+        task = flow_task.flow_class.task_class(process=prev_activation.process, flow_task=flow_task, token=token)
+        activation = cls(task)
+        activation.previous = (
+            prev_activation.previous if isinstance(prev_activation, InlineGateway) else prev_activation
+        )
+        return activation
+
+    # The task has no primary key: an activation is itself (Viewflow hashes activations by task).
+    __hash__ = object.__hash__
+
+    def __eq__(self, other):
+        return self is other
+
+
+class InlineIfActivation(InlineGateway, IfActivation):
+    @Activation.status.super()
+    def activate(self):
+        self._condition_result = self.flow_task._condition(self)
+
+    @Activation.status.super()
+    def complete(self):
+        self.task.finished = now()
+
+    @Activation.status.super()
+    def create_next(self):
+        node, data, seed = (
+            (self.flow_task._on_true, self.flow_task._on_true_data, self.flow_task._on_true_seed)
+            if self._condition_result
+            else (self.flow_task._on_false, self.flow_task._on_false_data, self.flow_task._on_false_seed)
+        )
+        if node:
+            yield node._create(
+                self.previous, self.task.token, data=data(self) if data else None, seed=seed(self) if seed else None
+            )
+
+
+class InlineSwitchActivation(InlineGateway, SwitchActivation):
+    @Activation.status.super()
+    def activate(self):
+        for node, condition in self.flow_task._branches:
+            if condition is None:
+                self.next_task = node  # the default, unless a later case holds
+            elif condition(self):
+                self.next_task = node
+                break
+        if self.next_task is None:
+            raise FlowRuntimeError(f"No next task available for {self.flow_task.name}")
+
+    @Activation.status.super()
+    def complete(self):
+        self.task.finished = now()
+
+    @Activation.status.super()
+    def create_next(self):
+        yield self.next_task._create(self.previous, self.task.token)
+
+
+class If(flow.If):
+    activation_class = InlineIfActivation
+
+
+class Switch(flow.Switch):
+    activation_class = InlineSwitchActivation
