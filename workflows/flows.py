@@ -1,18 +1,18 @@
-"""What every Kamkap flow shares: the blocking row lock (VIEWFLOW.md trap 1: the stock default is no
-lock), each human task stamped with its SLA due date and announced to its owner, and process pages
-scoped through permissions.access (stock Viewflow shows every process to anyone with the flow)."""
+"""What every Kamkap flow shares: the blocking row lock that loads the process (workflows.engine;
+VIEWFLOW.md trap 1: the stock default is no lock), each human task announced to its owner, and
+process pages scoped through permissions.access (stock Viewflow shows every process to anyone with
+the flow). Flows are written with workflows.nodes (due dates, gateways without task rows)."""
 
 from viewflow.workflow import flow
 
-from workflows import engine, notify, sla
+from workflows import engine, notify
 
 
 class KamkapFlow(flow.Flow):
     lock_impl = engine.ProcessLock(attempts=2)
 
     def task_created(self, activation):
-        """onCreate of a human task: its due date from the SLA rule, and the e-mail to its owner."""
-        sla.stamp(activation.task)
+        """onCreate of a human task: the e-mail to its owner (its due date is written with it, nodes.View)."""
         notify.task_created(activation.task)
 
     def has_view_permission(self, user, obj=None):

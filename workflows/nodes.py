@@ -1,21 +1,77 @@
 """The flow nodes Kamkap's flows are written with: Viewflow's, with the engine's cheaper paths
-(workflows.engine). A human task's page runs under the lock that loads its process and case; a
-gateway is decided inside the completion that reaches it and leaves no task row of its own — the
-task after it links to the task before it, and a predicate that fails fails that completion (the
-person sees the error, nothing is half done) instead of parking the process in an errored gateway."""
+(workflows.engine).
+
+A human task (View) is written with its due date in the INSERT that creates it: `Task.scheduled`,
+which Viewflow reads only for timers, holds it, and the inbox reads it by the index (owner, status,
+scheduled); `.Due(fn)` sets it from the case, else the node's SLA days (workflows.sla). Its page
+runs under the lock that loads its process.
+
+A gateway (If, Switch) is decided inside the completion that reaches it and leaves no task row of
+its own: the task after it links to the task before it, and a predicate that fails fails that
+completion (the person sees the error, nothing is half done) instead of parking the process in an
+errored gateway."""
+
+from datetime import timedelta
 
 from django.urls import path
 from django.utils.timezone import now
+from viewflow import this
 from viewflow.workflow import flow
 from viewflow.workflow.activation import Activation
 from viewflow.workflow.exceptions import FlowRuntimeError
 from viewflow.workflow.nodes.if_gate import IfActivation
 from viewflow.workflow.nodes.switch import SwitchActivation
+from viewflow.workflow.nodes.view import ViewActivation as StockViewActivation
+from viewflow.workflow.status import STATUS
 
-from . import engine
+from . import engine, sla
+
+
+class ViewActivation(StockViewActivation):
+    @classmethod
+    def create(cls, flow_task, prev_activation, token, data=None, seed=None):
+        """Viewflow's ViewActivation.create, with the due date set before the task is saved."""
+        task = flow_task.flow_class.task_class(process=prev_activation.process, flow_task=flow_task, token=token)
+        task.data = data if data is not None else {}
+        task.seed = seed
+        activation = cls(task)
+        owner_permission = flow_task.calc_owner_permission(activation)
+        if owner_permission:
+            task.owner_permission = owner_permission
+            task.owner_permission_obj = flow_task.calc_owner_permission_obj(activation)
+        owner = flow_task.calc_owner(activation)
+        if owner:
+            task.owner = owner
+            task.status = STATUS.ASSIGNED
+        task.scheduled = flow_task.due_at(activation)
+        task.save()
+        task.previous.add(prev_activation.task)
+        if flow_task._on_create is not None:
+            flow_task._on_create(activation)
+        return activation
 
 
 class View(flow.View):
+    activation_class = ViewActivation
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._due = None
+
+    def Due(self, due):
+        """When the task is due: a function of the activation giving an aware datetime."""
+        self._due = due
+        return self
+
+    def _resolve(self, instance):
+        super()._resolve(instance)
+        self._due = this.resolve(instance, self._due)
+
+    def due_at(self, activation):
+        if self._due is not None:
+            return self._due(activation)
+        return now() + timedelta(days=sla.days_for(self))
+
     @property
     def view_path(self):
         return path(

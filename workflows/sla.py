@@ -1,4 +1,6 @@
-"""Due dates for tasks from the SLA rules (stamped when a task is created) and the badge a list shows."""
+"""Due dates of tasks: the days a node allows (SLA rules, data), the badge a list shows and the
+periodic job that reminds and escalates. A human task carries its due date from its creation in
+`Task.scheduled` (workflows.nodes.View); what the job did to a task is kept in TaskNotice."""
 
 from datetime import timedelta
 
@@ -7,7 +9,7 @@ from django.utils import timezone
 from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.models import Task
 
-from .models import SlaRule, TaskDeadline
+from .models import SlaRule, TaskNotice
 
 DEFAULT_DAYS = 7
 
@@ -23,19 +25,19 @@ def days_for(flow_task) -> int:
     return days
 
 
-def stamp(task: Task) -> TaskDeadline:
-    days = days_for(task.flow_task)
-    return TaskDeadline.objects.create(task=task, due_at=task.created + timedelta(days=days))
+def due_of(task: Task):
+    """When a human task is due: written with the task (workflows.nodes.View, Task.scheduled)."""
+    return task.scheduled if task.flow_task_type == "HUMAN" else None
 
 
-def badge(deadline: TaskDeadline | None, now=None) -> str:
+def badge(due_at, now=None) -> str:
     """ "overdue", "due" (within a day) or ""."""
-    if deadline is None:
+    if due_at is None:
         return ""
     now = now or timezone.now()
-    if deadline.due_at < now:
+    if due_at < now:
         return "overdue"
-    if deadline.due_at < now + timedelta(days=1):
+    if due_at < now + timedelta(days=1):
         return "due"
     return ""
 
@@ -55,35 +57,35 @@ def sweep(now=None) -> tuple[int, int]:
     from .roles import filler_for_office
 
     now = now or timezone.now()
-    open_statuses = ["NEW", "ASSIGNED", "STARTED"]
-    deadlines = TaskDeadline.objects.filter(task__status__in=open_statuses).select_related("task__owner")
+    open_tasks = Task.objects.filter(
+        flow_task_type="HUMAN", status__in=["NEW", "ASSIGNED", "STARTED"], scheduled__isnull=False
+    ).select_related("owner")
     reminded = escalated = 0
     with translation.override(settings.LANGUAGE_CODE):
-        for deadline in deadlines.filter(reminded_at__isnull=True, due_at__lt=now + _td(days=1), due_at__gte=now):
-            owner = deadline.task.owner
+        coming = open_tasks.filter(scheduled__lt=now + _td(days=1), scheduled__gte=now)
+        for task in coming.exclude(sla_notice__reminded_at__isnull=False):
+            owner = task.owner
             if owner and owner.email:
                 send_mail(
                     _("[Kamkap] A task is due soon"),
-                    _("Your task is due on %(due)s.") % {"due": deadline.due_at.date()},
+                    _("Your task is due on %(due)s.") % {"due": task.scheduled.date()},
                     settings.DEFAULT_FROM_EMAIL,
                     [owner.email],
                 )
-            deadline.reminded_at = now
-            deadline.save(update_fields=["reminded_at"])
+            TaskNotice.objects.update_or_create(task=task, defaults={"reminded_at": now})
             reminded += 1
-        for deadline in deadlines.filter(escalated_at__isnull=True, due_at__lt=now):
-            process = deadline.task.process.coerced
+        for task in open_tasks.filter(scheduled__lt=now).exclude(sla_notice__escalated_at__isnull=False):
+            process = task.process.coerced
             office = getattr(getattr(process, "inspection", None), "office", None)
             boss = filler_for_office(PositionKind.PROVINCIAL_OFFICER, office, now.date()) if office else None
             if boss and boss.email:
                 send_mail(
                     _("[Kamkap] Overdue task escalated"),
                     _("A task of case %(case)s is overdue since %(due)s.")
-                    % {"case": process.inspection.ref_no, "due": deadline.due_at.date()},
+                    % {"case": process.inspection.ref_no, "due": task.scheduled.date()},
                     settings.DEFAULT_FROM_EMAIL,
                     [boss.email],
                 )
-            deadline.escalated_at = now
-            deadline.save(update_fields=["escalated_at"])
+            TaskNotice.objects.update_or_create(task=task, defaults={"escalated_at": now})
             escalated += 1
     return reminded, escalated

@@ -15,9 +15,7 @@ from viewflow.workflow import act, flow
 
 from org.models import PositionKind
 from workflows import nodes
-from workflows import notify as notifications
 from workflows.flows import KamkapFlow
-from workflows.models import TaskDeadline
 from workflows.roles import filler_for_office
 
 from . import reviews, services, views
@@ -32,11 +30,9 @@ def _office(process):
     return case.office if hasattr(case, "office") else case.project.office
 
 
-def _stamp_due(task, due_on) -> None:
-    """The task is due at the end of the case's own due date (reminders come from the SLA sweep)."""
-    due = timezone.make_aware(datetime.combine(due_on, time(16, 30)))
-    TaskDeadline.objects.update_or_create(task=task, defaults={"due_at": due})
-    notifications.task_created(task)
+def _case_due(activation):
+    """Due at the end of the working day the case itself is due (reminders come from the SLA sweep)."""
+    return timezone.make_aware(datetime.combine(activation.process.coerced.case.due_on, time(16, 30)))
 
 
 class ProjectFlow(KamkapFlow):
@@ -96,7 +92,8 @@ class ProgressFlow(KamkapFlow):
         .Annotation(title=_("File the progress report"))
         .Assign(this.officer)
         .Permission(OFFICE_QUEUE, obj=_office)
-        .onCreate(this.report_due)
+        .Due(_case_due)
+        .onCreate(this.task_created)
         .Next(this.review)
     )
     review = (
@@ -109,9 +106,6 @@ class ProgressFlow(KamkapFlow):
     )
     approved = nodes.If(act.process.approved).Annotation(title=_("Approved?")).Then(this.end).Else(this.file)
     end = flow.End().Annotation(title=_("Approved"))
-
-    def report_due(self, activation):
-        _stamp_due(activation.task, activation.process.coerced.case.due_on)
 
     def start_report(self, activation, report):
         activation.process.report = report
@@ -135,7 +129,8 @@ class DirectiveFlow(KamkapFlow):
         .Annotation(title=_("Report the action taken"))
         .Assign(this.assignee)
         .Permission(OFFICE_QUEUE, obj=_office)
-        .onCreate(this.directive_due)
+        .Due(_case_due)
+        .onCreate(this.task_created)
         .Next(this.check)
     )
     check = (
@@ -150,9 +145,6 @@ class DirectiveFlow(KamkapFlow):
         nodes.If(act.process.accepted).Annotation(title=_("Action accepted?")).Then(this.end).Else(this.report_action)
     )
     end = flow.End().Annotation(title=pgettext_lazy("directive", "Closed"))
-
-    def directive_due(self, activation):
-        _stamp_due(activation.task, activation.process.coerced.case.due_on)
 
     def start_directive(self, activation, directive):
         activation.process.directive = directive

@@ -220,13 +220,13 @@ def my_tasks(user):
     """The person's open budget tasks, oldest first."""
     return (
         Task.objects.filter(owner=user, status__in=OPEN, flow_task__startswith="budget/")
-        .select_related("process", "deadline")
+        .select_related("process")
         .order_by("created")
     )
 
 
 def open_tasks_for(user, *, process_filter: Q) -> list[Task]:
-    tasks = list(Task.objects.filter(process_filter, status__in=OPEN).select_related("owner", "process", "deadline"))
+    tasks = list(Task.objects.filter(process_filter, status__in=OPEN).select_related("owner", "process"))
     for task in tasks:
         task.mine = task.owner_id == user.pk
     return tasks

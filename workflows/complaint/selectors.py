@@ -49,7 +49,7 @@ def public_status(tracking_no: str) -> dict | None:
 def open_tasks(complaint: Complaint, user) -> list[Task]:
     tasks = list(
         Task.objects.filter(process__complaintprocess__complaint=complaint, status__in=OPEN).select_related(
-            "owner", "process", "deadline"
+            "owner", "process"
         )
     )
     for task in tasks:

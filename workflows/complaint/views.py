@@ -93,7 +93,7 @@ class ComplaintListView(TemplateView):
         page = Paginator(complaints.order_by("-created_at", "-pk"), PAGE).get_page(self.request.GET.get("page"))
         my_tasks = (
             Task.objects.filter(owner=user, status__in=selectors.OPEN, process__flow_class=ComplaintFlow)
-            .select_related("process__complaintprocess__complaint", "deadline")
+            .select_related("process__complaintprocess__complaint")
             .order_by("created")
         )  # fmt: skip
         return super().get_context_data(

@@ -39,23 +39,22 @@ class TaskListView(TemplateView):
         if params.get("office", "").isdigit():
             tasks = tasks.filter(**{f"{OFFICE}_id": int(params["office"])})
         if params.get("due") == "overdue":
-            tasks = tasks.filter(deadline__due_at__lt=now)
+            tasks = tasks.filter(scheduled__lt=now)
         elif params.get("due") == "week":
-            tasks = tasks.filter(deadline__due_at__lt=now + timezone.timedelta(days=7))
+            tasks = tasks.filter(scheduled__lt=now + timezone.timedelta(days=7))
         return tasks
 
     def get_context_data(self, **kwargs):
         tasks = self.filtered(self.tasks().filter(process__flow_class=InspectionFlow))
         tasks = tasks.select_related(
             "owner",
-            "deadline",
             "process__inspectionprocess__inspection__factory",
             "process__inspectionprocess__inspection__office",
-        ).order_by("deadline__due_at", "-pk")
+        ).order_by("scheduled", "-pk")  # the due date (workflows.nodes.View)
         page = Paginator(tasks, PAGE).get_page(self.request.GET.get("page"))
         now = timezone.now()
         for task in page:
-            task.badge = sla.badge(getattr(task, "deadline", None), now)
+            task.badge = sla.badge(sla.due_of(task), now)
         query = self.request.GET.copy()
         query.pop("page", None)
         return super().get_context_data(

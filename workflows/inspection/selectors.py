@@ -53,7 +53,7 @@ def open_tasks(inspection: Inspection, user) -> list[Task]:
     """The case's open tasks, each marked whether `user` may execute it now."""
     tasks = list(
         Task.objects.filter(process__inspectionprocess__inspection=inspection, status__in=OPEN).select_related(
-            "owner", "process", "deadline"
+            "owner", "process"
         )
     )
     for task in tasks:

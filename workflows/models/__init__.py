@@ -1,6 +1,6 @@
 from .approval import ApprovalRule, RuleSubject
 from .audit import AuditChain, AuditEntry
-from .sla import SlaRule, TaskDeadline
+from .sla import SlaRule, TaskNotice
 
 __all__ = [
     "ApprovalRule",
@@ -8,5 +8,5 @@ __all__ = [
     "AuditChain",
     "AuditEntry",
     "SlaRule",
-    "TaskDeadline",
+    "TaskNotice",
 ]

@@ -1,5 +1,5 @@
 """Service levels as data: how many days a task of a node may take (edited by the process
-administrator), and the due moment stamped on each task when it is created."""
+administrator), and what the SLA job did about each task."""
 
 from django.core.cache import cache
 from django.db import models
@@ -35,15 +35,17 @@ class SlaRule(models.Model):
         return f"kamkap:sla:{flow_task}"
 
 
-class TaskDeadline(models.Model):
-    task = models.OneToOneField(Task, models.CASCADE, primary_key=True, related_name="deadline")
-    due_at = models.DateTimeField(_("due"), db_index=True)
+class TaskNotice(models.Model):
+    """What the SLA job did about a task: reminded its owner, escalated it (each once). The due date
+    itself is the task's own (`Task.scheduled`, written when the task is created)."""
+
+    task = models.OneToOneField(Task, models.CASCADE, primary_key=True, related_name="sla_notice")
     reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("task deadline")
-        verbose_name_plural = _("task deadlines")
+        verbose_name = _("task reminder")
+        verbose_name_plural = _("task reminders")
 
     def __str__(self):
-        return f"{self.task_id} {self.due_at:%Y-%m-%d}"
+        return f"{self.task_id}"

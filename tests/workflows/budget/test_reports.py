@@ -24,7 +24,7 @@ def test_the_report_chain_with_a_return(client, songkhla, approved, fy):
     report = services.report_open(project=approved, month=month_of(fy, 1))
     assert report.due_on == date(month_of(fy, 2).year, month_of(fy, 2).month, 10)
     file_task = task_of("file", progressprocess__report=report)
-    assert file_task.owner == songkhla.inspector and file_task.deadline.due_at.date() == report.due_on
+    assert file_task.owner == songkhla.inspector and file_task.scheduled.date() == report.due_on
     client.force_login(songkhla.inspector)
     assert client.get(task_url(file_task)).status_code == 200
     kpi = approved.kpis.get()

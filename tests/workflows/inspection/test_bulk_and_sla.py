@@ -3,12 +3,13 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from viewflow.workflow.models import Task
 
 from tests.conftest import LOPBURI, staff
 from tests.factories import FactoryFactory
 from tests.workflows.inspection.test_flow_paths import checklist_answers, do, open_task
 from workflows.inspection import services
-from workflows.models import SlaRule, TaskDeadline
+from workflows.models import SlaRule
 
 pytestmark = pytest.mark.django_db
 
@@ -60,8 +61,8 @@ def test_tasks_get_due_dates_from_the_sla_rules_and_overdue_ones_are_flagged(cli
     SlaRule.objects.create(flow_task="inspection/flows.InspectionFlow.assign", days=2)
     inspection = services.inspection_start(factory=FactoryFactory(), by=songkhla.head)
     task = open_task(inspection, "assign")
-    assert (task.deadline.due_at - task.created).days == 2
-    TaskDeadline.objects.filter(task=task).update(due_at=timezone.now() - timedelta(hours=1))
+    assert (task.scheduled - task.created).days == 2
+    Task.objects.filter(pk=task.pk).update(scheduled=timezone.now() - timedelta(hours=1))
     client.force_login(songkhla.head)
     page = client.get(reverse("inspection:inbox") + "?due=overdue").content.decode()
     assert 'data-testid="task-row"' in page and "kk-overdue" in page
@@ -80,7 +81,7 @@ def test_sla_sweep_reminds_then_escalates_once(songkhla, checklist):
     inspection = services.inspection_start(factory=FactoryFactory(), by=songkhla.head)
     task = open_task(inspection, "assign")
     now = timezone.now()
-    TaskDeadline.objects.filter(task=task).update(due_at=now + timedelta(hours=5))
+    Task.objects.filter(pk=task.pk).update(scheduled=now + timedelta(hours=5))
     assert sla.sweep(now) == (1, 0)
     assert mail.outbox[-1].to == ["head@example.go.th"]
     assert sla.sweep(now) == (0, 0)  # reminded once
