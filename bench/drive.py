@@ -6,6 +6,8 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from bench.stockflow.flows import StockFlow
+from workflows import engine
+from workflows.flows import KamkapFlow
 from workflows.inspection import services
 from workflows.inspection.demo_cases import _inspected  # the demo's compliant checklist, via the services
 from workflows.inspection.flows import InspectionFlow
@@ -15,8 +17,11 @@ STEPS = ("start", "assign", "inspect", "review", "sign_off")
 
 
 def complete(task: Task, work) -> None:
-    """Start the task, let `work(activation)` do the task's work, finish it (Viewflow goes on)."""
-    with task.activation() as activation:
+    """Start the task, let `work(activation)` do the task's work, finish it (Viewflow goes on).
+    A task of our flow is activated as its page runs it (workflows.engine.activation: the lock loads
+    the process); a stock task as stock Viewflow does (`task.activation()`)."""
+    ours = issubclass(task.flow_task.flow_class, KamkapFlow)
+    with engine.activation(task) if ours else task.activation() as activation:
         activation.start(None)
         work(activation)
         activation.execute()
@@ -42,7 +47,9 @@ class Chain:
 
 
 class OurChain(Chain):
-    """InspectionFlow through the services (permissions, audit, SLA, notifications included)."""
+    """InspectionFlow through the services (permissions, audit, SLA, notifications included). Where
+    a task is completed the service gets `activation.process.case`: the object the flow's functions
+    read (workflows.engine.activation)."""
 
     def task(self, name: str) -> Task:
         return Task.objects.get(
@@ -52,23 +59,31 @@ class OurChain(Chain):
     def start(self):
         self.case = services.inspection_start(factory=self.factory, by=as_new_request(self.staff.head))
 
+    def case_of(self, activation):
+        """The case the flow's functions read (`activation.process.case`); the chain keeps it."""
+        self.case = activation.process.case
+        return self.case
+
     def assign(self):
-        complete(self.task("assign"), lambda _activation: services.inspection_assign(
-            inspection=self.case, inspector=self.staff.inspector, by=as_new_request(self.staff.head)))  # fmt: skip
+        complete(self.task("assign"), lambda activation: services.inspection_assign(
+            inspection=self.case_of(activation), inspector=self.staff.inspector,
+            by=as_new_request(self.staff.head)))  # fmt: skip
 
     def inspect(self):
-        work = _inspected(self.case, compliant=True)
-        complete(self.task("inspect"), lambda _activation: work(as_new_request(self.staff.inspector)))
+        complete(self.task("inspect"), lambda activation: _inspected(self.case_of(activation), compliant=True)(
+            as_new_request(self.staff.inspector)))  # fmt: skip
 
-    def review_work(self, _activation):
-        services.review_decide(inspection=self.case, by=as_new_request(self.staff.head), decision="approve")
+    def review_work(self, activation):
+        services.review_decide(
+            inspection=self.case_of(activation), by=as_new_request(self.staff.head), decision="approve"
+        )
 
     def review(self):
         complete(self.task("review"), self.review_work)
 
     def sign_off(self):
-        complete(self.task("sign_off"), lambda _activation: services.inspection_sign_off(
-            inspection=self.case, by=as_new_request(self.staff.officer)))  # fmt: skip
+        complete(self.task("sign_off"), lambda activation: services.inspection_sign_off(
+            inspection=self.case_of(activation), by=as_new_request(self.staff.officer)))  # fmt: skip
 
 
 def stock_form(**changes):

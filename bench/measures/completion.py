@@ -1,7 +1,12 @@
 """One human-task completion from code (review → approve, which creates the data-assigned
 sign-off task), counted as tests/workflows/inspection/test_query_budget.py counts it: the task is
-looked up first, then lock, start, the task's work and execute. Everything runs inside a
-transaction rolled back to a savepoint after every repetition, so each completes the same task."""
+looked up first (not counted), the acting person is as a new request loads them (access scope not
+read yet), caches are warm; then lock, start, the task's work and execute. Counted are the
+statements strictly inside the completion's own transaction: its first captured statement opens it
+(SAVEPOINT here, BEGIN in a request) and its last closes it (RELEASE SAVEPOINT / COMMIT); those two
+are not counted, for ours and for stock alike. What a flow sends inside its transaction counts
+(stock's gateway savepoints included). Everything runs inside a transaction rolled back to a
+savepoint after every repetition, so each completes the same task."""
 
 from django.db import transaction
 
@@ -9,6 +14,22 @@ from registry.models import Factory
 
 from .. import drive
 from ..timing import kinds, seconds, statements
+
+OPENS, CLOSES = ("SAVEPOINT", "BEGIN"), ("RELEASE SAVEPOINT", "COMMIT")
+
+
+def inside(queries: list[dict]) -> list[dict]:
+    """The statements strictly inside the completion's own transaction (its bracket dropped)."""
+    if not (
+        len(queries) >= 2
+        and queries[0]["sql"].lstrip().upper().startswith(OPENS)
+        and queries[-1]["sql"].lstrip().upper().startswith(CLOSES)
+    ):
+        raise RuntimeError(
+            "A completion must run in one transaction of its own: "
+            + repr([q["sql"][:60] for q in queries[:1] + queries[-1:]])
+        )
+    return queries[1:-1]
 
 
 class SameReview:
@@ -33,7 +54,7 @@ def _measure(chain: drive.Chain):
         same = SameReview(chain)
         timing = seconds(same.complete, setup=same.reset)
         same.reset()
-        sql = statements(same.complete)
+        sql = inside(statements(same.complete))
         transaction.set_rollback(True)
     return timing, sql
 

@@ -12,7 +12,7 @@ from registry.models import Factory
 from workflows.audit import verify
 from workflows.inspection.models import CaseCounter, Inspection, ReviewRound
 from workflows.inspection.services import published_checklist
-from workflows.models import AuditChain, AuditEntry, TaskDeadline
+from workflows.models import AuditChain, AuditEntry
 
 from . import people as cast
 from .bulk import historic_timestamps, insert, reset_sequences
@@ -79,6 +79,6 @@ def check_audit_sample() -> None:
 def row_counts() -> dict[str, int]:
     tables = {
         "factories": Factory, "inspections": Inspection, "processes": Process, "tasks": Task,
-        "task links": Task.previous.through, "task deadlines": TaskDeadline, "audit entries": AuditEntry,
+        "task links": Task.previous.through, "audit entries": AuditEntry,
     }  # fmt: skip
     return {name: model._base_manager.count() for name, model in tables.items()}

@@ -1,6 +1,9 @@
 """Inspection cases as the services and InspectionFlow leave them: the case, its Viewflow process
-and tasks (every node passed, gateways included, linked to the task before), SLA due dates, the
-review round, and the audit chain with each entry's hash computed exactly as workflows.audit does."""
+and tasks (every node passed except the gateways, which workflows.nodes decides without a task row:
+each task links to the persisted task before it), a human task's SLA due date in its own row
+(`Task.scheduled`, as workflows.nodes.View writes it; no TaskNotice rows: only the SLA job writes
+those), the review round, and the audit chain with each entry's hash computed exactly as
+workflows.audit does."""
 
 from datetime import timedelta
 
@@ -17,7 +20,7 @@ from workflows.audit import entry_hash
 from workflows.demo import SLA_DAYS
 from workflows.inspection.flows import OFFICE_QUEUE, InspectionFlow
 from workflows.inspection.models import CaseCounter, Inspection, InspectionProcess, ReviewDecision, ReviewRound
-from workflows.models import AuditChain, AuditEntry, TaskDeadline
+from workflows.models import AuditChain, AuditEntry
 from workflows.models.audit import GENESIS
 
 from .bulk import id_counter, insert, insert_children
@@ -25,18 +28,18 @@ from .plan import CaseSpec
 
 INSPECTION_DAYS = SLA_DAYS["inspection"]
 
-NODES = (  # (node, task type, who owns it)
+NODES = (  # (node, task type, who owns it): the tasks written; the gateways review_passed and compliant write none
     ("start", "START", None),
     ("assign", "HUMAN", "head"),
     ("inspect", "HUMAN", "inspector"),
     ("review", "HUMAN", "head"),
-    ("review_passed", "EXCLUSIVE_GATEWAY", None),
     ("sign_off", "HUMAN", "officer"),
-    ("compliant", "EXCLUSIVE_GATEWAY", None),
     ("close", "FUNCTION", None),
     ("end", "END", None),
 )
 NAMES = [name for name, _type, _who in NODES]
+K = {name: k for k, name in enumerate(NAMES)}  # `at[K[name]]`: when the task of `name` was created,
+# which is when the task before it finished (plus a second)
 STEP = timedelta(hours=20)  # between one task and the next
 ANSWERS = {"LIC-01": "yes", "LIC-02": "48", "SAF-01": "yes", "SAF-02": "yes", "ENV-01": "yes", "ENV-03": "no"}
 SUBMITTED = {"outcome": "compliant", "severity": None, "score": "100.00"}
@@ -94,17 +97,18 @@ class CaseWriter:
             created_at=at[0], inspector=spec.inspector if done["assign"] else None,
         )  # fmt: skip
         if done["inspect"]:
-            case.inspected_on, case.submitted_at = timezone.localdate(at[2]), at[3]
+            case.inspected_on, case.submitted_at = timezone.localdate(at[K["inspect"]]), at[K["review"]]
             case.findings, case.outcome, case.score = "ตรวจสภาพโรงงานตามรายการตรวจ", "compliant", 100
         if done["review"]:
             self._add(ReviewRound, ReviewRound(
                 inspection=case, number=1, reviewer=staff.head, reviewer_as=staff.head_as,
-                decision=ReviewDecision.APPROVE, decided_at=at[4],
+                decision=ReviewDecision.APPROVE, decided_at=at[K["sign_off"]],
             ))  # fmt: skip
         if done["sign_off"]:
-            case.signed_off_at, case.signed_off_by, case.signed_off_as = at[6], staff.officer, staff.officer_as
+            case.signed_off_at, case.signed_off_by = at[K["close"]], staff.officer
+            case.signed_off_as = staff.officer_as
         if done["close"]:
-            case.closed_at = at[8]
+            case.closed_at = at[K["end"]]
         self._add(Inspection, case)
         return case
 
@@ -116,14 +120,13 @@ class CaseWriter:
             task = Task(
                 id=next(self.ids[Task]), process_id=process_id, flow_task=getattr(InspectionFlow, name),
                 flow_task_type=task_type, status=STATUS.ASSIGNED if waiting else STATUS.DONE, created=at[k],
-                started=None if waiting or task_type == "EXCLUSIVE_GATEWAY" else at[k],
-                finished=None if waiting else at[k + 1] - timedelta(seconds=1),
+                started=None if waiting else at[k], finished=None if waiting else at[k + 1] - timedelta(seconds=1),
+                scheduled=at[k] + timedelta(days=INSPECTION_DAYS[name]) if task_type == "HUMAN" else None,
             )  # fmt: skip
             if who:
                 task.owner = owners[who]
                 task.owner_permission, task.owner_permission_content_type_id = OFFICE_QUEUE, self.unit_type
                 task.owner_permission_obj_pk = str(spec.staff.office_id)
-                self._add(TaskDeadline, TaskDeadline(task=task, due_at=at[k] + timedelta(days=INSPECTION_DAYS[name])))
             self._add(Task, task)
             if previous is not None:
                 link = Task.previous.through(id=next(self.ids[Task.previous.through]), from_task=task, to_task=previous)
@@ -136,18 +139,18 @@ class CaseWriter:
             "factory": spec.factory[1], "reason": spec.reason, "checklist": str(self.checklist)})]  # fmt: skip
         if done["assign"]:
             label = labels["assign"] % {"person": spec.inspector}
-            events.append((at[2], staff.head, staff.head_as, "case.assign", label, {"inspector": None},
+            events.append((at[K["inspect"]], staff.head, staff.head_as, "case.assign", label, {"inspector": None},
                            {"inspector": spec.inspector.pk}))  # fmt: skip
         if done["inspect"]:
-            events.append((at[3], spec.inspector, "", "case.answers", labels["answers"], {}, ANSWERS))
-            events.append((at[3], spec.inspector, "", "case.submit", labels["submit"], {}, SUBMITTED))
+            events.append((at[K["review"]], spec.inspector, "", "case.answers", labels["answers"], {}, ANSWERS))
+            events.append((at[K["review"]], spec.inspector, "", "case.submit", labels["submit"], {}, SUBMITTED))
         if done["review"]:
-            events.append((at[4], staff.head, staff.head_as, "review.approve", labels["approve"], {}, {}))
+            events.append((at[K["sign_off"]], staff.head, staff.head_as, "review.approve", labels["approve"], {}, {}))
         if done["sign_off"]:
-            events.append((at[6], staff.officer, staff.officer_as, "case.sign_off", labels["sign_off"], {},
+            events.append((at[K["close"]], staff.officer, staff.officer_as, "case.sign_off", labels["sign_off"], {},
                            {"outcome": "compliant"}))  # fmt: skip
         if done["close"]:
-            events.append((at[8], None, "", "case.close", labels["close"], {}, {}))
+            events.append((at[K["end"]], None, "", "case.close", labels["close"], {}, {}))
         key, prev = f"inspection:{case.pk}", GENESIS
         for seq, (moment, actor, acting_for, action, label, before, after) in enumerate(events, start=1):
             row = {
@@ -164,6 +167,6 @@ class CaseWriter:
         for model in (Inspection, Process):
             insert(model, self.rows.get(model, []))
         insert_children(InspectionProcess, self.rows.get(InspectionProcess, []))
-        for model in (Task, Task.previous.through, TaskDeadline, ReviewRound, AuditChain, AuditEntry):
+        for model in (Task, Task.previous.through, ReviewRound, AuditChain, AuditEntry):
             insert(model, self.rows.get(model, []))
         self.rows = {}
