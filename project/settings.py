@@ -29,6 +29,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_filters",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "guardian",
     "viewflow",
     "viewflow.workflow",
@@ -41,6 +44,7 @@ INSTALLED_APPS = [
     "workflows.planning",
     "workflows.budget",
     "dashboards",
+    "api",
 ]
 
 MIDDLEWARE = [

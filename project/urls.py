@@ -35,6 +35,8 @@ urlpatterns = [
     path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("complaint/", include("workflows.complaint.urls")),
+    path("api/", include("api.urls")),
+    path("dashboards/", include("dashboards.urls")),
     path("", site.urls),
 ]
 # No public /media/: evidence and imports are served by views that ask permissions.access.
