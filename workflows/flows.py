@@ -7,6 +7,10 @@ from viewflow.workflow import flow
 
 from workflows import engine, notify
 
+# Guardian permissions on an office that a task asks of whoever takes it from the queue.
+OFFICE_QUEUE = "org.work_in_office"  # the office's own people
+OVERSEE = "org.oversee_office"  # the levels above it (assistant and deputy PS)
+
 
 class KamkapFlow(flow.Flow):
     lock_impl = engine.ProcessLock(attempts=2)

@@ -57,6 +57,18 @@ class View(flow.View):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._due = None
+        self._taken_by = None
+
+    def TakenBy(self, may_take):
+        """Who may take the task from the queue, instead of everyone with its permission: a function
+        of (user, task) — e.g. only the approver its step names, who may have put it back."""
+        self._taken_by = may_take
+        return self
+
+    def can_assign(self, user, task):
+        if self._taken_by is None or task.owner_id or user is None or user.is_anonymous:
+            return super().can_assign(user, task)
+        return self._taken_by(user, task)
 
     def Due(self, due):
         """When the task is due: a function of the activation giving an aware datetime."""
@@ -66,6 +78,7 @@ class View(flow.View):
     def _resolve(self, instance):
         super()._resolve(instance)
         self._due = this.resolve(instance, self._due)
+        self._taken_by = this.resolve(instance, self._taken_by)
 
     def due_at(self, activation):
         if self._due is not None:

@@ -18,7 +18,8 @@ from org.calendar import fiscal_year
 from org.models import Unit
 from workflows.audit import entry_hash
 from workflows.demo import SLA_DAYS
-from workflows.inspection.flows import OFFICE_QUEUE, InspectionFlow
+from workflows.flows import OFFICE_QUEUE
+from workflows.inspection.flows import InspectionFlow
 from workflows.inspection.models import CaseCounter, Inspection, InspectionProcess, ReviewDecision, ReviewRound
 from workflows.models import AuditChain, AuditEntry
 from workflows.models.audit import GENESIS

@@ -116,14 +116,15 @@ def test_an_unassigned_budget_task_is_not_taken_by_another_province(client, song
     task.refresh_from_db()
     assert task.owner_id is None
     before = budget_state(project)
-    for stranger in (lopburi.head, lopburi.aps, songkhla.inspector):  # the step asks oversight of the office
+    # Only the approver the step names may take it back (project_decide accepts no one else).
+    for stranger in (lopburi.head, lopburi.aps, songkhla.inspector, songkhla.aps):
         client.force_login(stranger)
         assert refused(client.post(urls["assign"])), stranger
     assert budget_state(project) == before
-    client.force_login(songkhla.aps)
+    client.force_login(songkhla.officer)
     assert client.post(urls["assign"]).status_code == 302
     task.refresh_from_db()
-    assert task.owner_id == songkhla.aps.pk
+    assert task.owner_id == songkhla.officer.pk
 
 
 def test_budget_task_redirect_finds_only_my_own_tasks(client, songkhla, lopburi, pending):  # noqa: F811

@@ -15,14 +15,11 @@ from viewflow.workflow import act, flow
 
 from org.models import PositionKind
 from workflows import nodes
-from workflows.flows import KamkapFlow
+from workflows.flows import OFFICE_QUEUE, OVERSEE, KamkapFlow
 from workflows.roles import filler_for_office
 
 from . import reviews, services, views
 from .models import DirectiveProcess, EscalationProcess, ProgressProcess, ProjectProcess
-
-OFFICE_QUEUE = "org.work_in_office"
-OVERSEE = "org.oversee_office"
 
 
 def _office(process):
@@ -47,6 +44,7 @@ class ProjectFlow(KamkapFlow):
         .Annotation(title=_("Approve the project"))
         .Assign(this.next_approver)
         .Permission(OVERSEE, obj=_office)
+        .TakenBy(this.is_pending_approver)
         .onCreate(this.task_created)
         .Next(this.decided)
     )
@@ -76,6 +74,10 @@ class ProjectFlow(KamkapFlow):
     def next_approver(self, activation):
         step = services.pending_approval(activation.process.coerced.project)
         return step.approver if step else None
+
+    def is_pending_approver(self, user, task):
+        step = services.pending_approval(task.process.coerced.project)
+        return step is not None and step.approver_id == user.pk
 
     def officer(self, activation):
         return activation.process.coerced.case.officer

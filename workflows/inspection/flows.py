@@ -10,13 +10,11 @@ from viewflow.workflow import act, flow
 
 from org.models import PositionKind
 from workflows import nodes
-from workflows.flows import KamkapFlow
+from workflows.flows import OFFICE_QUEUE, OVERSEE, KamkapFlow
 from workflows.roles import filler_for_office
 
 from . import services, views
 from .models import InspectionProcess
-
-OFFICE_QUEUE = "org.work_in_office"  # guardian permission on the office: its people see unowned tasks
 
 
 def _office(process):
@@ -82,7 +80,8 @@ class InspectionFlow(KamkapFlow):
         nodes.View(views.ApproveOrderView.as_view())
         .Annotation(title=_("Approve the order"))
         .Assign(this.next_approver)
-        .Permission("org.oversee_office", obj=_office)
+        .Permission(OVERSEE, obj=_office)
+        .TakenBy(this.is_pending_approver)
         .onCreate(this.task_created)
         .Next(this.order_decided)
     )
@@ -125,6 +124,11 @@ class InspectionFlow(KamkapFlow):
         order = services.current_order(activation.process.coerced.inspection)
         step = services.pending_approval(order) if order else None
         return step.approver if step else None
+
+    def is_pending_approver(self, user, task):
+        order = services.current_order(task.process.coerced.inspection)
+        step = services.pending_approval(order) if order else None
+        return step is not None and step.approver_id == user.pk
 
     def order_deadline(self, activation):
         order = services.current_order(activation.process.coerced.inspection)

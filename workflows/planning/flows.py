@@ -9,13 +9,11 @@ from viewflow.workflow import act, flow
 
 from org.models import PositionKind
 from workflows import nodes
-from workflows.flows import KamkapFlow
+from workflows.flows import OFFICE_QUEUE, KamkapFlow
 from workflows.roles import filler_for_office
 
 from . import services, views
 from .models import PlanProcess
-
-OFFICE_QUEUE = "org.work_in_office"  # guardian permission on the office: its people see unowned tasks
 
 
 def _office(process):

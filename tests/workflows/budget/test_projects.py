@@ -5,6 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from tests.workflows.budget.conftest import DIP, approve_project, do, month_of, register, task_of
 from workflows import audit
@@ -27,6 +28,21 @@ def test_officer_registers_and_head_of_office_approves(client, songkhla, fy):
     actions = [e.action for e in audit.timeline(project)]
     assert actions == ["project.register", "project.submit", "project.approve"]
     assert audit.verify(audit.chain_key(project)) == []
+
+
+def test_the_approver_puts_the_project_back_in_the_queue_and_takes_it_again(client, songkhla, fy):
+    project = register(songkhla, fy_be=fy)
+    task = task_of("approve", projectprocess__project=project)
+    args = [task.process_id, task.pk]
+    client.force_login(songkhla.officer)
+    assert client.post(reverse("budget:project_flow:approve:unassign", args=args)).status_code == 302
+    for other in (songkhla.inspector, songkhla.aps):  # only the approver the step names may take it
+        client.force_login(other)
+        assert client.post(reverse("budget:project_flow:approve:assign", args=args)).status_code == 403
+    client.force_login(songkhla.officer)
+    assert client.post(reverse("budget:project_flow:approve:assign", args=args)).status_code == 302
+    approve_project(client, songkhla, project)
+    assert project.status == ProjectStatus.APPROVED
 
 
 def test_a_large_project_climbs_to_the_assistant_ps_by_rule(client, songkhla, fy):

@@ -122,6 +122,31 @@ def test_s37_not_obeyed_escalates_s39_up_to_the_deputy_ps(client, songkhla, chec
     assert s39.status == OrderStatus.ISSUED and s39.signed_by == songkhla.dps
 
 
+def test_the_officer_puts_an_approval_back_in_the_queue_and_takes_it_again(client, songkhla, checklist, factory, rules):
+    inspection = start_and_inspect(client, songkhla, factory, exit_ok=False)
+    do(client, songkhla.head, inspection, "review", {"decision": "approve"})
+    do(client, songkhla.officer, inspection, "sign_off", {"confirm": "on"})
+    deadline = timezone.localdate() + timedelta(days=30)
+    do(client, songkhla.officer, inspection, "draft_order", {
+        "kind": "s37", "requirement": "เปิดทางหนีไฟ", "deadline": deadline.isoformat(),
+    })  # fmt: skip
+    task = open_task(inspection, "approve_order")
+    args = [task.process_id, task.pk]
+    client.force_login(songkhla.officer)
+    assert client.post(reverse("inspection:flow:approve_order:unassign", args=args)).status_code == 302
+    task.refresh_from_db()
+    assert task.owner is None and task.status == STATUS.NEW
+    for other in (songkhla.inspector, songkhla.head, songkhla.aps):  # only the approver the step names
+        client.force_login(other)
+        assert client.post(reverse("inspection:flow:approve_order:assign", args=args)).status_code == 403
+        task.refresh_from_db()
+        assert task.owner is None
+    client.force_login(songkhla.officer)
+    assert client.post(reverse("inspection:flow:approve_order:assign", args=args)).status_code == 302
+    do(client, songkhla.officer, inspection, "approve_order", {"approve": "1"})
+    assert services.current_order(inspection).status == OrderStatus.ISSUED
+
+
 def test_acting_approver_takes_the_task_and_both_names_are_kept(client, songkhla, checklist, factory, rules):
     holding = songkhla.officer.holdings.get()
     org_services.end_holding(holding=holding, end=timezone.localdate() - timedelta(days=1))
