@@ -81,14 +81,20 @@ def test_return_without_comments_is_refused_and_changes_nothing(client, songkhla
     assert open_task(inspection, "review").owner == songkhla.head
 
 
-def test_non_compliant_s37_then_follow_up_compliant(client, songkhla, checklist, factory, rules):
+def s37_drafted(client, songkhla, factory, deadline: str) -> Inspection:
+    """A non-compliant case reviewed, signed off and its s.37 order drafted: waiting for approval."""
     inspection = start_and_inspect(client, songkhla, factory, exit_ok=False)
     do(client, songkhla.head, inspection, "review", {"decision": "approve"})
     do(client, songkhla.officer, inspection, "sign_off", {"confirm": "on"})
-    deadline = timezone.localdate() + timedelta(days=30)
     do(client, songkhla.officer, inspection, "draft_order", {
-        "kind": "s37", "requirement": "เปิดทางหนีไฟ", "deadline": deadline.strftime("%d/%m/") + str(deadline.year + 543),
+        "kind": "s37", "requirement": "เปิดทางหนีไฟ", "deadline": deadline,
     })  # fmt: skip
+    return inspection
+
+
+def test_non_compliant_s37_then_follow_up_compliant(client, songkhla, checklist, factory, rules):
+    deadline = timezone.localdate() + timedelta(days=30)  # typed as a person does: Buddhist-era date
+    inspection = s37_drafted(client, songkhla, factory, deadline.strftime("%d/%m/") + str(deadline.year + 543))
     do(client, songkhla.officer, inspection, "approve_order", {"approve": "1"})
     order = services.current_order(inspection)
     assert order.status == OrderStatus.ISSUED and order.signed_by == songkhla.officer
@@ -102,13 +108,7 @@ def test_non_compliant_s37_then_follow_up_compliant(client, songkhla, checklist,
 
 
 def test_s37_not_obeyed_escalates_s39_up_to_the_deputy_ps(client, songkhla, checklist, factory, rules):
-    inspection = start_and_inspect(client, songkhla, factory, exit_ok=False)
-    do(client, songkhla.head, inspection, "review", {"decision": "approve"})
-    do(client, songkhla.officer, inspection, "sign_off", {"confirm": "on"})
-    deadline = timezone.localdate() + timedelta(days=15)
-    do(client, songkhla.officer, inspection, "draft_order", {
-        "kind": "s37", "requirement": "เปิดทางหนีไฟ", "deadline": deadline.isoformat(),
-    })  # fmt: skip
+    inspection = s37_drafted(client, songkhla, factory, (timezone.localdate() + timedelta(days=15)).isoformat())
     do(client, songkhla.officer, inspection, "approve_order", {"approve": "1"})
     Task.objects.filter(flow_task_type="TIMER", status=STATUS.SCHEDULED).update(scheduled=timezone.now())
     fire_due_timers()
@@ -123,13 +123,7 @@ def test_s37_not_obeyed_escalates_s39_up_to_the_deputy_ps(client, songkhla, chec
 
 
 def test_the_officer_puts_an_approval_back_in_the_queue_and_takes_it_again(client, songkhla, checklist, factory, rules):
-    inspection = start_and_inspect(client, songkhla, factory, exit_ok=False)
-    do(client, songkhla.head, inspection, "review", {"decision": "approve"})
-    do(client, songkhla.officer, inspection, "sign_off", {"confirm": "on"})
-    deadline = timezone.localdate() + timedelta(days=30)
-    do(client, songkhla.officer, inspection, "draft_order", {
-        "kind": "s37", "requirement": "เปิดทางหนีไฟ", "deadline": deadline.isoformat(),
-    })  # fmt: skip
+    inspection = s37_drafted(client, songkhla, factory, (timezone.localdate() + timedelta(days=30)).isoformat())
     task = open_task(inspection, "approve_order")
     args = [task.process_id, task.pk]
     client.force_login(songkhla.officer)
