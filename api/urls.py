@@ -1,2 +1,25 @@
+"""The REST API under /api/ with its OpenAPI schema (JSON or YAML; no UI pages that would load assets
+from a CDN). Every view is exempt from the login redirect: DRF answers 401/403 itself (api.base)."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
 app_name = "api"
-urlpatterns = []
+
+router = SimpleRouter()
+router.register("factories", views.FactoryViewSet, basename="factory")
+router.register("cases", views.CaseViewSet, basename="case")
+router.register("tasks", views.MyTaskViewSet, basename="task")
+router.register("selfreports", views.SelfReportViewSet, basename="selfreport")
+
+urlpatterns = [
+    path("token/", views.TokenView.as_view(), name="token"),
+    path("complaints/", views.ComplaintSubmitView.as_view(), name="complaint-submit"),
+    path("complaints/status/<str:tracking_no>/", views.ComplaintStatusView.as_view(), name="complaint-status"),
+    path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
+    *router.urls,
+]

@@ -162,3 +162,29 @@ CELERY_BEAT_SCHEDULE = {
     "risk-nightly": {"task": "workflows.planning.tasks.recompute_risk_all", "schedule": crontab(hour=2, minute=0)},
     "budget-behind-plan": {"task": "workflows.budget.tasks.behind_plan_sweep", "schedule": crontab(hour=1, minute=30)},
 }
+
+# REST API (api/): token or session, JSON, 50 rows a page; access is asked of permissions/ in each view.
+REST_FRAMEWORK = {
+    # Token first: an anonymous caller gets 401 with "WWW-Authenticate: Token", never a login redirect.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.base.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Kamkap API",
+    "DESCRIPTION": "Factories, self-reports, complaints, inspection cases and tasks (token or session auth).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # No UI pages: the schema is served as JSON/YAML only (closed network, no CDN assets).
+}

@@ -1,0 +1,43 @@
+"""What every API view shares: DRF authenticates (token or session) and answers 401/403 as JSON, so
+the site's LoginRequiredMiddleware must let API requests through instead of redirecting to the login
+page; domain errors raised by services become 400 answers here, in one place."""
+
+from django.contrib.auth.decorators import login_not_required
+from rest_framework.exceptions import ValidationError
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from org.errors import DomainError
+from registry.errors import RegistryError
+
+
+class ApiView:
+    """Mixin of every API view class: its view function is exempt from LoginRequiredMiddleware
+    (the view's own authentication and permission classes decide)."""
+
+    @classmethod
+    def as_view(cls, *args, **kwargs):
+        return login_not_required(super().as_view(*args, **kwargs))
+
+
+def field_errors(exc: DomainError, *, nested: str | None = None, known: frozenset[str] = frozenset()) -> dict:
+    """{field: [message]} of a domain error. With `nested`, fields not in `known` (e.g. the figures
+    of a self-report) go under that key, the way the request carried them."""
+    if isinstance(exc, RegistryError):
+        errors = exc.errors
+    else:
+        errors = {exc.field or api_settings.NON_FIELD_ERRORS_KEY: exc.message}
+    found: dict = {}
+    for field, message in errors.items():
+        if nested and field not in known and field != api_settings.NON_FIELD_ERRORS_KEY:
+            found.setdefault(nested, {})[field] = [str(message)]
+        else:
+            found[field] = [str(message)]
+    return found
+
+
+def exception_handler(exc, context):
+    """DRF's handler, after turning a DomainError a view did not handle into a 400 with its field."""
+    if isinstance(exc, DomainError):
+        exc = ValidationError(field_errors(exc))
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,84 @@
+"""Reads the API needs that no screen has yet: a person's open tasks across every flow, each with the
+case it is about, in a fixed number of queries whatever the page size."""
+
+from functools import cache
+
+from django.apps import apps
+from django.db.models import Prefetch, QuerySet
+from viewflow.workflow.models import Process, Task
+from viewflow.workflow.status import STATUS
+
+from permissions import access
+from registry.selfreports import selectors as selfreport_selectors
+from workflows.inspection.models import CorrectiveOrder, Inspection, InspectionProcess
+from workflows.inspection.selectors import OPEN
+from workflows.processes import CaseProcess
+
+REFERENCE_FIELDS = ("ref_no", "tracking_no", "code")  # a case's own number, where it has one
+
+
+@cache
+def case_links() -> dict[type, tuple[str, str]]:
+    """{process model: (accessor from the base Process, the field holding its case)} of every flow."""
+    links = {}
+    for model in apps.get_models():
+        if issubclass(model, CaseProcess) and issubclass(model, Process) and model is not Process:
+            accessor = model._meta.parents[Process].remote_field.get_accessor_name()
+            links[model] = (accessor, model.case_field)
+    return links
+
+
+def my_open_tasks(user) -> QuerySet:
+    """The tasks assigned to `user` and not done, whatever the flow, due first; each process's case
+    (and what its name reads) joined in the same query."""
+    related = ["owner", "process"]
+    for model, (accessor, field) in case_links().items():
+        related.append(f"process__{accessor}__{field}")
+        related += [f"process__{accessor}__{field}__{path}" for path in model.case_related]
+    return (
+        Task.objects.filter(owner=user, status=STATUS.ASSIGNED, flow_task_type="HUMAN")
+        .select_related(*related)
+        .order_by("scheduled", "pk")
+    )
+
+
+def case_of(task: Task):
+    """The case a task is about (joined by my_open_tasks), or None."""
+    process_class = task.process.flow_class.process_class if task.process.flow_class else None
+    link = case_links().get(process_class)
+    if link is None:
+        return None
+    accessor, field = link
+    process = getattr(task.process, accessor, None)
+    return getattr(process, field, None) if process is not None else None
+
+
+def reference_of(case) -> str:
+    for name in REFERENCE_FIELDS:
+        value = getattr(case, name, "")
+        if value:
+            return str(value)
+    return str(case)
+
+
+def visible_cases(user) -> QuerySet:
+    """Inspection cases the user may see, with their factory, office, orders and open tasks (owner and
+    due date) read in a fixed number of queries."""
+    open_tasks = Task.objects.filter(status__in=OPEN).select_related("owner").order_by("scheduled", "pk")
+    processes = InspectionProcess.objects.prefetch_related(Prefetch("task_set", open_tasks, to_attr="open_tasks"))
+    return access.visible(
+        user,
+        Inspection.objects.select_related("factory", "office", "inspector").prefetch_related(
+            Prefetch("processes", processes),
+            Prefetch("orders", CorrectiveOrder.objects.order_by("-drafted_at", "-pk")),
+        ),
+    ).order_by("-created_at", "-pk")
+
+
+def visible_reports(user) -> QuerySet:
+    """Current self-reports the user may see (their factories', or their offices'), with their figures."""
+    return (
+        selfreport_selectors.reports_visible(user)
+        .prefetch_related("values")
+        .order_by("-period_start", "kind__order", "factory__name", "pk")
+    )

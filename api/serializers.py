@@ -1,0 +1,273 @@
+"""What the API shows and accepts. Serializers shape data only: reads come from selectors, writes go
+through the services (api.views), whose rules decide what is valid."""
+
+from django.urls import NoReverseMatch
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from viewflow.workflow.models import Task
+
+from org.models import Province, Unit
+from permissions import operators
+from registry.models import Factory, SelfReport
+from workflows.inspection.models import CorrectiveOrder, Inspection
+
+from . import selectors
+
+
+def absolute(request, url: str) -> str:
+    return request.build_absolute_uri(url) if request is not None else url
+
+
+class PlaceSerializer(serializers.ModelSerializer):
+    """A province, district or sub-district: its official code and both names."""
+
+    class Meta:
+        model = Province
+        fields = ["code", "name_th", "name_en"]
+
+
+class OfficeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Unit
+        fields = ["id", "code", "name_th", "name_en"]
+
+
+class FactoryRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Factory
+        fields = ["id", "reg_no", "name"]
+
+
+class FactorySerializer(serializers.ModelSerializer):
+    factory_type_label = serializers.CharField(source="get_factory_type_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    office = OfficeSerializer(read_only=True, allow_null=True)
+    province = PlaceSerializer(read_only=True)
+    district = PlaceSerializer(read_only=True)
+    sub_district = PlaceSerializer(read_only=True)
+    web_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Factory
+        fields = [
+            "id", "reg_no", "name", "operator", "factory_type", "factory_type_label", "category_code",
+            "jurisdiction", "status", "status_label", "office", "address", "sub_district", "district", "province",
+            "postcode", "latitude", "longitude", "machinery_hp", "workers", "licence_issued_on", "operating_since",
+            "updated_at", "web_url",
+        ]  # fmt: skip
+
+    def get_web_url(self, factory) -> str:
+        return absolute(self.context.get("request"), factory.get_absolute_url())
+
+
+class CaseTaskSerializer(serializers.ModelSerializer):
+    """An open task of a case: its step, who holds it (none: the office queue) and its due date."""
+
+    step = serializers.SerializerMethodField()
+    title = serializers.SerializerMethodField()
+    owner = serializers.SerializerMethodField()
+    due = serializers.DateTimeField(source="scheduled", allow_null=True)
+
+    class Meta:
+        model = Task
+        fields = ["id", "step", "title", "owner", "status", "due"]
+
+    def get_step(self, task) -> str:
+        return task.flow_task.name
+
+    def get_title(self, task) -> str:
+        return str(task.flow_task.task_title or task.flow_task.name)
+
+    def get_owner(self, task) -> str | None:
+        return task.owner.display_name if task.owner_id else None
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = CorrectiveOrder
+        fields = [
+            "id", "kind", "kind_label", "status", "status_label", "requirement", "deadline", "letter_no", "issued_on",
+        ]  # fmt: skip
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    factory = FactoryRefSerializer(read_only=True)
+    office = OfficeSerializer(read_only=True)
+    reason_label = serializers.CharField(source="get_reason_display", read_only=True)
+    outcome_label = serializers.CharField(source="get_outcome_display", read_only=True)
+    is_open = serializers.SerializerMethodField()
+    inspector = serializers.SerializerMethodField()
+    open_tasks = serializers.SerializerMethodField()
+    orders = OrderSerializer(many=True, read_only=True)
+    web_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Inspection
+        fields = [
+            "id", "ref_no", "factory", "office", "reason", "reason_label", "is_open", "outcome", "outcome_label",
+            "severity", "score", "inspector", "planned_on", "inspected_on", "created_at", "submitted_at",
+            "signed_off_at", "closed_at", "open_tasks", "orders", "web_url",
+        ]  # fmt: skip
+
+    def get_is_open(self, inspection) -> bool:
+        return inspection.closed_at is None
+
+    def get_inspector(self, inspection) -> str | None:
+        return inspection.inspector.display_name if inspection.inspector_id else None
+
+    @extend_schema_field(CaseTaskSerializer(many=True))
+    def get_open_tasks(self, inspection):
+        tasks = [task for process in inspection.processes.all() for task in process.open_tasks]
+        return CaseTaskSerializer(tasks, many=True, context=self.context).data
+
+    def get_web_url(self, inspection) -> str:
+        return absolute(self.context.get("request"), inspection.get_absolute_url())
+
+
+class CaseRefSerializer(serializers.Serializer):
+    type = serializers.CharField()
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+
+
+class MyTaskSerializer(serializers.ModelSerializer):
+    """One of the caller's open tasks, whatever the flow, with a link to its page."""
+
+    flow = serializers.SerializerMethodField()
+    flow_title = serializers.SerializerMethodField()
+    step = serializers.SerializerMethodField()
+    title = serializers.SerializerMethodField()
+    case = serializers.SerializerMethodField()
+    due = serializers.DateTimeField(source="scheduled", allow_null=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Task
+        fields = ["id", "flow", "flow_title", "step", "title", "case", "created", "due", "url"]
+
+    def get_flow(self, task) -> str:
+        return task.flow_task.flow_class.__name__
+
+    def get_flow_title(self, task) -> str:
+        return str(task.flow_task.flow_class.process_title)
+
+    def get_step(self, task) -> str:
+        return task.flow_task.name
+
+    def get_title(self, task) -> str:
+        return str(task.flow_task.task_title or task.flow_task.name)
+
+    @extend_schema_field(CaseRefSerializer(allow_null=True))
+    def get_case(self, task):
+        case = selectors.case_of(task)
+        if case is None:
+            return None
+        return {"type": case._meta.model_name, "id": case.pk, "reference": selectors.reference_of(case)}
+
+    def get_url(self, task) -> str | None:
+        try:
+            return absolute(self.context.get("request"), task.reverse("execute"))
+        except NoReverseMatch:  # a flow whose tasks have no page of their own
+            return None
+
+
+class ReportValueSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    value = serializers.CharField(source="display")
+    unit = serializers.CharField()
+
+
+class SelfReportSerializer(serializers.ModelSerializer):
+    factory = FactoryRefSerializer(read_only=True)
+    kind = serializers.CharField(source="kind.code", read_only=True)
+    kind_name = serializers.CharField(source="kind.name", read_only=True)
+    form_ref = serializers.CharField(source="kind.form_ref", read_only=True)
+    period = serializers.CharField(source="period.code", read_only=True)
+    period_label = serializers.SerializerMethodField()
+    due_on = serializers.DateField(read_only=True)
+    was_late = serializers.BooleanField(read_only=True)
+    values = ReportValueSerializer(many=True, read_only=True)
+    web_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SelfReport
+        fields = [
+            "id", "factory", "kind", "kind_name", "form_ref", "period", "period_label", "period_start", "period_end",
+            "due_on", "revision", "first_filed_at", "filed_at", "was_late", "channel", "note", "values", "web_url",
+        ]  # fmt: skip
+
+    def get_period_label(self, report) -> str:
+        return report.period.label()
+
+    def get_web_url(self, report) -> str:
+        return absolute(self.context.get("request"), report.get_absolute_url())
+
+
+class SelfReportFilingSerializer(serializers.Serializer):
+    """A filing: the factory (one the caller may see), the kind by code, the period as written (`2567`,
+    `2567-H1`, `2567-03`) and the figures by key. The figures are checked by the service."""
+
+    factory = serializers.PrimaryKeyRelatedField(
+        queryset=Factory.objects.all(),
+        error_messages={"does_not_exist": _("No factory with this id is open to you.")},
+    )
+    kind = serializers.CharField(max_length=20, help_text=_("Report kind code, e.g. rw"))
+    period = serializers.CharField(max_length=10, help_text=_("e.g. 2567, 2567-H1 or 2567-03"))
+    values = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, allow_null=True, max_length=500),
+        help_text=_('Figures by field key, e.g. {"bod": "18"}'),
+    )
+    amend = serializers.BooleanField(default=False, help_text=_("Amend a period already filed"))
+    note = serializers.CharField(max_length=500, allow_blank=True, default="")
+
+    def validate_factory(self, factory):
+        user = self.context["request"].user
+        if not operators.visible_factories(user, Factory.objects.filter(pk=factory.pk)).exists():
+            self.fields["factory"].fail("does_not_exist", pk_value=factory.pk)
+        return factory
+
+
+class ComplaintSubmitSerializer(serializers.Serializer):
+    """The public complaint form's fields. Its rules (length, place, photos, rate) are the service's."""
+
+    description = serializers.CharField(max_length=5000)
+    province = serializers.IntegerField(help_text=_("Official province code, e.g. 90"))
+    district = serializers.IntegerField(help_text=_("Official district code"))
+    factory_text = serializers.CharField(
+        max_length=255, required=False, allow_blank=True, default="",
+        help_text=_("Registration number or name of the factory, if known"),
+    )  # fmt: skip
+    contact_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    contact_phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    contact_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+
+class ComplaintReceiptSerializer(serializers.Serializer):
+    tracking_no = serializers.CharField()
+    status_url = serializers.URLField()
+
+
+class ComplaintStatusSerializer(serializers.Serializer):
+    """Exactly what the public status page shows: no contact data, no staff, no internal notes."""
+
+    tracking_no = serializers.CharField()
+    status = serializers.CharField()
+    status_code = serializers.CharField()
+    received = serializers.DateTimeField()
+    updated = serializers.DateTimeField()
+    answered = serializers.DateTimeField(allow_null=True)
+    answer = serializers.CharField()
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()

@@ -1,0 +1,140 @@
+"""The REST API. Every view asks permissions/ (access, operators) for what the caller may see, reads
+through selectors and writes through the services; domain errors become 400s (api.base)."""
+
+from django.http import Http404
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, parsers, status, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import Throttled, ValidationError
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from permissions import operators
+from registry.errors import RegistryError
+from registry.models import Factory
+from registry.selfreports.models import Channel
+from registry.selfreports.services import selfreport_submit
+from workflows.complaint import selectors as complaint_selectors
+from workflows.complaint import services as complaint_services
+from workflows.complaint.errors import ComplaintError
+from workflows.complaint.public import client_ip
+
+from . import filters, selectors, serializers
+from .base import ApiView, field_errors
+
+
+class FactoryViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
+    """Factories of the caller's offices (officers) or their own factories (operators)."""
+
+    serializer_class = serializers.FactorySerializer
+    filterset_class = filters.FactoryFilter
+
+    def get_queryset(self):
+        factories = Factory.objects.select_related("office", "province", "district", "sub_district")
+        return operators.visible_factories(self.request.user, factories).order_by("name", "pk")
+
+
+class CaseViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
+    """Inspection cases of the offices the caller may see: outcome, open tasks and orders."""
+
+    serializer_class = serializers.CaseSerializer
+    filterset_class = filters.CaseFilter
+
+    def get_queryset(self):
+        return selectors.visible_cases(self.request.user)
+
+
+class MyTaskViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The caller's own open tasks in every flow, due first, each with the URL of its page."""
+
+    serializer_class = serializers.MyTaskSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        return selectors.my_open_tasks(self.request.user)
+
+
+class SelfReportViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Current self-reports the caller may see; operators and office staff file new ones."""
+
+    serializer_class = serializers.SelfReportSerializer
+    filterset_class = filters.SelfReportFilter
+
+    def get_queryset(self):
+        return selectors.visible_reports(self.request.user)
+
+    @extend_schema(
+        request=serializers.SelfReportFilingSerializer,
+        responses={201: serializers.SelfReportSerializer, 400: OpenApiResponse(description="Per-field errors")},
+    )
+    def create(self, request, *args, **kwargs):
+        filing = serializers.SelfReportFilingSerializer(data=request.data, context=self.get_serializer_context())
+        filing.is_valid(raise_exception=True)
+        data = filing.validated_data
+        try:
+            report = selfreport_submit(
+                factory=data["factory"], kind_code=data["kind"], period=data["period"], values=data["values"],
+                by=request.user, amend=data["amend"], note=data["note"], channel=Channel.API,
+            )  # fmt: skip
+        except RegistryError as exc:
+            raise ValidationError(field_errors(exc, nested="values", known=frozenset(filing.fields))) from None
+        report = self.get_queryset().get(pk=report.pk)
+        body = self.get_serializer(report).data
+        location = request.build_absolute_uri(reverse("api:selfreport-detail", args=[report.pk]))
+        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": location})
+
+
+class ComplaintSubmitView(ApiView, GenericAPIView):
+    """File a complaint from the public (no login): the tracking number to follow it with. The same
+    rules and per-address limit as the public form (workflows.complaint.services)."""
+
+    authentication_classes = []  # public: no session, so no CSRF check either
+    permission_classes = [AllowAny]
+    parser_classes = [parsers.JSONParser, parsers.MultiPartParser, parsers.FormParser]
+    serializer_class = serializers.ComplaintSubmitSerializer
+
+    @extend_schema(
+        responses={
+            201: serializers.ComplaintReceiptSerializer,
+            400: OpenApiResponse(description="Per-field errors (Thai); nothing stored"),
+            429: OpenApiResponse(description="Too many complaints from this address within the hour"),
+        }
+    )
+    def post(self, request):
+        form = self.get_serializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = dict(form.validated_data)
+        photos = data.pop("photos")
+        source_ip = client_ip(request)
+        try:  # the form's per-address limit, answered as 429 (the service checks it again as it stores)
+            complaint_services._check_rate(source_ip)
+        except ComplaintError as exc:
+            raise Throttled(detail=exc.message) from None
+        complaint = complaint_services.complaint_submit(data=data, photos=photos, source_ip=source_ip)
+        status_url = reverse("api:complaint-status", args=[complaint.tracking_no])
+        receipt = {"tracking_no": complaint.tracking_no, "status_url": request.build_absolute_uri(status_url)}
+        return Response(serializers.ComplaintReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED)
+
+
+class ComplaintStatusView(ApiView, GenericAPIView):
+    """A complaint's status and answer, as the public status page shows them (no personal data)."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    serializer_class = serializers.ComplaintStatusSerializer
+
+    def get(self, request, tracking_no: str):
+        found = complaint_selectors.public_status(tracking_no[:30])
+        if found is None:
+            raise Http404
+        return Response(self.get_serializer(found).data)
+
+
+class TokenView(ApiView, ObtainAuthToken):
+    """Username and password → the person's API token (send it as `Authorization: Token <key>`)."""
+
+    @extend_schema(request=serializers.TokenRequestSerializer, responses={200: serializers.TokenSerializer})
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
