@@ -18,7 +18,7 @@ from registry.selfreports.models import Channel
 from registry.selfreports.services import selfreport_submit
 from workflows.complaint import selectors as complaint_selectors
 from workflows.complaint import services as complaint_services
-from workflows.complaint.errors import ComplaintError
+from workflows.complaint.errors import RateLimited
 from workflows.complaint.public import client_ip
 
 from . import filters, selectors, serializers
@@ -107,12 +107,10 @@ class ComplaintSubmitView(ApiView, GenericAPIView):
         form.is_valid(raise_exception=True)
         data = dict(form.validated_data)
         photos = data.pop("photos")
-        source_ip = client_ip(request)
-        try:  # the form's per-address limit, answered as 429 (the service checks it again as it stores)
-            complaint_services._check_rate(source_ip)
-        except ComplaintError as exc:
+        try:  # the form's per-address limit, answered as 429
+            complaint = complaint_services.complaint_submit(data=data, photos=photos, source_ip=client_ip(request))
+        except RateLimited as exc:
             raise Throttled(detail=exc.message) from None
-        complaint = complaint_services.complaint_submit(data=data, photos=photos, source_ip=source_ip)
         status_url = reverse("api:complaint-status", args=[complaint.tracking_no])
         receipt = {"tracking_no": complaint.tracking_no, "status_url": request.build_absolute_uri(status_url)}
         return Response(serializers.ComplaintReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED)

@@ -19,7 +19,7 @@ from workflows.inspection.models import Inspection, InspectionReason
 from workflows.planning.risk import risk_refresh
 
 from . import selectors
-from .errors import ComplaintError
+from .errors import ComplaintError, RateLimited
 from .models import Complaint, ComplaintPhoto, ComplaintStatus
 
 DESCRIPTION_MIN, DESCRIPTION_MAX = 20, 5000
@@ -91,7 +91,7 @@ def _check_rate(source_ip: str | None) -> None:
         return
     since = timezone.now() - RATE_WINDOW
     if Complaint.objects.filter(source_ip=source_ip, created_at__gte=since).count() >= RATE_LIMIT:
-        raise ComplaintError(
+        raise RateLimited(
             _(
                 "มีการส่งเรื่องร้องเรียนจากเครื่องนี้ครบ %(n)s เรื่องในหนึ่งชั่วโมงแล้ว กรุณาลองใหม่ภายหลัง "
                 "(too many complaints from this address; please try again later)"
