@@ -1,5 +1,19 @@
+"""The home page and the executive dashboard: ministry (clusters) → cluster (offices) → office (its
+officers and cases), each with its Excel export, and the one-click visit briefing (PDF) of an office.
+Who may open it and what it counts come from dashboards.tracking, narrowed by permissions.access."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.views import View
 from django.views.generic import TemplateView
 
+from org.calendar import fiscal_year
+from org.models import UnitKind
+from workflows.pdf import pdf_response, render_pdf
+
+from . import exports, tracking
 from .selectors import home_summary
 
 
@@ -8,3 +22,121 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**home_summary(self.request.user), **kwargs)
+
+
+def fy_of(request) -> int:
+    """The fiscal year asked for (?fy=2567), the current one by default; a year not offered is a 404."""
+    current = fiscal_year(timezone.localdate())
+    try:
+        fy = int(request.GET.get("fy") or current)
+    except ValueError:
+        raise Http404 from None
+    if not current - 20 <= fy <= current + 1:
+        raise Http404
+    return fy
+
+
+class DashboardMixin:
+    """Only people tracking.may_open lets in; the site's menu is shown as on every other page."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not tracking.may_open(request.user):
+            raise PermissionDenied
+        self.fy = fy_of(request)
+        if request.resolver_match is not None:  # the site's menu and colours, as under site.urls
+            from project.urls import site  # the site imports these views
+
+            request.resolver_match.site = site
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(fy=self.fy, **kwargs)
+
+    def cluster(self):
+        return get_object_or_404(tracking.visible_clusters(self.request.user), pk=self.kwargs["pk"])
+
+    def office(self):
+        offices = tracking.visible_offices(self.request.user)
+        return get_object_or_404(offices.filter(kind=UnitKind.OFFICE), pk=self.kwargs["pk"])
+
+
+def officer_of(request) -> int | None:
+    """?officer=<pk>: the office page narrowed to one officer's cases."""
+    try:
+        return int(request.GET["officer"]) if request.GET.get("officer") else None
+    except ValueError:
+        raise Http404 from None
+
+
+def _xlsx(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=exports.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    response["Cache-Control"] = "private"
+    return response
+
+
+class MinistryView(DashboardMixin, TemplateView):
+    """Every cluster with offices in the person's scope; one office only → that office's page."""
+
+    template_name = "dashboards/ministry.html"
+
+    def get(self, request, *args, **kwargs):
+        offices = list(tracking.visible_offices(request.user)[:2])
+        if len(offices) == 1:
+            return redirect(self._office_url(offices[0]))
+        return super().get(request, *args, **kwargs)
+
+    def _office_url(self, office):
+        from django.urls import reverse
+
+        return f"{reverse('dashboards:office', args=[office.pk])}?fy={self.fy}"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(board=tracking.ministry_board(self.request.user, self.fy), **kwargs)
+
+
+class MinistryExcelView(DashboardMixin, View):
+    def get(self, request):
+        board = tracking.ministry_board(request.user, self.fy)
+        return _xlsx(exports.board_workbook(board, title=exports.MINISTRY_TITLE), f"dashboard-{self.fy}")
+
+
+class ClusterView(DashboardMixin, TemplateView):
+    template_name = "dashboards/cluster.html"
+
+    def get_context_data(self, **kwargs):
+        cluster = self.cluster()
+        board = tracking.cluster_board(self.request.user, self.fy, cluster)
+        return super().get_context_data(cluster=cluster, board=board, **kwargs)
+
+
+class ClusterExcelView(DashboardMixin, View):
+    def get(self, request, pk):
+        cluster = self.cluster()
+        board = tracking.cluster_board(request.user, self.fy, cluster)
+        return _xlsx(exports.board_workbook(board, title=cluster.name_th), f"dashboard-{cluster.code}-{self.fy}")
+
+
+class OfficeView(DashboardMixin, TemplateView):
+    template_name = "dashboards/office.html"
+
+    def get_context_data(self, **kwargs):
+        office = self.office()
+        data = tracking.office_board(self.request.user, self.fy, office, officer_id=officer_of(self.request))
+        return super().get_context_data(office=office, data=data, board=data.board, **kwargs)
+
+
+class OfficeExcelView(DashboardMixin, View):
+    def get(self, request, pk):
+        office = self.office()
+        data = tracking.office_board(request.user, self.fy, office, officer_id=officer_of(request))
+        return _xlsx(exports.office_workbook(data), f"dashboard-{office.code}-{self.fy}")
+
+
+class BriefingPdfView(DashboardMixin, View):
+    """The one-click visit briefing of an office (PDF, Thai, Buddhist-era dates)."""
+
+    def get(self, request, pk):
+        office = self.office()
+        pdf = render_pdf("pdf/dashboards/briefing.html", tracking.briefing(request.user, self.fy, office))
+        return pdf_response(pdf, f"briefing-{office.code}-{self.fy}")

@@ -1,0 +1,392 @@
+"""Reads of the executive dashboard: per provincial office, for one fiscal year (BE), inspections
+planned vs done, compliance among closed cases, corrective orders in force, overdue tasks, budget
+projects behind plan and disbursement against the year's quarterly target; summed up to clusters
+and to the whole scope. Every read is narrowed through permissions.access and aggregated by office
+in the database, so a page costs the same number of queries whatever the number of offices or cases.
+
+Budget figures reuse workflows.budget (selectors.status_of / office_summary for disbursement, the
+stored behind-plan flag of behind.py, plan.ended_quarters for the target that applies)."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from org.calendar import fiscal_year, fiscal_year_bounds
+from org.models import ActingAssignment, Holding, Unit, UnitKind
+from permissions import access
+from workflows.budget import plan as budget_plan
+from workflows.budget import selectors as budget
+from workflows.budget.models import ProjectStatus
+from workflows.inspection.models import CorrectiveOrder, Inspection, OrderKind, OrderStatus, Outcome
+from workflows.planning.models import PlanItem, PlanStatus
+
+OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+S37 = (OrderKind.S37_IMPROVE, OrderKind.S37_STOP)
+COUNTED_PROJECTS = (ProjectStatus.APPROVED, ProjectStatus.CLOSED)
+YEARS_BACK = 4  # the year picker offers the current fiscal year and this many before it
+
+# The office a task belongs to, whichever flow it is part of (one LEFT JOIN chain per process kind).
+TASK_OFFICE = Coalesce(
+    F("process__inspectionprocess__inspection__office"),
+    F("process__complaintprocess__complaint__office"),
+    F("process__planprocess__plan__office"),
+    F("process__projectprocess__project__office"),
+    F("process__progressprocess__report__project__office"),
+    F("process__directiveprocess__directive__office"),
+    F("process__escalationprocess__escalation__project__office"),
+)
+
+
+# --- who may open it ------------------------------------------------------------------------------
+
+
+def may_open(user) -> bool:
+    """Executives and the heads who answer for offices: whoever oversees or manages an office, and a
+    read-only viewer (sees offices without working in them). An inspector works cases and follows
+    them from the inbox; the dashboard is not theirs (403)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if access.can_anywhere(user, "oversee") or access.can_anywhere(user, "change"):
+        return True
+    return access.can_anywhere(user, "view") and not access.can_anywhere(user, "work")
+
+
+# --- figures ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    """What the dashboard shows of one office, or summed over several."""
+
+    planned: int = 0  # plan items of the year's approved quarterly plans
+    done: int = 0  # of those, inspections signed off
+    signed_off: int = 0  # every inspection signed off in the year (plan, routine, complaint, follow-up)
+    closed: int = 0  # cases closed in the year
+    compliant: int = 0  # of those, found compliant
+    open_cases: int = 0
+    orders_s37: int = 0  # s.37 orders issued and not yet complied with
+    orders_s39: int = 0
+    overdue: int = 0  # open human tasks past their due date (Task.scheduled), now
+    projects: int = 0  # approved or closed budget projects of the year
+    behind: int = 0  # of those, flagged behind plan (workflows.budget.behind)
+    allocation: Decimal = Decimal("0")
+    disbursed: Decimal = Decimal("0")
+
+    def add(self, other: "Figures") -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+    @property
+    def done_pct(self) -> Decimal | None:
+        return budget_plan.pct(self.done, self.planned) if self.planned else None
+
+    @property
+    def compliance_pct(self) -> Decimal | None:
+        return budget_plan.pct(self.compliant, self.closed) if self.closed else None
+
+    @property
+    def disbursed_pct(self) -> Decimal | None:
+        return budget_plan.pct(self.disbursed, self.allocation) if self.allocation else None
+
+    @property
+    def orders_open(self) -> int:
+        return self.orders_s37 + self.orders_s39
+
+
+@dataclass
+class Row:
+    unit: Unit
+    figures: Figures
+    url: str = ""
+    offices: int = 1
+
+    @property
+    def label(self) -> str:
+        """A cluster's name; an office by its province (the rows of a cluster page read "สงขลา")."""
+        return self.unit.province.name if self.unit.province_id else self.unit.name
+
+
+@dataclass
+class Target:
+    """The cabinet's cumulative disbursement target of the latest ended quarter of the year."""
+
+    quarter: int | None = None
+    pct: Decimal | None = None
+
+
+@dataclass
+class Board:
+    fy: int
+    today: date
+    now: datetime
+    rows: list[Row]
+    total: Figures
+    target: Target
+    years: list[int] = field(default_factory=list)
+
+
+def fy_bounds(fy: int) -> tuple[datetime, datetime]:
+    """[start, end) of a fiscal year as aware datetimes (local midnight)."""
+    first, last = fiscal_year_bounds(fy)
+    tz = timezone.get_current_timezone()
+    return datetime.combine(first, time.min, tzinfo=tz), datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz)
+
+
+def years(today: date) -> list[int]:
+    current = fiscal_year(today)
+    return list(range(current, current - YEARS_BACK - 1, -1))
+
+
+def target_for(fy: int, today: date) -> Target:
+    targets = budget.targets_for(fy)
+    ended = budget_plan.ended_quarters(fy, today)
+    if targets is None or not ended:
+        return Target()
+    return Target(ended[-1], targets.target(ended[-1]))
+
+
+def open_tasks() -> QuerySet:
+    return Task.objects.filter(status__in=OPEN, flow_task_type="HUMAN").annotate(office_id=TASK_OFFICE)
+
+
+def figures_by_office(user, fy: int, office_ids: Iterable[int], *, now: datetime) -> dict[int, Figures]:
+    """Figures of each office in `office_ids` the user may see (a fixed number of queries)."""
+    ids = sorted(set(office_ids))
+    result = {pk: Figures() for pk in ids}
+    if not ids:
+        return result
+    start, end = fy_bounds(fy)
+
+    items = access.visible(user, PlanItem.objects.all(), office_field="plan__office").filter(
+        plan__office__in=ids, plan__fiscal_year=fy, plan__status=PlanStatus.APPROVED
+    )
+    for row in (
+        items.values("plan__office")
+        .annotate(planned=Count("pk"), done=Count("pk", filter=Q(inspection__signed_off_at__isnull=False)))
+        .order_by()
+    ):
+        figures = result[row["plan__office"]]
+        figures.planned, figures.done = row["planned"], row["done"]
+
+    in_year = Q(closed_at__gte=start, closed_at__lt=end)
+    signed = Q(signed_off_at__gte=start, signed_off_at__lt=end)
+    cases = access.visible(user, Inspection.objects.all()).filter(office__in=ids)
+    for row in (
+        cases.filter(in_year | signed | Q(closed_at__isnull=True))
+        .values("office")
+        .annotate(
+            signed_off=Count("pk", filter=signed),
+            closed=Count("pk", filter=in_year),
+            compliant=Count("pk", filter=in_year & Q(outcome=Outcome.COMPLIANT)),
+            open_cases=Count("pk", filter=Q(closed_at__isnull=True)),
+        )
+        .order_by()
+    ):
+        figures = result[row["office"]]
+        figures.signed_off, figures.closed = row["signed_off"], row["closed"]
+        figures.compliant, figures.open_cases = row["compliant"], row["open_cases"]
+
+    orders = access.visible(user, CorrectiveOrder.objects.all(), office_field="inspection__office")
+    for row in (
+        orders.filter(inspection__office__in=ids, status=OrderStatus.ISSUED)
+        .values("inspection__office")
+        .annotate(s37=Count("pk", filter=Q(kind__in=S37)), s39=Count("pk", filter=Q(kind=OrderKind.S39_CLOSE)))
+        .order_by()
+    ):
+        figures = result[row["inspection__office"]]
+        figures.orders_s37, figures.orders_s39 = row["s37"], row["s39"]
+
+    visible_ids = [pk for pk in ids if access.scope_of(user).covers(access.ACTIONS["view"], pk)]
+    overdue = open_tasks().filter(office_id__in=visible_ids, scheduled__lt=now)
+    for row in overdue.values("office_id").annotate(n=Count("pk")).order_by():
+        result[row["office_id"]].overdue = row["n"]
+
+    for office_id, statuses in project_statuses(user, fy, ids).items():
+        summary = budget.office_summary(statuses)
+        figures = result[office_id]
+        figures.projects, figures.behind = len(statuses), summary["behind"]
+        figures.allocation, figures.disbursed = summary["allocation"], summary["disbursed"]
+    return result
+
+
+def project_statuses(user, fy: int, office_ids: Iterable[int]) -> dict[int, list]:
+    """Plan vs result (budget.selectors.status_of) of each office's approved or closed projects; whether
+    one is behind plan is the flag the daily check (workflows.budget.behind) stored on it."""
+    projects = budget.with_details(
+        budget.visible_projects(user).filter(office__in=sorted(office_ids), fiscal_year=fy, status__in=COUNTED_PROJECTS)
+    ).order_by("office__name_th", "code")
+    by_office: dict[int, list] = {}
+    for project in projects:
+        by_office.setdefault(project.office_id, []).append(budget.status_of(project))
+    return by_office
+
+
+# --- the three levels ---------------------------------------------------------------------------------
+
+
+def _board(user, fy: int, offices: list[Unit], group_by_cluster: bool) -> Board:
+    from django.urls import reverse
+
+    today, now = timezone.localdate(), timezone.now()
+    by_office = figures_by_office(user, fy, [o.pk for o in offices], now=now)
+    total = Figures()
+    rows: list[Row] = []
+    if group_by_cluster:
+        clusters: dict[int, Row] = {}
+        for office in offices:
+            cluster = office.parent
+            row = clusters.get(cluster.pk)
+            if row is None:
+                url = reverse("dashboards:cluster", args=[cluster.pk])
+                row = clusters[cluster.pk] = Row(cluster, Figures(), url, 0)
+            row.figures.add(by_office[office.pk])
+            row.offices += 1
+        rows = sorted(clusters.values(), key=lambda r: r.unit.code)
+    else:
+        rows = [Row(o, by_office[o.pk], reverse("dashboards:office", args=[o.pk])) for o in offices]
+    for row in rows:
+        total.add(row.figures)
+    return Board(fy, today, now, rows, total, target_for(fy, today), years(today))
+
+
+def visible_offices(user) -> QuerySet[Unit]:
+    return access.visible_offices(user).select_related("parent", "province").order_by("name_th")
+
+
+def ministry_board(user, fy: int) -> Board:
+    """One row per cluster with offices the user may see (only those offices counted in it)."""
+    return _board(user, fy, list(visible_offices(user)), group_by_cluster=True)
+
+
+def cluster_board(user, fy: int, cluster: Unit) -> Board:
+    return _board(user, fy, list(visible_offices(user).filter(parent=cluster)), group_by_cluster=False)
+
+
+def visible_clusters(user) -> QuerySet[Unit]:
+    return Unit.objects.filter(kind=UnitKind.CLUSTER, children__in=access.visible_offices(user)).distinct()
+
+
+# --- one office -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Officer:
+    person: object
+    titles: list[str]
+    open_tasks: int = 0
+    overdue: int = 0
+    open_cases: int = 0
+    signed_off: int = 0
+
+
+def officers(office: Unit, fy: int, *, today: date, now: datetime) -> list[Officer]:
+    """The people holding (or acting for) a position in the office or its groups today, each with
+    their open and overdue tasks of the office and their cases (four queries)."""
+    in_office = Q(position__unit=office) | Q(position__unit__parent=office)
+    held = Holding.objects.filter(in_office, start__lte=today).filter(Q(end__isnull=True) | Q(end__gte=today))
+    acting = ActingAssignment.objects.filter(in_office, start__lte=today, end__gte=today)
+    people: dict[int, Officer] = {}
+    for row in list(held.select_related("person", "position")) + list(acting.select_related("person", "position")):
+        officer = people.setdefault(row.person_id, Officer(row.person, []))
+        title = row.position.title_th
+        if isinstance(row, ActingAssignment):
+            title = f"{row.get_kind_display()} {title}"
+        officer.titles.append(title)
+    tasks = open_tasks().filter(office_id=office.pk, owner__in=list(people))
+    for row in tasks.values("owner").annotate(n=Count("pk"), late=Count("pk", filter=Q(scheduled__lt=now))).order_by():
+        people[row["owner"]].open_tasks, people[row["owner"]].overdue = row["n"], row["late"]
+    start, end = fy_bounds(fy)
+    cases = Inspection.objects.filter(office=office, inspector__in=list(people))
+    for row in (
+        cases.values("inspector")
+        .annotate(
+            open=Count("pk", filter=Q(closed_at__isnull=True)),
+            signed=Count("pk", filter=Q(signed_off_at__gte=start, signed_off_at__lt=end)),
+        )
+        .order_by()
+    ):
+        people[row["inspector"]].open_cases, people[row["inspector"]].signed_off = row["open"], row["signed"]
+    return sorted(people.values(), key=lambda o: (-o.overdue, -o.open_tasks, o.person.first_name))
+
+
+CASE_LIMIT = 200
+
+
+def office_cases(user, office: Unit, fy: int) -> QuerySet[Inspection]:
+    """The office's cases opened in the year or still open, newest first, each with the due date of
+    its earliest open task and the kind of its order in force."""
+    start, end = fy_bounds(fy)
+    due = (
+        Task.objects.filter(process__inspectionprocess__inspection=OuterRef("pk"), status__in=OPEN)
+        .order_by()
+        .values("process__inspectionprocess__inspection")
+        .annotate(due=Min("scheduled"))
+        .values("due")
+    )
+    order = CorrectiveOrder.objects.filter(inspection=OuterRef("pk"), status=OrderStatus.ISSUED).order_by("-pk")
+    return (
+        access.visible(user, Inspection.objects.filter(office=office))
+        .filter(Q(created_at__gte=start, created_at__lt=end) | Q(closed_at__isnull=True))
+        .select_related("factory", "inspector")
+        .annotate(due=Subquery(due), order_in_force=Subquery(order.values("kind")[:1]))
+        .order_by("-created_at", "-pk")
+    )
+
+
+@dataclass
+class OfficeBoard:
+    board: Board
+    office: Unit
+    figures: Figures
+    officers: list[Officer]
+    cases: list[Inspection]
+    case_count: int
+    projects: list
+    officer: Officer | None = None
+
+
+def office_board(user, fy: int, office: Unit, *, officer_id: int | None = None) -> OfficeBoard:
+    """An office's figures, its people's work and its cases (only one officer's with `officer_id`)."""
+    today, now = timezone.localdate(), timezone.now()
+    figures = figures_by_office(user, fy, [office.pk], now=now)[office.pk]
+    cases = office_cases(user, office, fy)
+    if officer_id is not None:
+        cases = cases.filter(inspector_id=officer_id)
+    rows = list(cases[:CASE_LIMIT])
+    for case in rows:  # days as a person reads them (local dates), and whether the case is late
+        case.overdue = case.due is not None and case.due < now
+        case.due_on = timezone.localdate(case.due) if case.due else None
+        case.opened_on = timezone.localdate(case.created_at)
+    board = Board(fy, today, now, [], figures, target_for(fy, today), years(today))
+    people = officers(office, fy, today=today, now=now)
+    return OfficeBoard(
+        board=board, office=office, figures=figures, officers=people, cases=rows, case_count=cases.count(),
+        projects=project_statuses(user, fy, [office.pk]).get(office.pk, []),
+        officer=next((o for o in people if o.person.pk == officer_id), None),
+    )  # fmt: skip
+
+
+def briefing(user, fy: int, office: Unit) -> dict:
+    """The visit briefing of an office: its figures, projects with why they are behind, its people's
+    overdue work, its orders in force and open directives."""
+    data = office_board(user, fy, office)
+    orders = list(
+        access.visible(user, CorrectiveOrder.objects.all(), office_field="inspection__office")
+        .filter(inspection__office=office, status=OrderStatus.ISSUED)
+        .select_related("inspection__factory")
+        .order_by("deadline", "pk")
+    )
+    return {
+        "office": office, "fy": fy, "today": data.board.today, "figures": data.figures,
+        "target": data.board.target, "projects": data.projects, "officers": data.officers,
+        "overdue_cases": [c for c in data.cases if c.overdue], "orders": orders,
+        "directives": list(budget.open_directives(user=user, office=office)),
+        "budget_total": budget.office_summary(data.projects),
+    }  # fmt: skip
