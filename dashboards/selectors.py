@@ -10,8 +10,6 @@ from org.selectors import roles_of
 from permissions import access, operators
 from registry.models import Factory
 
-from .tracking import may_open
-
 
 def home_summary(user) -> dict:
     today = timezone.localdate()
@@ -27,7 +25,7 @@ def home_summary(user) -> dict:
         "offices": list(access.visible_offices(user).select_related("province")),
         "factory_count": access.visible(user, Factory.objects.all()).count(),
         "operated": list(Factory.objects.filter(pk__in=operators.factory_ids(user)).order_by("name")),
-        "dashboard": may_open(user),
+        "dashboard": access.may_track(user),
     }
 
 

@@ -44,20 +44,6 @@ TASK_OFFICE = Coalesce(
 )
 
 
-# --- who may open it ------------------------------------------------------------------------------
-
-
-def may_open(user) -> bool:
-    """Executives and the heads who answer for offices: whoever oversees or manages an office, and a
-    read-only viewer (sees offices without working in them). An inspector works cases and follows
-    them from the inbox; the dashboard is not theirs (403)."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if access.can_anywhere(user, "oversee") or access.can_anywhere(user, "change"):
-        return True
-    return access.can_anywhere(user, "view") and not access.can_anywhere(user, "work")
-
-
 # --- figures ----------------------------------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ from django.views.generic import TemplateView
 
 from org.calendar import fiscal_year
 from org.models import UnitKind
+from permissions import access
 from workflows.pdf import pdf_response, render_pdf
 
 from . import exports, tracking
@@ -37,10 +38,10 @@ def fy_of(request) -> int:
 
 
 class DashboardMixin:
-    """Only people tracking.may_open lets in; the site's menu is shown as on every other page."""
+    """Only people permissions.access.may_track lets in; the site's menu is shown as on every other page."""
 
     def dispatch(self, request, *args, **kwargs):
-        if not tracking.may_open(request.user):
+        if not access.may_track(request.user):
             raise PermissionDenied
         self.fy = fy_of(request)
         if request.resolver_match is not None:  # the site's menu and colours, as under site.urls

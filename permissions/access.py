@@ -93,3 +93,14 @@ def visible_offices(user) -> QuerySet:
     from org.models import Unit
 
     return visible(user, Unit.objects.filter(kind=UnitKind.OFFICE), office_field="pk")
+
+
+def may_track(user) -> bool:
+    """Who may open the executive dashboards: whoever oversees or manages an office, and a read-only
+    viewer (sees offices without working in them). An inspector works cases and follows them from
+    the inbox; the dashboards are not theirs."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if can_anywhere(user, "oversee") or can_anywhere(user, "change"):
+        return True
+    return can_anywhere(user, "view") and not can_anywhere(user, "work")
