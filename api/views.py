@@ -10,6 +10,7 @@ from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 
 from permissions import operators
 from registry.errors import RegistryError
@@ -121,6 +122,8 @@ class ComplaintStatusView(ApiView, GenericAPIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "lookup"
     serializer_class = serializers.ComplaintStatusSerializer
 
     def get(self, request, tracking_no: str):
@@ -132,6 +135,9 @@ class ComplaintStatusView(ApiView, GenericAPIView):
 
 class TokenView(ApiView, ObtainAuthToken):
     """Username and password → the person's API token (send it as `Authorization: Token <key>`)."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
 
     @extend_schema(request=serializers.TokenRequestSerializer, responses={200: serializers.TokenSerializer})
     def post(self, request, *args, **kwargs):

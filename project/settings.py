@@ -178,6 +178,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.base.exception_handler",
+    # Guessing passwords or tracking numbers: per address, in the cache (Redis in production).
+    "DEFAULT_THROTTLE_RATES": {"login": "10/minute", "lookup": "30/minute"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kamkap API",

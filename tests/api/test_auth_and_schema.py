@@ -45,6 +45,14 @@ def test_wrong_password_gets_no_token(client):
     assert not Token.objects.exists()
 
 
+def test_guessing_passwords_is_stopped_after_ten_tries_a_minute(client):
+    person = PersonFactory()
+    tries = [client.post("/api/token/", {"username": person.username, "password": f"guess{i}"}) for i in range(11)]
+    assert [r.status_code for r in tries] == [400] * 10 + [429]
+    right = client.post("/api/token/", {"username": person.username, "password": PASSWORD})
+    assert right.status_code == 429 and not Token.objects.exists()  # not even the right one, for a minute
+
+
 def test_an_unknown_token_is_refused(client):
     response = client.get("/api/factories/", HTTP_AUTHORIZATION="Token 0123456789abcdef")
     assert response.status_code == 401

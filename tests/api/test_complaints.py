@@ -121,3 +121,8 @@ def test_description_is_required(client, songkhla):
     response = client.post(URL, data, content_type="application/json")
     assert response.status_code == 400 and "description" in response.json()
     assert stored() == (0, 0, 0)
+
+
+def test_guessing_tracking_numbers_is_stopped_after_thirty_a_minute(client):
+    answers = [client.get(f"/api/complaints/status/RC-2569-{i:06d}/").status_code for i in range(31)]
+    assert answers == [404] * 30 + [429]
