@@ -1,8 +1,9 @@
 """Factory operators: people outside the organisation who file their factories' self-reports.
 
 They hold no position and get no office scope; what they may see and do comes only from the factories
-tied to them (registry FactoryOperator). Officers reach the same reports through `access` on the
-factory's office. Every self-report screen asks here."""
+tied to them (registry FactoryOperator): their self-reports, and their inspection results and issued
+orders once signed off. Officers reach the same through `access` on the factory's office. Every
+self-report screen and every document an operator may open asks here."""
 
 from django.db.models import Model, QuerySet
 
@@ -42,6 +43,17 @@ def visible_reports(user, queryset: QuerySet) -> QuerySet:
     mine = factory_ids(user)
     seen = access.visible(user, queryset, office_field="factory__office")
     return (seen | queryset.filter(factory_id__in=sorted(mine))) if mine else seen
+
+
+def visible_results(user, queryset: QuerySet) -> QuerySet:
+    """Inspection cases the user may read: officers by their office (access); an operator their own
+    factories' cases once the report is signed off (what the ministry sends them) — never a case
+    still in work."""
+    mine = factory_ids(user)
+    seen = access.visible(user, queryset)
+    if not mine:
+        return seen
+    return seen | queryset.filter(factory_id__in=sorted(mine), signed_off_at__isnull=False)
 
 
 def can_see_reports(user, factory: Model) -> bool:

@@ -14,6 +14,7 @@ from . import views
 from .errors import RegistryError
 from .forms import FactoryForm
 from .models import Factory
+from .results import ResultViewset
 from .selfreports import selectors as selfreport_selectors
 from .selfreports.viewsets import SelfReportViewset
 from .services import factory_create, factory_update
@@ -127,7 +128,11 @@ class RegistryApp(Application):
     icon = "factory"
     app_name = "registry"
     base_template_name = "kamkap/base_page.html"
-    viewsets = [FactoryViewset(app_name="factory"), SelfReportViewset(app_name="selfreports")]
+    viewsets = [
+        FactoryViewset(app_name="factory"),
+        SelfReportViewset(app_name="selfreports"),
+        ResultViewset(app_name="results"),
+    ]
 
     def has_view_permission(self, user, obj=None):
         return access.can_anywhere(user, "view") or operators.is_operator(user)

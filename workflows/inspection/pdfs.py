@@ -1,15 +1,15 @@
-"""The case's documents as PDF, served by GET (VIEWFLOW.md trap 8) to whoever may see the case."""
+"""The case's documents as PDF, served by GET (VIEWFLOW.md trap 8) to whoever may see the case: its
+office and those above it, and the factory's operator once the report is signed off."""
 
 from django.shortcuts import get_object_or_404
 from django.views import View
 
-from permissions import access
+from permissions import operators
 from workflows.pdf import pdf_response, render_pdf
 
 from . import selectors
-from .models import Inspection, OrderStatus
-
-LETTER_STATUSES = (OrderStatus.ISSUED, OrderStatus.COMPLIED, OrderStatus.NOT_COMPLIED)
+from .models import Inspection
+from .selectors import LETTER_STATUSES
 
 
 def visible_case(user, pk: int) -> Inspection:
@@ -22,7 +22,7 @@ def visible_case(user, pk: int) -> Inspection:
         "signed_off_by",
         "checklist__template",
     )
-    return get_object_or_404(access.visible(user, cases), pk=pk)
+    return get_object_or_404(operators.visible_results(user, cases), pk=pk)
 
 
 class ReportPdfView(View):
