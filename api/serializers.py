@@ -1,7 +1,7 @@
 """What the API shows and accepts. Serializers shape data only: reads come from selectors, writes go
 through the services (api.views), whose rules decide what is valid."""
 
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -92,6 +92,37 @@ class OrderSerializer(serializers.ModelSerializer):
         fields = [
             "id", "kind", "kind_label", "status", "status_label", "requirement", "deadline", "letter_no", "issued_on",
         ]  # fmt: skip
+
+
+class PublishedOrderSerializer(OrderSerializer):
+    letter_url = serializers.SerializerMethodField()
+
+    class Meta(OrderSerializer.Meta):
+        fields = [*OrderSerializer.Meta.fields, "letter_url"]
+
+    def get_letter_url(self, order) -> str:
+        url = reverse("registry:results:order_pdf", args=[order.inspection_id, order.pk])
+        return absolute(self.context.get("request"), url)
+
+
+class ResultSerializer(serializers.ModelSerializer):
+    """A signed-off case as its factory's operator reads it: outcome, report, issued orders."""
+
+    factory = FactoryRefSerializer(read_only=True)
+    office = OfficeSerializer(read_only=True)
+    outcome_label = serializers.CharField(source="get_outcome_display", read_only=True)
+    orders = PublishedOrderSerializer(source="issued_orders", many=True, read_only=True)
+    report_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Inspection
+        fields = [
+            "id", "ref_no", "factory", "office", "inspected_on", "signed_off_at", "outcome", "outcome_label",
+            "report_url", "orders",
+        ]  # fmt: skip
+
+    def get_report_url(self, inspection) -> str:
+        return absolute(self.context.get("request"), reverse("registry:results:report_pdf", args=[inspection.pk]))
 
 
 class CaseSerializer(serializers.ModelSerializer):

@@ -14,6 +14,7 @@ router = SimpleRouter()
 router.register("factories", views.FactoryViewSet, basename="factory")
 router.register("cases", views.CaseViewSet, basename="case")
 router.register("tasks", views.MyTaskViewSet, basename="task")
+router.register("results", views.ResultViewSet, basename="result")
 router.register("selfreports", views.SelfReportViewSet, basename="selfreport")
 
 urlpatterns = [

@@ -3,10 +3,11 @@ through selectors and writes through the services; domain errors become 400s (ap
 
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, parsers, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.exceptions import Throttled, ValidationError
+from rest_framework.exceptions import PermissionDenied, Throttled, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -21,6 +22,7 @@ from workflows.complaint import selectors as complaint_selectors
 from workflows.complaint import services as complaint_services
 from workflows.complaint.errors import RateLimited
 from workflows.complaint.public import client_ip
+from workflows.inspection.selectors import published_results
 
 from . import filters, selectors, serializers
 from .base import ApiView, field_errors
@@ -45,6 +47,18 @@ class CaseViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.visible_cases(self.request.user)
+
+
+class ResultViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """A factory operator's signed-off inspection results with the orders issued to their factories."""
+
+    serializer_class = serializers.ResultSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        if not operators.is_operator(self.request.user):
+            raise PermissionDenied(_("Inspection results are for the factories' operators."))
+        return published_results(operators.factory_ids(self.request.user))
 
 
 class MyTaskViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):

@@ -188,5 +188,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"OrderStatusEnum": "workflows.inspection.models.OrderStatus"},
     # No UI pages: the schema is served as JSON/YAML only (closed network, no CDN assets).
 }

@@ -18,17 +18,16 @@ OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 LETTER_STATUSES = (OrderStatus.ISSUED, OrderStatus.COMPLIED, OrderStatus.NOT_COMPLIED)  # orders with a letter
 
 
-def published_results(factory_ids) -> list[Inspection]:
+def published_results(factory_ids):
     """The signed-off cases of these factories, newest first, each with its issued orders (the
     factory's operator reads them; permissions.operators.visible_results): two queries."""
     orders = CorrectiveOrder.objects.filter(status__in=LETTER_STATUSES).order_by("issued_on", "pk")
-    cases = (
+    return (
         Inspection.objects.filter(factory_id__in=sorted(factory_ids), signed_off_at__isnull=False)
         .select_related("factory", "office")
         .prefetch_related(Prefetch("orders", queryset=orders, to_attr="issued_orders"))
         .order_by("-signed_off_at", "-pk")
     )
-    return list(cases)
 
 
 def case_context(inspection: Inspection) -> dict:

@@ -83,3 +83,18 @@ def test_the_page_reads_the_same_statements_for_one_case_or_three(client, songkh
             assert client.get(reverse("registry:results:index")).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[2], counts
+
+
+def test_the_api_gives_the_operator_the_same_results_with_document_links(client, songkhla, checklist, factory, rules):
+    operator = OperatorFactory(factory=factory).person
+    inspection, order = order_issued(client, songkhla, factory)
+    start_and_inspect(client, songkhla, FactoryFactory(), exit_ok=True)  # another factory's case, in work
+    client.force_login(operator)
+    body = client.get("/api/results/").json()
+    assert [r["ref_no"] for r in body["results"]] == [inspection.ref_no]
+    result = body["results"][0]
+    assert [o["id"] for o in result["orders"]] == [order.pk]
+    for url in (result["report_url"], result["orders"][0]["letter_url"]):
+        assert client.get(url).status_code == 200, url
+    client.force_login(songkhla.officer)  # officers read cases at /api/cases/
+    assert client.get("/api/results/").status_code == 403

@@ -163,7 +163,7 @@ class OrderStatus(models.TextChoices):
 
 class CorrectiveOrder(models.Model):
     inspection = models.ForeignKey(Inspection, models.PROTECT, related_name="orders")
-    kind = models.CharField(_("order"), max_length=10, choices=OrderKind.choices)
+    kind = models.CharField(_("kind of order"), max_length=10, choices=OrderKind.choices)
     requirement = models.TextField(_("what must be done"))
     deadline = models.DateField(_("deadline"))
     status = models.CharField(_("status"), max_length=15, choices=OrderStatus.choices, default=OrderStatus.DRAFT)
