@@ -14,8 +14,6 @@ from workflows.inspection.models import CorrectiveOrder, Inspection, InspectionP
 from workflows.inspection.selectors import OPEN
 from workflows.processes import CaseProcess
 
-REFERENCE_FIELDS = ("ref_no", "tracking_no", "code")  # a case's own number, where it has one
-
 
 @cache
 def case_links() -> dict[type, tuple[str, str]]:
@@ -51,14 +49,6 @@ def case_of(task: Task):
     accessor, field = link
     process = getattr(task.process, accessor, None)
     return getattr(process, field, None) if process is not None else None
-
-
-def reference_of(case) -> str:
-    for name in REFERENCE_FIELDS:
-        value = getattr(case, name, "")
-        if value:
-            return str(value)
-    return str(case)
 
 
 def visible_cases(user) -> QuerySet:

@@ -11,6 +11,7 @@ from org.models import Province, Unit
 from permissions import operators
 from registry.models import Factory, SelfReport
 from workflows.inspection.models import CorrectiveOrder, Inspection
+from workflows.processes import case_reference
 
 from . import selectors
 
@@ -197,7 +198,7 @@ class MyTaskSerializer(serializers.ModelSerializer):
         case = selectors.case_of(task)
         if case is None:
             return None
-        return {"type": case._meta.model_name, "id": case.pk, "reference": selectors.reference_of(case)}
+        return {"type": case._meta.model_name, "id": case.pk, "reference": case_reference(case)}
 
     def get_url(self, task) -> str | None:
         try:

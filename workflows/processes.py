@@ -19,3 +19,20 @@ class CaseProcess:
         if field.is_cached(self):
             return getattr(self, self.case_field)
         return field.related_model.objects.select_related(*self.case_related).get(pk=getattr(self, field.attname))
+
+
+REFERENCE_FIELDS = ("ref_no", "tracking_no", "code")  # a case's own number, where it has one
+
+
+def case_reference(case) -> str:
+    """How people name a case: its number, tracking number or code."""
+    for name in REFERENCE_FIELDS:
+        value = getattr(case, name, "")
+        if value:
+            return str(value)
+    return str(case)
+
+
+def case_office(case):
+    """The office a case belongs to: its own, or its project's (budget reports, escalations)."""
+    return getattr(case, "office", None) or getattr(getattr(case, "project", None), "office", None)

@@ -10,6 +10,7 @@ from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.models import Task
 
 from .models import SlaRule, TaskNotice
+from .processes import case_office, case_reference
 
 DEFAULT_DAYS = 7
 
@@ -42,19 +43,31 @@ def badge(due_at, now=None) -> str:
     return ""
 
 
+def escalation_target(task: Task, office, on):
+    """Who hears of an overdue task: the office's provincial industry officer (or whoever acts for
+    them); when the task is theirs, the assistant PS who oversees the office."""
+    from org.models import PositionKind
+
+    from .roles import filler_for_office
+
+    if office is None:
+        return None
+    for kind in (PositionKind.PROVINCIAL_OFFICER, PositionKind.ASSISTANT_PS):
+        boss = filler_for_office(kind, office, on)
+        if boss is not None and boss.pk != task.owner_id:
+            return boss
+    return None
+
+
 def sweep(now=None) -> tuple[int, int]:
-    """The periodic SLA job: remind owners of tasks coming due, and escalate overdue tasks to the
-    office's provincial industry officer (once each). Returns (reminded, escalated)."""
+    """The periodic SLA job: remind owners of tasks coming due, and escalate overdue tasks of every
+    flow one level up (escalation_target), once each. Returns (reminded, escalated)."""
     from datetime import timedelta as _td
 
     from django.conf import settings
     from django.core.mail import send_mail
     from django.utils import translation
     from django.utils.translation import gettext as _
-
-    from org.models import PositionKind
-
-    from .roles import filler_for_office
 
     now = now or timezone.now()
     open_tasks = Task.objects.filter(
@@ -75,14 +88,13 @@ def sweep(now=None) -> tuple[int, int]:
             TaskNotice.objects.update_or_create(task=task, defaults={"reminded_at": now})
             reminded += 1
         for task in open_tasks.filter(scheduled__lt=now).exclude(sla_notice__escalated_at__isnull=False):
-            process = task.process.coerced
-            office = getattr(getattr(process, "inspection", None), "office", None)
-            boss = filler_for_office(PositionKind.PROVINCIAL_OFFICER, office, now.date()) if office else None
+            case = task.process.coerced.case
+            boss = escalation_target(task, case_office(case), now.date())
             if boss and boss.email:
                 send_mail(
                     _("[Kamkap] Overdue task escalated"),
                     _("A task of case %(case)s is overdue since %(due)s.")
-                    % {"case": process.inspection.ref_no, "due": task.scheduled.date()},
+                    % {"case": case_reference(case), "due": task.scheduled.date()},
                     settings.DEFAULT_FROM_EMAIL,
                     [boss.email],
                 )

@@ -289,3 +289,19 @@ def test_each_complaint_step_is_due_by_its_own_rule(songkhla):
     complaint = submit()
     task = task_of(complaint, "triage")
     assert (task.scheduled - task.created).days == SLA_DAYS["complaint"]["triage"]
+
+
+def test_an_overdue_triage_is_escalated_to_the_provincial_industry_officer(songkhla, mailoutbox):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from workflows import sla
+
+    songkhla.officer.email = "pio@example.go.th"
+    songkhla.officer.save()
+    complaint = submit()
+    Task.objects.filter(pk=task_of(complaint, "triage").pk).update(scheduled=timezone.now() - timedelta(hours=1))
+    mailoutbox.clear()
+    assert sla.sweep() == (0, 1)
+    assert [m.to for m in mailoutbox] == [["pio@example.go.th"]] and complaint.tracking_no in mailoutbox[0].body

@@ -89,3 +89,22 @@ def test_sla_sweep_reminds_then_escalates_once(songkhla, checklist):
     assert sla.sweep(later) == (0, 1)
     assert mail.outbox[-1].to == ["pio@example.go.th"] and inspection.ref_no in mail.outbox[-1].body
     assert sla.sweep(later) == (0, 0)
+
+
+def test_an_overdue_task_of_the_officer_goes_up_to_the_assistant_ps(client, songkhla, checklist):
+    from django.core import mail
+
+    from workflows import sla
+
+    songkhla.officer.email, songkhla.aps.email = "pio@example.go.th", "aps@example.go.th"
+    songkhla.officer.save()
+    songkhla.aps.save()
+    inspection = services.inspection_start(factory=FactoryFactory(), by=songkhla.head)
+    do(client, songkhla.head, inspection, "assign", {"inspector": songkhla.inspector.pk})
+    do(client, songkhla.inspector, inspection, "inspect", checklist_answers(inspection, exit_ok=True))
+    do(client, songkhla.head, inspection, "review", {"decision": "approve"})
+    task = open_task(inspection, "sign_off")  # the provincial industry officer's own task
+    Task.objects.filter(pk=task.pk).update(scheduled=timezone.now() - timedelta(hours=1))
+    mail.outbox.clear()
+    assert sla.sweep() == (0, 1)
+    assert [m.to for m in mail.outbox] == [["aps@example.go.th"]] and inspection.ref_no in mail.outbox[0].body
