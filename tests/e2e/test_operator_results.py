@@ -2,11 +2,11 @@
 page and downloads the signed report. Screenshot: operator-results.png in $SCREENSHOT_DIR."""
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from registry.models import FactoryOperator
 from registry.selfreports.demo import load_demo_operators
-from tests.e2e.conftest import HOME_URL, shoot
+from tests.e2e.conftest import shoot
 from workflows.inspection.demo_cases import load_demo_cases
 from workflows.inspection.models import Inspection
 
@@ -15,8 +15,7 @@ pytestmark = pytest.mark.e2e
 OPERATOR = "operator1"
 
 
-def test_operator_reads_results_and_downloads_the_report(page: Page, inspection_demo):
-    demo = inspection_demo
+def test_operator_reads_results_and_downloads_the_report(visit):
     load_demo_cases()
     load_demo_operators()
     link = FactoryOperator.objects.get(person__username=OPERATOR)
@@ -25,12 +24,7 @@ def test_operator_reads_results_and_downloads_the_report(page: Page, inspection_
     FactoryOperator.objects.create(person=link.person, factory=signed.factory)  # the operator runs that one too
     in_work = Inspection.objects.filter(signed_off_at__isnull=True).exclude(factory=signed.factory).first()
 
-    page.goto("/accounts/login/")
-    form = page.locator("form.vf-form")
-    form.locator('input[name="username"]').fill(OPERATOR)
-    form.locator('input[name="password"]').fill(demo.password)
-    form.locator('button[type="submit"]').click()
-    expect(page).to_have_url(HOME_URL)
+    page = visit(OPERATOR)
     page.get_by_test_id("my-results").click()
 
     row = page.get_by_test_id(f"result-{signed.pk}")
