@@ -1,29 +1,15 @@
 """Reads the API needs that no screen has yet: a person's open tasks across every flow, each with the
 case it is about, in a fixed number of queries whatever the page size."""
 
-from functools import cache
-
-from django.apps import apps
 from django.db.models import Prefetch, QuerySet
-from viewflow.workflow.models import Process, Task
+from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from permissions import access
 from registry.selfreports import selectors as selfreport_selectors
 from workflows.inspection.models import CorrectiveOrder, Inspection, InspectionProcess
 from workflows.inspection.selectors import OPEN
-from workflows.processes import CaseProcess
-
-
-@cache
-def case_links() -> dict[type, tuple[str, str]]:
-    """{process model: (accessor from the base Process, the field holding its case)} of every flow."""
-    links = {}
-    for model in apps.get_models():
-        if issubclass(model, CaseProcess) and issubclass(model, Process) and model is not Process:
-            accessor = model._meta.parents[Process].remote_field.get_accessor_name()
-            links[model] = (accessor, model.case_field)
-    return links
+from workflows.processes import case_links
 
 
 def my_open_tasks(user) -> QuerySet:

@@ -12,8 +12,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -26,23 +25,12 @@ from workflows.budget import selectors as budget
 from workflows.budget.models import ProjectStatus
 from workflows.inspection.models import CorrectiveOrder, Inspection, OrderKind, OrderStatus, Outcome
 from workflows.planning.models import PlanItem, PlanStatus
+from workflows.processes import task_office
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 S37 = (OrderKind.S37_IMPROVE, OrderKind.S37_STOP)
 COUNTED_PROJECTS = (ProjectStatus.APPROVED, ProjectStatus.CLOSED)
 YEARS_BACK = 4  # the year picker offers the current fiscal year and this many before it
-
-# The office a task belongs to, whichever flow it is part of (one LEFT JOIN chain per process kind).
-TASK_OFFICE = Coalesce(
-    F("process__inspectionprocess__inspection__office"),
-    F("process__complaintprocess__complaint__office"),
-    F("process__planprocess__plan__office"),
-    F("process__projectprocess__project__office"),
-    F("process__progressprocess__report__project__office"),
-    F("process__directiveprocess__directive__office"),
-    F("process__escalationprocess__escalation__project__office"),
-)
-
 
 # --- figures ----------------------------------------------------------------------------------------
 
@@ -139,7 +127,7 @@ def target_for(fy: int, today: date) -> Target:
 
 
 def open_tasks() -> QuerySet:
-    return Task.objects.filter(status__in=OPEN, flow_task_type="HUMAN").annotate(office_id=TASK_OFFICE)
+    return Task.objects.filter(status__in=OPEN, flow_task_type="HUMAN").annotate(office_id=task_office())
 
 
 def figures_by_office(user, fy: int, office_ids: Iterable[int], *, now: datetime) -> dict[int, Figures]:

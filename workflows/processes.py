@@ -1,6 +1,10 @@
 """What every Kamkap process model knows about its case: which foreign key holds it and what the
 flow reads of it, read once per process object (`process.case`)."""
 
+from functools import cache
+
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
 
 
@@ -10,6 +14,15 @@ class CaseProcess:
 
     case_field = ""
     case_related: tuple[str, ...] = ()
+    case_office_path = "office"  # from the case to the office it belongs to
+
+    @property
+    def case_office(self):
+        """The office of the case (e.g. a progress report's project's office)."""
+        found = self.case
+        for name in self.case_office_path.split("__"):
+            found = getattr(found, name, None)
+        return found
 
     @cached_property
     def case(self):
@@ -33,6 +46,24 @@ def case_reference(case) -> str:
     return str(case)
 
 
-def case_office(case):
-    """The office a case belongs to: its own, or its project's (budget reports, escalations)."""
-    return getattr(case, "office", None) or getattr(getattr(case, "project", None), "office", None)
+@cache
+def case_links() -> dict[type, tuple[str, str]]:
+    """{process model: (accessor from Viewflow's Process, the field holding its case)} of every flow."""
+    from django.apps import apps
+    from viewflow.workflow.models import Process
+
+    links = {}
+    for model in apps.get_models():
+        if issubclass(model, CaseProcess) and issubclass(model, Process) and model is not Process:
+            links[model] = (model._meta.parents[Process].remote_field.get_accessor_name(), model.case_field)
+    return links
+
+
+def task_office():
+    """An expression for the office of a task's case, whichever flow it is part of (one LEFT JOIN
+    chain per process kind)."""
+    paths = [
+        F(f"process__{accessor}__{field}__{model.case_office_path}")
+        for model, (accessor, field) in case_links().items()
+    ]
+    return Coalesce(*paths)

@@ -10,7 +10,7 @@ from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.models import Task
 
 from .models import SlaRule, TaskNotice
-from .processes import case_office, case_reference
+from .processes import case_reference
 
 DEFAULT_DAYS = 7
 
@@ -88,8 +88,9 @@ def sweep(now=None) -> tuple[int, int]:
             TaskNotice.objects.update_or_create(task=task, defaults={"reminded_at": now})
             reminded += 1
         for task in open_tasks.filter(scheduled__lt=now).exclude(sla_notice__escalated_at__isnull=False):
-            case = task.process.coerced.case
-            boss = escalation_target(task, case_office(case), now.date())
+            process = task.process.coerced
+            case = process.case
+            boss = escalation_target(task, process.case_office, now.date())
             if boss and boss.email:
                 send_mail(
                     _("[Kamkap] Overdue task escalated"),

@@ -39,6 +39,7 @@ class ProgressProcess(CaseProcess, Process):
 
     case_field = "report"
     case_related = ("project__office", "project__officer")
+    case_office_path = "project__office"
 
     class Meta:
         verbose_name = _("progress report process")
@@ -77,6 +78,7 @@ class EscalationProcess(CaseProcess, Process):
 
     case_field = "escalation"
     case_related = ("project__office",)
+    case_office_path = "project__office"
 
     class Meta:
         verbose_name = _("behind-plan escalation process")
