@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from org.calendar import be_year
+
 from .projects import Kpi, Project, money, percent
 
 
@@ -35,8 +37,8 @@ class ProgressReport(models.Model):
         verbose_name_plural = _("progress reports")
         constraints = [models.UniqueConstraint(fields=["project", "month"], name="one_report_per_project_month")]
 
-    def __str__(self):
-        return f"{self.project.code} {self.month:%Y-%m}"
+    def __str__(self):  # people read it (lists, task lists, the API): month/BE year
+        return f"{self.project.code} {self.month.month:02d}/{be_year(self.month.year)}"
 
     @property
     def office_id(self) -> int:
