@@ -180,6 +180,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.base.exception_handler",
     # Guessing passwords or tracking numbers: per address, in the cache (Redis in production).
     "DEFAULT_THROTTLE_RATES": {"login": "10/minute", "lookup": "30/minute"},
+    # The address is REMOTE_ADDR, as for the complaint form; a client-sent X-Forwarded-For is ignored
+    # (a reverse proxy in front must set REMOTE_ADDR itself).
+    "NUM_PROXIES": 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kamkap API",
