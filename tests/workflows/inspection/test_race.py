@@ -27,6 +27,18 @@ pytestmark = [
 ]
 
 
+@pytest.fixture
+def reference_data(transactional_db):
+    """The geography and organisation tree, again: a transactional test before this one flushed them."""
+    from org.geo import load_geography
+    from org.models import Unit
+    from org.services import build_org_tree
+
+    if not Unit.objects.exists():
+        load_geography()
+        build_org_tree()
+
+
 def submit_twice(url: str, clients: list[Client], data: dict) -> list:
     barrier = threading.Barrier(2)
     results = [None, None]
@@ -50,7 +62,7 @@ def submit_twice(url: str, clients: list[Client], data: dict) -> list:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_submits_create_one_next_task(songkhla, checklist):
+def test_concurrent_submits_create_one_next_task(reference_data, songkhla, checklist):
     outcomes = {"done": 0, LOCKED: 0, ALREADY_DONE: 0}
     clients = [Client(), Client()]  # the same person in two browser tabs
     for client in clients:
@@ -75,4 +87,47 @@ def test_concurrent_submits_create_one_next_task(songkhla, checklist):
                 outcomes["done"] += 1
     assert outcomes["done"] == ROUNDS  # exactly one winner per round
     assert outcomes[LOCKED] + outcomes[ALREADY_DONE] == ROUNDS  # and a told loser
+    connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lock_held_too_long_ends_in_the_clear_message_and_changes_nothing(
+    reference_data, client, songkhla, checklist
+):
+    """Someone holds the process row (a long transaction): the submit waits lock_timeout, tries once
+    more, then the person is told to try again (FlowLockFailed → LOCKED message), nothing changed."""
+    from django.db import transaction
+
+    from workflows.inspection.models import InspectionProcess
+
+    inspection = services.inspection_start(factory=FactoryFactory(), by=songkhla.head)
+    task = open_task(inspection, "assign")
+    holding, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic():
+                InspectionProcess.objects.select_for_update().get(pk=task.process_id)
+                holding.set()
+                release.wait(30)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    holding.wait(30)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '200ms'")
+        client.force_login(songkhla.head)
+        url = reverse("inspection:flow:assign:execute", args=[task.process_id, task.pk])
+        response = client.post(url, {"inspector": songkhla.inspector.pk})
+    finally:
+        release.set()
+        holder.join()
+    assert response.status_code == 302
+    assert LOCKED in {m.extra_tags for m in response.wsgi_request._messages}
+    task.refresh_from_db()
+    assert task.status == STATUS.ASSIGNED and task.owner == songkhla.head
+    assert not Task.objects.filter(process_id=task.process_id, flow_task__endswith=".inspect").exists()
     connection.close()
