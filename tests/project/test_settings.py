@@ -43,3 +43,15 @@ def test_production_without_secret_key_refuses_to_start():
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize("cache_url, backend", [("", "LocMemCache"), ("redis://127.0.0.1:6379/1", "RedisCache")])
+def test_cache_url_chooses_a_shared_cache(cache_url, backend):
+    """Who fills a role and the API throttles are only shared between processes through CACHE_URL."""
+    env = {**os.environ, "CACHE_URL": cache_url, "DJANGO_SETTINGS_MODULE": "project.settings"}
+    code = (
+        "import django; django.setup(); from django.core.cache import caches; print(type(caches['default']).__name__)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == backend
