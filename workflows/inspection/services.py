@@ -174,6 +174,11 @@ def _judge(item, value: str, number: Decimal | None) -> bool | None:
     return None
 
 
+ANSWER_FIELDS = [
+    "value", "number", "note", "compliant", "reported_number", "reported_source", "deviation_pct", "discrepancy",
+]  # fmt: skip
+
+
 @transaction.atomic
 def answers_save(
     *, inspection: Inspection, by: Person, answers: dict[int, dict], findings: str = "",
@@ -186,7 +191,7 @@ def answers_save(
     items = {i.pk: i for i in _items(inspection)}
     reported = crosscheck.latest_reported(inspection.factory, items.values())
     existing = {a.item_id: a for a in inspection.answers.all()}
-    changed = {}
+    changed, new, edited = {}, [], []
     for item_id, data in answers.items():
         item = items.get(int(item_id))
         if item is None:
@@ -203,11 +208,16 @@ def answers_save(
         check = crosscheck.compare(item, number, reported.get(item.pk))
         answer.reported_number, answer.reported_source = check.reported, check.source
         answer.deviation_pct, answer.discrepancy = check.deviation_pct, check.discrepancy
-        if before != (answer.value, answer.number, answer.note, answer.reported_number, answer.reported_source) or (
-            answer.pk is None
-        ):
-            answer.save()
-            changed[item.code] = value if number is None else str(number)
+        if answer.pk is None:
+            new.append(answer)
+        elif before != (answer.value, answer.number, answer.note, answer.reported_number, answer.reported_source):
+            edited.append(answer)
+        else:
+            continue
+        changed[item.code] = value if number is None else str(number)
+    # Every answer checked before any is written; then one INSERT and one UPDATE, whatever their number.
+    Answer.objects.bulk_create(new)
+    Answer.objects.bulk_update(edited, ANSWER_FIELDS)
     inspection.findings = findings
     inspection.inspected_on = inspected_on or inspection.inspected_on
     inspection.save(update_fields=["findings", "inspected_on"])
