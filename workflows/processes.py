@@ -19,8 +19,21 @@ class CaseProcess:
     @property
     def case_office(self):
         """The office of the case (e.g. a progress report's project's office)."""
+        *path, last = self.case_office_path.split("__")
+        return getattr(self._along(path), last, None)
+
+    @property
+    def owning_office_id(self) -> int | None:
+        """The office the process belongs to, as permissions.access asks it (no query once the case
+        is loaded)."""
+        if getattr(self, self._meta.get_field(self.case_field).attname) is None:
+            return None
+        *path, last = self.case_office_path.split("__")
+        return getattr(self._along(path), f"{last}_id", None)
+
+    def _along(self, path: list[str]):
         found = self.case
-        for name in self.case_office_path.split("__"):
+        for name in path:
             found = getattr(found, name, None)
         return found
 

@@ -95,10 +95,6 @@ class ComplaintProcess(CaseProcess, Process):
         verbose_name = _("complaint process")
         verbose_name_plural = _("complaint processes")
 
-    @property
-    def owning_office_id(self) -> int | None:
-        return self.complaint.office_id if self.complaint_id else None
-
     # Named predicates (act.process.accepted reads the property).
     @property
     def accepted(self) -> bool:

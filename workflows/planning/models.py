@@ -233,10 +233,6 @@ class PlanProcess(CaseProcess, Process):
         verbose_name_plural = _("plan processes")
 
     @property
-    def owning_office_id(self) -> int | None:
-        return self.plan.office_id if self.plan_id else None
-
-    @property
     def plan_approved(self) -> bool:
         last = PlanReview.objects.filter(plan_id=self.plan_id).order_by("-number").first()
         return last is not None and last.decision == PlanDecision.APPROVE

@@ -22,10 +22,6 @@ class ProjectProcess(CaseProcess, Process):
         verbose_name_plural = _("project approval processes")
 
     @property
-    def owning_office_id(self) -> int | None:
-        return self.project.office_id if self.project_id else None
-
-    @property
     def awaits_approval(self) -> bool:
         return Project.objects.filter(pk=self.project_id, status=ProjectStatus.APPROVING).exists()
 
@@ -46,10 +42,6 @@ class ProgressProcess(CaseProcess, Process):
         verbose_name_plural = _("progress report processes")
 
     @property
-    def owning_office_id(self) -> int | None:
-        return self.case.project.office_id if self.report_id else None
-
-    @property
     def approved(self) -> bool:
         return ProgressReport.objects.filter(pk=self.report_id, status=ReportStatus.APPROVED).exists()
 
@@ -63,10 +55,6 @@ class DirectiveProcess(CaseProcess, Process):
     class Meta:
         verbose_name = _("directive process")
         verbose_name_plural = _("directive processes")
-
-    @property
-    def owning_office_id(self) -> int | None:
-        return self.directive.office_id if self.directive_id else None
 
     @property
     def accepted(self) -> bool:
@@ -83,7 +71,3 @@ class EscalationProcess(CaseProcess, Process):
     class Meta:
         verbose_name = _("behind-plan escalation process")
         verbose_name_plural = _("behind-plan escalation processes")
-
-    @property
-    def owning_office_id(self) -> int | None:
-        return self.case.project.office_id if self.escalation_id else None

@@ -19,10 +19,6 @@ class InspectionProcess(CaseProcess, Process):
         verbose_name = _("inspection process")
         verbose_name_plural = _("inspection processes")
 
-    @property
-    def owning_office_id(self) -> int | None:
-        return self.inspection.office_id if self.inspection_id else None
-
     # Named predicates the gateways read (InspectionFlow): properties, since act.process.x reads x.
     @property
     def review_approved(self) -> bool:
