@@ -8,7 +8,7 @@ PORT ?= 8000
 # The suite runs twice: on SQLite, then on the PostgreSQL server named here.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kamkap
 
-.PHONY: run test setup migrate demo test-sqlite test-postgres screenshots lint format messages clean bench
+.PHONY: run test setup migrate demo test-sqlite test-postgres test-dates screenshots lint format messages clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,7 @@ run: demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup
+	$(MAKE) --no-print-directory lint
 	$(PY) manage.py makemigrations --check --dry-run -v0
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
@@ -47,6 +48,19 @@ test-postgres: setup
 		echo "WARNING: no PostgreSQL at $(TEST_DATABASE_URL): PostgreSQL run SKIPPED (set TEST_DATABASE_URL)"; \
 	fi
 
+# The SQLite suite (no browser) under Debian's faketime at instants where calendars turn: the last
+# half hour of the current fiscal year (30 Sep 23:30 Bangkok time) and a leap day. The clock starts
+# there and ticks. Also: `make test-dates AT="2026-12-31 23:30"` (Bangkok wall clock).
+FY_LAST_YEAR := $(shell TZ=Asia/Bangkok date +'%Y %m' | awk '{print ($$2 >= 10) ? $$1 + 1 : $$1}')
+AT ?= $(FY_LAST_YEAR)-09-30 23:30|2028-02-29 10:00
+test-dates: setup
+	@command -v faketime >/dev/null || { echo "FAIL: faketime is not installed (Debian package faketime)"; exit 1; }
+	@IFS='|'; for when in $(AT); do \
+		utc=$$(date -u -d "TZ=\"Asia/Bangkok\" $$when" +'%Y-%m-%d %H:%M:%S') || exit 1; \
+		echo "test-dates: $$when Bangkok ($$utc UTC)"; \
+		TZ=UTC DATABASE_URL= faketime -f "@$$utc" $(PY) -m pytest -q -p no:cacheprovider -m "not e2e" || exit 1; \
+	done
+
 # Refresh the screenshots committed under docs/ (the e2e tests take them).
 screenshots: setup
 	SCREENSHOT_DIR=$(CURDIR)/docs/screenshots $(PY) -m pytest -q tests/e2e
@@ -60,9 +74,13 @@ INBOX ?= 2000
 bench: setup
 	$(PY) bench/run.py --factories $(FACTORIES) --cases $(CASES) --inbox $(INBOX)
 
+# ruff's DTZ rules refuse a naive now()/today(); a datetime's .date() is its UTC date (from 17:00 UTC
+# already tomorrow in Bangkok), so the day a person means is read with timezone.localdate(value).
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	@! grep -rnE --include='*.py' --exclude-dir=$(VENV) --exclude-dir=node_modules '\.date\(\)' . \
+		|| { echo "lint: read the day with timezone.localdate(value), not value.date() (the UTC date)"; exit 1; }
 
 format: setup
 	$(VENV)/bin/ruff format .

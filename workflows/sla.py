@@ -9,6 +9,8 @@ from django.utils import timezone
 from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.models import Task
 
+from org.calendar import format_be
+
 from .models import SlaRule, TaskNotice
 from .processes import case_reference
 
@@ -81,7 +83,7 @@ def sweep(now=None) -> tuple[int, int]:
             if owner and owner.email:
                 send_mail(
                     _("[Kamkap] A task is due soon"),
-                    _("Your task is due on %(due)s.") % {"due": task.scheduled.date()},
+                    _("Your task is due on %(due)s.") % {"due": format_be(timezone.localdate(task.scheduled))},
                     settings.DEFAULT_FROM_EMAIL,
                     [owner.email],
                 )
@@ -90,12 +92,12 @@ def sweep(now=None) -> tuple[int, int]:
         for task in open_tasks.filter(scheduled__lt=now).exclude(sla_notice__escalated_at__isnull=False):
             process = task.process.coerced
             case = process.case
-            boss = escalation_target(task, process.case_office, now.date())
+            boss = escalation_target(task, process.case_office, timezone.localdate(now))
             if boss and boss.email:
                 send_mail(
                     _("[Kamkap] Overdue task escalated"),
                     _("A task of case %(case)s is overdue since %(due)s.")
-                    % {"case": case_reference(case), "due": task.scheduled.date()},
+                    % {"case": case_reference(case), "due": format_be(timezone.localdate(task.scheduled))},
                     settings.DEFAULT_FROM_EMAIL,
                     [boss.email],
                 )

@@ -179,7 +179,7 @@ def overdue_list(factories: QuerySet, *, on: date) -> list[Overdue]:
             report = filed.get((factory.pk, due.kind.pk, due.period.start))
             if report is not None and report.first_filed_at < due.filed_by_deadline:
                 continue
-            if report is not None and report.first_filed_at.date() >= on + timedelta(days=1):
+            if report is not None and timezone.localdate(report.first_filed_at) > on:
                 report = None  # filed after `on`: missing as of `on`
             rows.append(
                 Overdue(

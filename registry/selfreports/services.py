@@ -82,9 +82,8 @@ def selfreport_file(
     )
     if current is not None and not amend:
         message = _("%(period)s was already filed on %(date)s. Amend it instead: the earlier version is kept.")
-        raise RegistryError(
-            {"period": message % {"period": period.label(), "date": format_be(current.first_filed_at.date())}}
-        )
+        filed_on = format_be(timezone.localdate(current.first_filed_at))
+        raise RegistryError({"period": message % {"period": period.label(), "date": filed_on}})
     if current is not None and _values_of(current) == cleaned:
         raise RegistryError({"amend": _("The amendment changes no value.")})
     now = timezone.now()

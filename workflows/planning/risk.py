@@ -138,7 +138,7 @@ def last_inspections(ids: list[int]) -> dict[int, date]:
         .values_list("factory_id")
         .annotate(last=Max("closed_at"))
     )
-    return {factory_id: timezone.localtime(last).date() for factory_id, last in rows}
+    return {factory_id: timezone.localdate(last) for factory_id, last in rows}
 
 
 def years_since(last: date | None, on: date) -> Decimal | None:

@@ -9,11 +9,12 @@ from django.utils import timezone
 from registry.models import FactoryOperator, ReportValue, SelfReport
 from registry.selfreports.models import ReportKind
 from registry.selfreports.periods import Period
+from tests.clock import BANGKOK
 from tests.factories import FactoryFactory, PersonFactory
 
 
 def local(*args) -> datetime:
-    return timezone.make_aware(datetime(*args))
+    return datetime(*args, tzinfo=BANGKOK)
 
 
 class OperatorFactory(fb.django.DjangoModelFactory):

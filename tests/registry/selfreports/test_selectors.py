@@ -83,6 +83,16 @@ def test_filed_by_the_end_of_the_due_date_is_on_time_and_a_day_later_is_late_for
     assert row.factory == late and row.status == "late" and row.filed_at == local(2024, 7, 31, 0, 1)
 
 
+def test_a_report_filed_in_the_small_hours_after_the_day_asked_about_is_missing_on_that_day(kinds):
+    factory = FactoryFactory(factory_type=3, operating_since=date(2024, 1, 1))
+    # 03:00 Bangkok on 2 Aug is still 1 Aug in UTC: as of 1 Aug the report had not been filed
+    SelfReportFactory(factory=factory, kind=kinds["rw"], period=H1_2567, first_filed_at=local(2024, 8, 2, 3, 0))
+    [row] = overdue_list(type(factory).objects.filter(pk=factory.pk), on=date(2024, 8, 1))
+    assert (row.status, row.filed_at) == ("missing", None)
+    [row] = overdue_list(type(factory).objects.filter(pk=factory.pk), on=date(2024, 8, 2))
+    assert row.status == "late"
+
+
 def test_an_amendment_after_the_due_date_does_not_make_an_on_time_report_late(kinds):
     factory = FactoryFactory(factory_type=3, operating_since=date(2024, 1, 1))
     operator = OperatorFactory(factory=factory).person

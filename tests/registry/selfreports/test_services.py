@@ -14,6 +14,7 @@ from registry.models import SelfReport
 from registry.selfreports.periods import Period
 from registry.selfreports.selectors import revisions
 from registry.selfreports.services import selfreport_file, selfreport_submit
+from tests.clock import at
 from tests.conftest import LOPBURI
 from tests.factories import FactoryFactory
 from tests.registry.selfreports.factories import OperatorFactory
@@ -116,3 +117,11 @@ def test_the_api_entry_takes_codes_and_refuses_unknown_ones(kinds, operator):
         selfreport_submit(factory=operator.factory, kind_code="rw", period="2567-H3", values=RW, by=operator.person)
     assert set(caught.value.errors) == {"period"}
     assert SelfReport.objects.count() == 1
+
+
+@at(2026, 12, 2, 3, 42)  # 1 Dec 20:42 UTC: the UTC date is still the day before
+def test_a_refusal_names_the_bangkok_day_of_the_first_filing(kinds, operator):
+    file(kinds, operator)
+    with translation.override("th"), pytest.raises(RegistryError) as caught:
+        file(kinds, operator, values={**RW, "bod": "19"})
+    assert "2 ธ.ค. 2569" in caught.value.errors["period"]

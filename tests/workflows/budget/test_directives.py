@@ -36,7 +36,7 @@ def test_a_directive_from_issue_to_closure_with_a_return(client, songkhla, appro
     client.force_login(songkhla.dps)
     assert TEXT[:40] in client.get("/budget/projects/").content.decode()
     act = task_of("report_action", directiveprocess__directive=directive)
-    assert act.owner == songkhla.inspector and act.scheduled.date() == directive.due_on
+    assert act.owner == songkhla.inspector and timezone.localdate(act.scheduled) == directive.due_on
     do(client, songkhla.inspector, act, {"text": "ประสานผู้รับจ้างเร่งส่งมอบงานงวดที่ 2 แล้ว"})
     check = task_of("check", directiveprocess__directive=directive)
     assert check.owner == songkhla.dps

@@ -9,10 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from viewflow.workflow.models import Task
 
-from org.calendar import fiscal_year
+from tests.clock import at
 from tests.workflows.budget.conftest import do, month_of, register, task_of, task_url
 from workflows import audit
-from workflows.budget import plan, selectors, services, tasks
+from workflows.budget import selectors, services, tasks
 from workflows.budget.errors import BudgetError
 from workflows.budget.models import Kpi, ProgressReport, Project, ReportStatus
 
@@ -24,7 +24,7 @@ def test_the_report_chain_with_a_return(client, songkhla, approved, fy):
     report = services.report_open(project=approved, month=month_of(fy, 1))
     assert report.due_on == date(month_of(fy, 2).year, month_of(fy, 2).month, 10)
     file_task = task_of("file", progressprocess__report=report)
-    assert file_task.owner == songkhla.inspector and file_task.scheduled.date() == report.due_on
+    assert file_task.owner == songkhla.inspector and timezone.localdate(file_task.scheduled) == report.due_on
     client.force_login(songkhla.inspector)
     assert client.get(task_url(file_task)).status_code == 200
     kpi = approved.kpis.get()
@@ -87,16 +87,26 @@ def test_a_stranger_cannot_file_or_review(client, songkhla, lopburi, approved, f
         services.report_submit(report=report, by=lopburi.inspector, progress_pct="5", disbursed="1")
 
 
+@at(2027, 2, 15)  # month 5 of FY 2570: January 2027 (month 4) is the last ended month
 def test_the_monthly_job_opens_last_months_reports_once(songkhla, approved, fy, client):
+    assert fy == 2570
     on = month_of(fy, 3).replace(day=1)  # the first of the third month: month 2 has ended
     assert services.open_due_reports(on=on) == 1
     assert services.open_due_reports(on=on) == 0
     report = ProgressReport.objects.get(project=approved)
     assert report.month == month_of(fy, 2)
     assert Task.objects.filter(process__progressprocess__report=report, flow_task__endswith=".file").count() == 1
-    # through Celery (eager): today's last ended month, if it lies in the project's fiscal year
-    expected = 1 if fiscal_year(plan.last_ended_month(timezone.localdate())) == fy else 0
-    assert tasks.open_monthly_reports.delay().get() == expected
+    # through Celery (eager): today's last ended month, January 2027, once
+    assert tasks.open_monthly_reports.delay().get() == 1
+    assert ProgressReport.objects.get(project=approved, month=month_of(fy, 4)).due_on == date(2027, 2, 10)
+    assert tasks.open_monthly_reports.delay().get() == 0
+
+
+@at(2027, 10, 5)  # FY 2571 has begun; the last ended month, September 2027, lies in FY 2570
+def test_the_monthly_job_opens_no_report_before_the_projects_first_month_ends(songkhla, approved, fy, client):
+    assert fy == 2571
+    assert tasks.open_monthly_reports.delay().get() == 0
+    assert not ProgressReport.objects.filter(project=approved).exists()
 
 
 def test_registered_but_unapproved_projects_get_no_report(songkhla, fy):

@@ -2,9 +2,10 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from viewflow.workflow.models import Task
 
+from tests.clock import bangkok
 from tests.conftest import LOPBURI, staff
 from tests.factories import FactoryFactory
 from tests.workflows.inspection.test_flow_paths import checklist_answers, do, open_task
@@ -89,6 +90,25 @@ def test_sla_sweep_reminds_then_escalates_once(songkhla, checklist):
     assert sla.sweep(later) == (0, 1)
     assert mail.outbox[-1].to == ["pio@example.go.th"] and inspection.ref_no in mail.outbox[-1].body
     assert sla.sweep(later) == (0, 0)
+
+
+def test_reminder_and_escalation_name_the_bangkok_due_day_in_the_buddhist_era(songkhla, checklist):
+    from django.core import mail
+
+    from workflows import sla
+
+    songkhla.head.email, songkhla.officer.email = "head@example.go.th", "pio@example.go.th"
+    songkhla.head.save()
+    songkhla.officer.save()
+    inspection = services.inspection_start(factory=FactoryFactory(), by=songkhla.head)
+    task = open_task(inspection, "assign")
+    due = bangkok(2026, 12, 2, 3, 0)  # 1 Dec 20:00 UTC
+    Task.objects.filter(pk=task.pk).update(scheduled=due)
+    with translation.override("th"):
+        assert sla.sweep(due - timedelta(hours=5)) == (1, 0)
+        assert "2 ธ.ค. 2569" in mail.outbox[-1].body
+        assert sla.sweep(due + timedelta(hours=1)) == (0, 1)
+    assert mail.outbox[-1].to == ["pio@example.go.th"] and "2 ธ.ค. 2569" in mail.outbox[-1].body
 
 
 def test_an_overdue_task_of_the_officer_goes_up_to_the_assistant_ps(client, songkhla, checklist):
