@@ -55,11 +55,13 @@ FY_LAST_YEAR := $(shell TZ=Asia/Bangkok date +'%Y %m' | awk '{print ($$2 >= 10) 
 AT ?= $(FY_LAST_YEAR)-09-30 23:30|2028-02-29 10:00
 test-dates: setup
 	@command -v faketime >/dev/null || { echo "FAIL: faketime is not installed (Debian package faketime)"; exit 1; }
-	@IFS='|'; for when in $(AT); do \
+	@instants='$(AT)'; failed=""; IFS='|'; for when in $$instants; do \
 		utc=$$(date -u -d "TZ=\"Asia/Bangkok\" $$when" +'%Y-%m-%d %H:%M:%S') || exit 1; \
 		echo "test-dates: $$when Bangkok ($$utc UTC)"; \
-		TZ=UTC DATABASE_URL= faketime -f "@$$utc" $(PY) -m pytest -q -p no:cacheprovider -m "not e2e" || exit 1; \
-	done
+		TZ=UTC DATABASE_URL= faketime -f "@$$utc" $(PY) -m pytest -q -p no:cacheprovider -m "not e2e" \
+			|| failed="$$failed [$$when]"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "test-dates: FAILED at$$failed (Bangkok time)"; exit 1; fi
 
 # Refresh the screenshots committed under docs/ (the e2e tests take them).
 screenshots: setup
