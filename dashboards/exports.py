@@ -1,8 +1,6 @@
 """The dashboard's tables as Excel workbooks (openpyxl, the way workflows.budget.exports builds its
 follow-up workbook): the rows on screen with the same figures, Thai headings, BE fiscal year."""
 
-from io import BytesIO
-
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -11,6 +9,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from org.calendar import format_be
+from workflows.spreadsheets import workbook_bytes
 
 from .tracking import Board, Figures, OfficeBoard
 
@@ -88,9 +87,7 @@ def board_workbook(board: Board, *, title: str) -> bytes:
         for cell in sheet[sheet.max_row]:
             cell.font = HEAD
         _formats(sheet, 2)
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
 
 
 def office_workbook(data: OfficeBoard) -> bytes:
@@ -125,9 +122,7 @@ def office_workbook(data: OfficeBoard) -> bytes:
                 format_be(case.due_on, "short", "th"), _("Yes") if case.overdue else "",
             ])  # fmt: skip
         cases.column_dimensions["B"].width = 40
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
 
 
 def _order(kind: str | None) -> str:

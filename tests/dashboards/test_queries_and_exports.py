@@ -118,3 +118,27 @@ def test_visit_briefing_is_a_thai_pdf(client, world, tmp_path):
     assert world.overdue_case.ref_no in text and "เบิกจ่ายล่าช้ากว่าแผน" in text
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
     assert "Sarabun" in fonts
+
+
+def test_a_factory_name_that_looks_like_a_formula_reaches_excel_as_text(client, world):
+    evil = '=HYPERLINK("http://attacker.example/","คลิก")'
+    world.overdue_case.factory.__class__.objects.filter(pk=world.overdue_case.factory_id).update(name=evil)
+    client.force_login(world.people.aps)
+    response = client.get(reverse("dashboards:office_xlsx", args=[world.songkhla.pk]))
+    cases = load_workbook(BytesIO(response.content)).worksheets[2]
+    [cell] = [row[1] for row in cases.iter_rows(min_row=5) if row[0].value == world.overdue_case.ref_no]
+    assert (cell.value, cell.data_type, cell.quotePrefix) == (evil, "s", True)
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"])
+def test_every_text_a_spreadsheet_would_evaluate_is_written_as_text(text):
+    from openpyxl import Workbook
+
+    from workflows.spreadsheets import workbook_bytes
+
+    book = Workbook()
+    book.active.append([text, "โรงงาน", -1])
+    row = next(load_workbook(BytesIO(workbook_bytes(book))).active.iter_rows())
+    # (XML reads a carriage return back as a line feed)
+    assert (row[0].value.strip(), row[0].data_type, row[0].quotePrefix) == (text.strip(), "s", True)
+    assert (row[1].quotePrefix, row[2].value) == (False, -1)

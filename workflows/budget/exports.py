@@ -2,8 +2,6 @@
 (สงป.301/302 style): per project, the disbursement plan and result by month and cumulative by
 quarter, and the physical progress plan and result. Built with openpyxl from selectors.Status rows."""
 
-from io import BytesIO
-
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -11,6 +9,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from org.calendar import MONTHS_TH_SHORT, be_year
+from workflows.spreadsheets import workbook_bytes
 
 from . import plan
 from .models import BudgetSource
@@ -120,6 +119,4 @@ def workbook(*, office_name: str, fy: int, statuses: list) -> bytes:
                         month_row.progress if month_row.progress is not None else ""]  # fmt: skip
             progress.append(row)
         progress.column_dimensions["B"].width = 48
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
