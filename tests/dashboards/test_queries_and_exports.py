@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from org.calendar import format_be
 from org.models import Unit
+from tests.clock import at
 from tests.conftest import SONGKHLA, office
 from workflows.inspection.models import OrderKind, OrderStatus, Outcome
 from workflows.planning.models import PlanStatus
@@ -103,6 +103,7 @@ def test_cluster_excel_lists_the_offices_in_scope_only(client, world):
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+@at(2026, 11, 16)
 def test_visit_briefing_is_a_thai_pdf(client, world, tmp_path):
     client.force_login(world.people.deputy)
     response = client.get(reverse("dashboards:briefing", args=[world.songkhla.pk]))
@@ -114,7 +115,7 @@ def test_visit_briefing_is_a_thai_pdf(client, world, tmp_path):
     assert "สรุปข้อมูลประกอบการตรวจเยี่ยม" in text
     assert squash(office(SONGKHLA).name_th) in text
     assert squash(f"ปีงบประมาณ พ.ศ. {world.fy}") in text
-    assert squash(format_be(timezone.localdate(), "long", "th")) in text
+    assert world.fy == 2570 and squash("16 พฤศจิกายน 2569") in text  # as of
     assert world.overdue_case.ref_no in text and "เบิกจ่ายล่าช้ากว่าแผน" in text
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
     assert "Sarabun" in fonts

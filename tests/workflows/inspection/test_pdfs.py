@@ -20,7 +20,8 @@ from PIL import Image, ImageDraw
 from weasyprint import HTML
 
 from org import services as org_services
-from org.calendar import be_year, format_be
+from org.calendar import format_be
+from tests.clock import at
 from tests.conftest import LOPBURI, staff
 from tests.factories import FactoryFactory
 from tests.registry.selfreports.factories import SelfReportFactory
@@ -93,6 +94,7 @@ def order_url(order):
     return reverse("inspection:order_pdf", args=[order.inspection_id, order.pk])
 
 
+@at(2026, 11, 16)
 def test_report_of_a_signed_off_case_names_factory_case_date_and_officer(client, songkhla, signed_off, factory):
     client.force_login(songkhla.inspector2)
     response = client.get(report_url(signed_off))
@@ -104,9 +106,9 @@ def test_report_of_a_signed_off_case_names_factory_case_date_and_officer(client,
     assert squash(factory.name) in text
     assert signed_off.ref_no in text
     assert squash(format_be(signed_off.inspected_on, "long")) in text
-    assert str(be_year(timezone.localdate().year)) in text
+    assert "2569" in text
     assert squash(f"({songkhla.officer.display_name}) อุตสาหกรรมจังหวัดสงขลา") in text  # name, then position
-    assert squash(format_be(timezone.localdate(), "long")) in text  # the day it was signed off
+    assert squash("16 พฤศจิกายน 2569") in text  # the day it was signed off
     assert squash(songkhla.head.display_name) in text and squash(songkhla.inspector.display_name) in text
     assert "ทางหนีไฟไม่ถูกปิดกั้น" in text and "ไม่ผ่าน" in text
 
