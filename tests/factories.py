@@ -42,3 +42,14 @@ class FactoryFactory(factory.django.DjangoModelFactory):
     province_id = factory.LazyAttribute(lambda o: o.province_code)
     postcode = factory.LazyAttribute(lambda o: o.sub_district.postcode)
     office = factory.LazyAttribute(lambda o: Unit.objects.filter(kind="office", province_id=o.province_code).first())
+
+
+def image_bytes(format: str = "PNG", size: tuple[int, int] = (8, 8)) -> bytes:
+    """A real image file (drawn with Pillow): uploads are judged by what Pillow decodes."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", size, (200, 40, 40)).save(buffer, format)
+    return buffer.getvalue()

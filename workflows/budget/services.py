@@ -17,7 +17,7 @@ from org.models import Person, PositionKind, Unit
 from org.selectors import roles_of
 from permissions import access
 from permissions.budget import can_in_office
-from workflows import audit
+from workflows import audit, uploads
 from workflows.chain import resolve_chain
 from workflows.models.approval import RuleSubject
 from workflows.roles import signed_as
@@ -40,7 +40,7 @@ from .models import (
 )
 
 REPORT_DUE_DAY = 10  # a month's report is due on this day of the next month
-EVIDENCE_TYPES = {"image/jpeg", "image/png", "application/pdf"}
+EVIDENCE_TYPES = {uploads.JPEG, uploads.PNG, uploads.PDF}
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
 
@@ -335,14 +335,17 @@ def open_due_reports(*, on: date | None = None) -> int:
     return opened
 
 
-def _check_evidence(files) -> list:
-    files = [f for f in (files or []) if f]
-    for upload in files:
-        if (getattr(upload, "content_type", "") or "").lower() not in EVIDENCE_TYPES:
-            raise BudgetError(_("Evidence must be a JPEG, PNG or PDF file."), field="evidence")
+def _check_evidence(files) -> list[tuple]:
+    """(file, its real content type) of each upload; a file that is not what the form accepts is refused."""
+    checked = []
+    for upload in [f for f in (files or []) if f]:
         if upload.size > EVIDENCE_MAX_BYTES:
             raise BudgetError(_("An evidence file may be at most 10 MB."), field="evidence")
-    return files
+        content_type = uploads.content_type_of(upload, EVIDENCE_TYPES)
+        if content_type is None:
+            raise BudgetError(_("Evidence must be a JPEG, PNG or PDF file."), field="evidence")
+        checked.append((upload, content_type))
+    return checked
 
 
 @transaction.atomic
@@ -388,13 +391,13 @@ def report_submit(
     report.save()
     for kpi_id, value in actuals.items():
         ReportKpi.objects.update_or_create(report=report, kpi_id=kpi_id, defaults={"actual": value})
-    for upload in files:
+    for upload, content_type in files:
         ReportEvidence.objects.create(
-            report=report, file=upload, name=upload.name[:255], content_type=upload.content_type.lower(),
+            report=report, file=upload, name=upload.name[:255], content_type=content_type,
             size=upload.size, uploaded_by=by,
         )  # fmt: skip
     after = audit.snapshot(report, ["progress_pct", "disbursed", "problems", "needs"])
-    after |= {"cumulative": spent + disbursed, "evidence": [f.name for f in files],
+    after |= {"cumulative": spent + disbursed, "evidence": [f.name for f, _type in files],
               "kpi_actuals": {kpis[kpi_id].name: value for kpi_id, value in actuals.items()}}  # fmt: skip
     audit.record(
         subject=report.project, action="report.submit",

@@ -10,6 +10,7 @@ from org.models import District, Province, Unit
 from registry.models import Factory
 from workflows.inspection.models import Inspection
 from workflows.processes import CaseProcess
+from workflows.uploads import RandomName
 
 
 class ComplaintStatus(models.TextChoices):
@@ -70,7 +71,7 @@ class Complaint(models.Model):
 
 class ComplaintPhoto(models.Model):
     complaint = models.ForeignKey(Complaint, models.CASCADE, related_name="photos")
-    file = models.FileField(_("file"), upload_to="complaints/%Y/%m/")
+    file = models.FileField(_("file"), upload_to=RandomName("complaints"))
     content_type = models.CharField(_("content type"), max_length=50)
     size = models.PositiveIntegerField(_("size (bytes)"))
 

@@ -14,7 +14,7 @@ from org.calendar import fiscal_year
 from org.models import District, Person, Province, Unit
 from permissions import access
 from registry.models import Factory
-from workflows import audit
+from workflows import audit, uploads
 from workflows.inspection.models import Inspection, InspectionReason
 from workflows.planning.risk import risk_refresh
 
@@ -23,7 +23,7 @@ from .errors import ComplaintError, RateLimited
 from .models import Complaint, ComplaintPhoto, ComplaintStatus
 
 DESCRIPTION_MIN, DESCRIPTION_MAX = 20, 5000
-PHOTO_TYPES = {"image/jpeg": (b"\xff\xd8\xff",), "image/png": (b"\x89PNG\r\n\x1a\n",)}
+PHOTO_TYPES = {uploads.JPEG, uploads.PNG}
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_MAX_COUNT = 3
 RATE_LIMIT, RATE_WINDOW = 5, timedelta(hours=1)
@@ -51,23 +51,21 @@ def _get(model, value, field: str, message: str):
         raise ComplaintError(message, field=field) from None
 
 
-def _check_photos(photos) -> list:
+def _check_photos(photos) -> list[tuple]:
+    """(photo, its real content type) of each upload: Pillow must read it as a JPEG or PNG image."""
     photos = [p for p in (photos or []) if p]
     if len(photos) > PHOTO_MAX_COUNT:
         raise ComplaintError(_("แนบรูปภาพได้ไม่เกิน %(n)s รูป") % {"n": PHOTO_MAX_COUNT}, field="photos")
+    checked = []
     for photo in photos:
-        content_type = (getattr(photo, "content_type", "") or "").lower()
-        if content_type not in PHOTO_TYPES:
-            raise ComplaintError(_("รูปภาพต้องเป็นไฟล์ JPEG หรือ PNG เท่านั้น"), field="photos")
         if photo.size > PHOTO_MAX_BYTES:
             message = _("รูปภาพแต่ละรูปต้องมีขนาดไม่เกิน %(mb)s MB") % {"mb": PHOTO_MAX_BYTES // 2**20}
             raise ComplaintError(message, field="photos")
-        photo.seek(0)
-        head = photo.read(8)
-        photo.seek(0)
-        if not head.startswith(PHOTO_TYPES[content_type]):
+        content_type = uploads.content_type_of(photo, PHOTO_TYPES)
+        if content_type is None:
             raise ComplaintError(_("ไฟล์ %(name)s ไม่ใช่รูปภาพ JPEG หรือ PNG") % {"name": photo.name}, field="photos")
-    return photos
+        checked.append((photo, content_type))
+    return checked
 
 
 def _office_for(province: Province, factory: Factory | None) -> Unit:
@@ -142,10 +140,8 @@ def complaint_submit(*, data: dict, photos, source_ip: str | None) -> Complaint:
             office=office,
             source_ip=source_ip or None,
         )
-        for photo in photos:
-            ComplaintPhoto.objects.create(
-                complaint=complaint, file=photo, content_type=photo.content_type.lower(), size=photo.size
-            )
+        for photo, content_type in photos:
+            ComplaintPhoto.objects.create(complaint=complaint, file=photo, content_type=content_type, size=photo.size)
         audit.record(
             subject=complaint,
             action="complaint.submit",

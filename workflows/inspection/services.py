@@ -14,7 +14,7 @@ from org.calendar import fiscal_year
 from org.models import Holding, Person, PositionKind, Unit
 from permissions import access
 from registry.models import Factory
-from workflows import audit
+from workflows import audit, uploads
 from workflows.chain import resolve_chain
 from workflows.planning.risk import risk_refresh
 from workflows.roles import signed_as
@@ -41,7 +41,7 @@ from .models import (
 )
 
 DEFAULT_TEMPLATE = "general"
-EVIDENCE_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf"}
+EVIDENCE_TYPES = uploads.IMAGES | {uploads.PDF}
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
 
@@ -236,8 +236,8 @@ def _items(inspection: Inspection):
 def evidence_add(*, inspection: Inspection, by: Person, upload, item_id: int | None = None) -> Evidence:
     if inspection.inspector_id != by.pk:
         raise PermissionDenied
-    content_type = (getattr(upload, "content_type", "") or "").lower()
-    if content_type not in EVIDENCE_TYPES:
+    content_type = uploads.content_type_of(upload, EVIDENCE_TYPES)
+    if content_type is None:
         raise InspectionError(_("Evidence must be a JPEG, PNG or WebP photo or a PDF."))
     if upload.size > EVIDENCE_MAX_BYTES:
         raise InspectionError(_("A file may be at most %(mb)s MB.") % {"mb": EVIDENCE_MAX_BYTES // 2**20})

@@ -11,7 +11,7 @@ from viewflow.workflow.status import STATUS
 
 from org.models import District
 from tests.conftest import LOPBURI, SONGKHLA
-from tests.factories import FactoryFactory
+from tests.factories import FactoryFactory, image_bytes
 from tests.workflows.inspection.test_flow_paths import checklist_answers, do
 from workflows.audit import verify
 from workflows.complaint import services
@@ -23,8 +23,8 @@ pytestmark = pytest.mark.django_db
 
 BANGKOK = 10
 DESCRIPTION = "โรงงานปล่อยน้ำเสียสีดำลงคลองข้างหมู่บ้านทุกคืน มีกลิ่นเหม็นมาก"
-JPEG = b"\xff\xd8\xff\xe0" + b"0" * 200
-PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 200
+JPEG = image_bytes("JPEG")
+PNG = image_bytes("PNG")
 
 
 def district_of(province_code):
@@ -110,8 +110,22 @@ def test_factory_typed_by_registration_number_is_resolved_within_the_province(so
         ({}, ["gif"], "photos"),
         ({}, ["big"], "photos"),
         ({}, ["fake"], "photos"),
+        ({}, ["svg"], "photos"),
+        ({}, ["webp"], "photos"),
     ],
-    ids=["short", "long", "district-elsewhere", "bangkok", "factory-elsewhere", "four-photos", "gif", "big", "fake"],
+    ids=[
+        "short",
+        "long",
+        "district-elsewhere",
+        "bangkok",
+        "factory-elsewhere",
+        "four-photos",
+        "gif",
+        "big",
+        "fake",
+        "svg-as-png",
+        "webp",
+    ],  # fmt: skip
 )
 def test_each_submission_rule_refuses_and_stores_nothing(songkhla, over, photos, field):
     over = dict(over)
@@ -126,6 +140,10 @@ def test_each_submission_rule_refuses_and_stores_nothing(songkhla, over, photos,
         "gif": lambda: jpeg("a.gif", b"GIF89a" + b"0" * 10, "image/gif"),
         "big": lambda: jpeg(content=b"\xff\xd8\xff" + b"0" * (5 * 1024 * 1024)),
         "fake": lambda: jpeg(content=b"<?php echo 1; ?>"),
+        "svg": lambda: jpeg(
+            "a.png", b'<svg xmlns="http://www.w3.org/2000/svg"><image href="a.png"/></svg>', "image/png"
+        ),
+        "webp": lambda: jpeg("a.webp", image_bytes("WEBP"), "image/jpeg"),  # an image, not JPEG or PNG
     }
     with pytest.raises(ComplaintError) as error:
         submit(photos=[files[kind]() for kind in photos], **over)

@@ -1,15 +1,13 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.factories import image_bytes
 from workflows.inspection import services
 from workflows.inspection.models import Evidence
 
 pytestmark = pytest.mark.django_db
 
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002"
-    "000154a24f5d0000000049454e44ae426082"
-)
+PNG = image_bytes("PNG")
 
 
 @pytest.fixture
@@ -68,3 +66,34 @@ def test_evidence_is_served_only_to_people_who_may_see_the_case(client, case, so
     response = client.get(url)
     assert response.status_code == 200 and b"".join(response.streaming_content) == PNG
     assert client.get("/media/" + evidence.file.name).status_code == 404  # no public media URL
+
+
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><image href="file:///etc/passwd"/></svg>'
+
+
+@pytest.mark.parametrize(
+    ("content", "claimed"),
+    [
+        (SVG, "image/png"),  # an SVG that says it is a PNG
+        (b"\x89PNG\r\n\x1a\n" + b"0" * 200, "image/png"),  # a PNG's first bytes and nothing of an image
+        (image_bytes("GIF"), "image/gif"),  # an image, but not one of JPEG, PNG, WebP
+        (b"<html><body>%PDF-</body></html>", "application/pdf"),
+    ],
+)
+def test_a_file_is_judged_by_its_content_not_the_type_the_client_claims(case, songkhla, content, claimed):
+    with pytest.raises(services.InspectionError):
+        services.evidence_add(
+            inspection=case, by=songkhla.inspector, upload=SimpleUploadedFile("photo.png", content, claimed)
+        )
+    assert not Evidence.objects.exists()
+
+
+def test_the_stored_type_and_name_come_from_the_content_and_the_name_is_random(case, songkhla):
+    upload = SimpleUploadedFile("ทางหนีไฟ-สงขลา.pdf", image_bytes("WEBP"), "application/pdf")
+    evidence = services.evidence_add(inspection=case, by=songkhla.inspector, upload=upload)
+    assert (evidence.content_type, evidence.original_name) == ("image/webp", "ทางหนีไฟ-สงขลา.pdf")
+    assert evidence.file.name.endswith(".webp") and "ทางหนีไฟ" not in evidence.file.name
+    again = services.evidence_add(
+        inspection=case, by=songkhla.inspector, upload=SimpleUploadedFile("ทางหนีไฟ-สงขลา.pdf", b"%PDF-1.4\n%%EOF")
+    )
+    assert again.content_type == "application/pdf" and again.file.name != evidence.file.name

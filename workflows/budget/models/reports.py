@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from org.calendar import be_year
+from workflows.uploads import RandomName
 
 from .projects import Kpi, Project, money, percent
 
@@ -60,7 +61,7 @@ class ReportKpi(models.Model):
 
 class ReportEvidence(models.Model):
     report = models.ForeignKey(ProgressReport, models.CASCADE, related_name="evidence")
-    file = models.FileField(_("file"), upload_to="budget/%Y/%m/")
+    file = models.FileField(_("file"), upload_to=RandomName("budget"))
     name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))

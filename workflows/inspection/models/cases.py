@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from org.models import Position, Unit
 from registry.models import Factory
+from workflows.uploads import RandomName
 
 from .checklists import ChecklistItem, ChecklistVersion, Severity
 
@@ -102,7 +103,7 @@ class Answer(models.Model):
 class Evidence(models.Model):
     inspection = models.ForeignKey(Inspection, models.CASCADE, related_name="evidence")
     item = models.ForeignKey(ChecklistItem, models.PROTECT, null=True, blank=True, related_name="+")
-    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/")
+    file = models.FileField(_("file"), upload_to=RandomName("evidence"))
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))
