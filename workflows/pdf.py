@@ -3,11 +3,14 @@
 Official documents are Thai: the template is rendered in Thai whatever the reader's UI language,
 in the Sarabun faces of the installed `fontpkg_sarabun` package, declared here so a template only
 says `font-family: "Sarabun"` and names no system font (tests check that only Sarabun is embedded).
-Nothing is fetched from the network: the URL fetcher serves file:// URLs under the font package
-and MEDIA_ROOT (evidence photos) and refuses everything else."""
+Nothing is fetched from the network: the URL fetcher serves file:// URLs of the font package and
+of the stored files the document's own context names in `embeds` (its case's evidence photos, by
+their names under MEDIA_ROOT) and refuses everything else, so no file's content can make the
+renderer read another case's files."""
 
 import mimetypes
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -38,20 +41,23 @@ class FetchRefused(ValueError):
 
 
 class LocalFileFetcher(URLFetcher):
-    """Serves file:// URLs under the font package and MEDIA_ROOT; refuses every other URL, so a
-    rendering never opens a network connection nor reads files outside those two folders."""
+    """Serves file:// URLs under the font package and the stored files named in `embeds` (names
+    under MEDIA_ROOT); refuses every other URL, so a rendering never opens a network connection
+    nor reads any other file."""
 
-    def __init__(self, roots: tuple[Path, ...] | None = None):
+    def __init__(self, embeds: Iterable[str] = ()):
         super().__init__(allowed_protocols=("file",), allow_redirects=False)  # fetch() below is the gate
-        self.roots = tuple(Path(r).resolve() for r in (roots or (FONT_DIR, Path(settings.MEDIA_ROOT))))
+        media = Path(settings.MEDIA_ROOT).resolve()
+        self.font_dir = FONT_DIR.resolve()
+        self.files = frozenset((media / name).resolve() for name in embeds)
 
     def fetch(self, url, headers=None):
         parts = urlsplit(url)
         if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
             raise FetchRefused(f"Only local files are embedded in a PDF, not {url[:200]}")
         path = Path(url2pathname(parts.path)).resolve()
-        if not any(path.is_relative_to(root) for root in self.roots) or not path.is_file():
-            raise FetchRefused(f"Not a font or media file: {url[:200]}")
+        if not (path.is_relative_to(self.font_dir) or path in self.files) or not path.is_file():
+            raise FetchRefused(f"Not a font nor a file of this document: {url[:200]}")
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
 
@@ -74,10 +80,11 @@ def spell_out_sara_am(text: str) -> str:
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:
-    """Render `template_name` (under templates/pdf/) with `context` to PDF bytes."""
+    """Render `template_name` (under templates/pdf/) with `context` to PDF bytes; `context["embeds"]`
+    names the stored files (under MEDIA_ROOT) the document may show, and no others."""
     with translation.override(LANGUAGE):
         html = spell_out_sara_am(render_to_string(template_name, context))
-    fetcher = LocalFileFetcher()
+    fetcher = LocalFileFetcher(context.get("embeds", ()))
     fonts = FontConfiguration()
     media_base = Path(settings.MEDIA_ROOT).resolve().as_uri() + "/"
     document = HTML(string=html, base_url=media_base, url_fetcher=fetcher)

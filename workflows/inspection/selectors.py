@@ -50,6 +50,7 @@ def case_context(inspection: Inspection) -> dict:
         "factory": inspection.factory,
         "sections": sections,
         "evidence": evidence,
+        "embeds": [file.file.name for file in evidence if file.is_image],  # what the PDF may show
         "discrepancies": [a for a in answers.values() if a.discrepancy],
         "factory_discrepancies": crosscheck.discrepancy_counts([inspection.factory_id]).get(inspection.factory_id, 0),
         "failures": [a for a in answers.values() if a.compliant is False],

@@ -239,16 +239,18 @@ def test_the_fetcher_refuses_anything_but_local_fonts_and_media(url):
         LocalFileFetcher().fetch(url)
 
 
-def test_the_fetcher_serves_the_sarabun_files_and_media_only(settings, tmp_path):
+def test_the_fetcher_serves_the_sarabun_files_and_the_documents_own_files_only(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    (tmp_path / "media").mkdir()
-    (tmp_path / "media" / "photo.png").write_bytes(png(8, 8))
+    (tmp_path / "media" / "evidence").mkdir(parents=True)
+    (tmp_path / "media" / "evidence" / "photo.png").write_bytes(png(8, 8))
+    (tmp_path / "media" / "evidence" / "other-case.png").write_bytes(png(8, 8))
     (tmp_path / "secret.txt").write_text("not for PDFs")
-    fetcher = LocalFileFetcher()
+    fetcher = LocalFileFetcher(["evidence/photo.png"])
     assert fetcher.fetch((FONT_DIR / "Sarabun-Regular.ttf").as_uri()).read(4) == b"\x00\x01\x00\x00"
-    assert fetcher.fetch((tmp_path / "media" / "photo.png").as_uri()).content_type == "image/png"
-    with pytest.raises(FetchRefused):
-        fetcher.fetch((tmp_path / "media").as_uri() + "/../secret.txt")
+    assert fetcher.fetch((tmp_path / "media" / "evidence" / "photo.png").as_uri()).content_type == "image/png"
+    for refused in ("/evidence/other-case.png", "/../secret.txt", "/evidence/../evidence/other-case.png"):
+        with pytest.raises(FetchRefused):
+            fetcher.fetch((tmp_path / "media").as_uri() + refused)
 
 
 @pytest.fixture
