@@ -122,14 +122,25 @@ def read_rows(data: bytes, *, columns=COLUMNS, required=REQUIRED) -> tuple[list[
     except UnicodeDecodeError:
         return [], [{"line": 0, "column": "", "message": _("The file is not UTF-8 text (save the CSV as UTF-8).")}]
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    missing = [c for c in required if c not in header]
-    if missing:
-        message = _("The header lacks the column(s): %(cols)s") % {"cols": ", ".join(missing)}
-        return [], [{"line": 1, "column": "", "message": message}]
-    reader.fieldnames = header
-    rows = [{c: (row.get(c) or "").strip() for c in columns} for row in reader]
+    try:
+        header = [h.strip() for h in (reader.fieldnames or [])]
+        missing = [c for c in required if c not in header]
+        if missing:
+            message = _("The header lacks the column(s): %(cols)s") % {"cols": ", ".join(missing)}
+            return [], [{"line": 1, "column": "", "message": message}]
+        reader.fieldnames = header
+        rows = [{c: (row.get(c) or "").strip() for c in columns} for row in reader]
+    except csv.Error:  # a field over csv's limit (131,072 characters), a NUL byte, an open quote
+        message = _("Line %(line)s cannot be read as CSV: a field is too long or a quote is not closed.")
+        line = reader.line_num + 1  # the line being read when it failed
+        return [], [{"line": line, "column": "", "message": message % {"line": line}}]
     return rows, []
+
+
+def _not_yours_or_taken() -> str:
+    """One answer for a row outside `by`'s offices and for a number registered where `by` cannot see:
+    which of the two it is would tell a stranger that another province's factory exists."""
+    return _("is outside the offices you may register factories for, or already registered")
 
 
 def check_rows(rows: list[dict], *, by, on_progress=None) -> tuple[list[Factory], list[dict]]:
@@ -137,22 +148,25 @@ def check_rows(rows: list[dict], *, by, on_progress=None) -> tuple[list[Factory]
     count the header as line 1)."""
     geo = GeoIndex.load()
     wanted = [normalise_registration_number(r["reg_no"]) for r in rows]
-    existing = set()
+    existing, known = set(), set()  # registered anywhere; registered where `by` may see it
     for start in range(0, len(wanted), 5000):
-        chunk = wanted[start : start + 5000]
-        existing |= set(Factory.objects.filter(reg_no__in=chunk).values_list("reg_no", flat=True))
+        chunk = Factory.objects.filter(reg_no__in=wanted[start : start + 5000])
+        existing |= set(chunk.values_list("reg_no", flat=True))
+        known |= set(access.visible(by, chunk).values_list("reg_no", flat=True))
     seen: dict[str, int] = {}
     factories, errors = [], []
     for index, row in enumerate(rows):
         line = index + 2
         try:
             factory = parse_row(row, geo)
-            if factory.reg_no in existing:
+            if factory.reg_no in known:
                 raise RowError("reg_no", _("is already registered"))
+            if factory.reg_no in existing:  # in an office `by` may not see: say nothing of it
+                raise RowError("reg_no", _not_yours_or_taken())
             if factory.reg_no in seen:
                 raise RowError("reg_no", _("repeats line %(line)s") % {"line": seen[factory.reg_no]})
             if not access.can(by, "change", factory):
-                raise RowError("province_code", _("is outside the offices you may register factories for"))
+                raise RowError("reg_no", _not_yours_or_taken())
             seen[factory.reg_no] = line
             factories.append(factory)
         except RowError as exc:

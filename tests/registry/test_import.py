@@ -136,3 +136,25 @@ def test_someone_elses_import_is_not_shown(upload, client, songkhla_head, lopbur
     job = FactoryImport.objects.get()
     client.force_login(lopburi_head)
     assert client.get(reverse("registry:factory:import_detail", args=[job.pk])).status_code == 404
+
+
+def test_another_provinces_registration_number_is_not_told_apart_from_a_row_outside_ones_offices(lopburi_head):
+    from registry.imports import check_rows
+
+    FactoryFactory(reg_no=f"2{SONGKHLA:02d}{7:011d}", province_code=SONGKHLA)
+    taken_elsewhere = row(7, province=LOPBURI, reg_no=f"2{SONGKHLA:02d}{7:011d}")  # a Songkhla factory's number
+    outside = row(8, province=SONGKHLA)
+    with translation.override("en"):
+        _, errors = check_rows([taken_elsewhere, outside], by=lopburi_head)
+    assert [(e["line"], e["column"]) for e in errors] == [(2, "reg_no"), (3, "reg_no")]
+    assert errors[0]["message"] == errors[1]["message"] and "or already registered" in errors[0]["message"]
+    assert Factory.objects.count() == 1
+
+
+def test_a_field_longer_than_csv_allows_fails_the_job_with_its_line(upload, client, songkhla_head):
+    data = csv_bytes([row(1)]) + ("x" * 140_000).encode() + b"\n"
+    upload(songkhla_head, data)
+    job = FactoryImport.objects.get()
+    assert job.status == ImportStatus.FAILED and job.errors[0]["line"] == 3
+    assert "too long" in job.errors[0]["message"] or "ยาว" in job.errors[0]["message"]
+    assert Factory.objects.count() == 0
