@@ -57,18 +57,25 @@ class View(flow.View):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._due = None
-        self._taken_by = None
+        self._duty = None
 
-    def TakenBy(self, may_take):
-        """Who may take the task from the queue, instead of everyone with its permission: a function
-        of (user, task) — e.g. only the approver its step names, who may have put it back."""
-        self._taken_by = may_take
+    def Duty(self, may_hold):
+        """Who may hold this step (workflows.duties): a function of (person, task). Asked when the
+        task is taken from the queue, given by hand (may_hold) and executed; without one, anyone
+        with the node's permission may take it and its owner may execute it."""
+        self._duty = may_hold
         return self
 
+    def may_hold(self, person, task) -> bool:
+        return self._duty is None or (person is not None and person.is_authenticated and self._duty(person, task))
+
     def can_assign(self, user, task):
-        if self._taken_by is None or task.owner_id or user is None or user.is_anonymous:
+        if self._duty is None or task.owner_id or user is None or user.is_anonymous:
             return super().can_assign(user, task)
-        return self._taken_by(user, task)
+        return self.may_hold(user, task)
+
+    def can_execute(self, user, task):
+        return super().can_execute(user, task) and self.may_hold(user, task)
 
     def Due(self, due):
         """When the task is due: a function of the activation giving an aware datetime."""
@@ -78,7 +85,7 @@ class View(flow.View):
     def _resolve(self, instance):
         super()._resolve(instance)
         self._due = this.resolve(instance, self._due)
-        self._taken_by = this.resolve(instance, self._taken_by)
+        self._duty = this.resolve(instance, self._duty)
 
     def due_at(self, activation):
         if self._due is not None:

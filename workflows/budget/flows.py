@@ -44,7 +44,7 @@ class ProjectFlow(KamkapFlow):
         .Annotation(title=_("Approve the project"))
         .Assign(this.next_approver)
         .Permission(OVERSEE, obj=_office)
-        .TakenBy(this.is_pending_approver)
+        .Duty(this.is_pending_approver)
         .onCreate(this.task_created)
         .Next(this.decided)
     )

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -21,9 +22,11 @@ MAX_ITEMS = 100
 
 def approve_review(task: Task, user) -> str:
     """Approve one review task as its owner; returns "" when done, else why not."""
+    if task.flow_task is not InspectionFlow.review:  # e.g. a budget report's review: not this page's
+        return _("not your review task")
     try:
         with engine.activation(task) as activation:
-            if task.owner_id != user.pk or not task.flow_task.name == "review":
+            if task.owner_id != user.pk or not task.flow_task.may_hold(user, task):
                 return _("not your review task")
             activation.start(None)
             services.review_decide(inspection=activation.process.case, by=user, decision="approve")
@@ -54,9 +57,12 @@ class BulkApproveView(View):
 class ReassignView(View):
     def post(self, request, task_pk):
         task = get_object_or_404(Task.objects.select_related("process"), pk=task_pk)
-        to = get_object_or_404(Person, pk=request.POST.get("to") or 0)
+        if task.flow_task is None or task.flow_task.flow_class is not InspectionFlow:
+            raise Http404("Not a task of an inspection.")  # e.g. a complaint's: not reassigned here
+        to = get_object_or_404(Person, pk=request.POST.get("to") if str(request.POST.get("to", "")).isdigit() else 0)
         try:
             with InspectionFlow.lock(task.process_id):
+                task.refresh_from_db()
                 services.task_reassign(task=task, to=to, by=request.user)
         except DomainError as exc:
             messages.error(request, exc.message)

@@ -9,7 +9,7 @@ from viewflow import this
 from viewflow.workflow import act, flow
 
 from org.models import PositionKind
-from workflows import nodes
+from workflows import duties, nodes
 from workflows.flows import OFFICE_QUEUE, OVERSEE, KamkapFlow
 from workflows.roles import filler_for_office
 
@@ -35,6 +35,7 @@ class InspectionFlow(KamkapFlow):
         .Annotation(title=_("Assign an inspector"))
         .Assign(this.group_head)
         .Permission(OFFICE_QUEUE, obj=_office)
+        .Duty(duties.fills(PositionKind.GROUP_HEAD))
         .onCreate(this.task_created)
         .Next(this.inspect)
     )
@@ -43,6 +44,7 @@ class InspectionFlow(KamkapFlow):
         .Annotation(title=_("Inspect the factory"))
         .Assign(this.inspector)
         .Permission(OFFICE_QUEUE, obj=_office)
+        .Duty(duties.fills(PositionKind.INSPECTOR))
         .onCreate(this.task_created)
         .Next(this.review)
     )
@@ -51,6 +53,7 @@ class InspectionFlow(KamkapFlow):
         .Annotation(title=_("Review the report"))
         .Assign(this.group_head)
         .Permission(OFFICE_QUEUE, obj=_office)
+        .Duty(duties.not_the_inspector(duties.fills(PositionKind.GROUP_HEAD)))
         .onCreate(this.task_created)
         .Next(this.review_passed)
     )
@@ -62,6 +65,7 @@ class InspectionFlow(KamkapFlow):
         .Annotation(title=_("Sign off the report"))
         .Assign(this.provincial_officer)
         .Permission(OFFICE_QUEUE, obj=_office)
+        .Duty(duties.not_the_inspector(duties.fills(PositionKind.PROVINCIAL_OFFICER)))
         .onCreate(this.task_created)
         .Next(this.compliant)
     )
@@ -73,6 +77,7 @@ class InspectionFlow(KamkapFlow):
         .Annotation(title=_("Draft the corrective order"))
         .Assign(this.provincial_officer)
         .Permission(OFFICE_QUEUE, obj=_office)
+        .Duty(duties.not_the_inspector(duties.fills(PositionKind.PROVINCIAL_OFFICER)))
         .onCreate(this.task_created)
         .Next(this.approve_order)
     )
@@ -81,7 +86,7 @@ class InspectionFlow(KamkapFlow):
         .Annotation(title=_("Approve the order"))
         .Assign(this.next_approver)
         .Permission(OVERSEE, obj=_office)
-        .TakenBy(this.is_pending_approver)
+        .Duty(this.is_pending_approver)
         .onCreate(this.task_created)
         .Next(this.order_decided)
     )
@@ -97,6 +102,7 @@ class InspectionFlow(KamkapFlow):
         .Annotation(title=_("Follow-up inspection"))
         .Assign(this.inspector)
         .Permission(OFFICE_QUEUE, obj=_office)
+        .Duty(duties.fills(PositionKind.INSPECTOR))
         .onCreate(this.task_created)
         .Next(this.order_obeyed)
     )
@@ -126,9 +132,14 @@ class InspectionFlow(KamkapFlow):
         return step.approver if step else None
 
     def is_pending_approver(self, user, task):
-        order = services.current_order(task.process.coerced.inspection)
+        """The approver the chain names next — never the case's inspector, nor the order's drafter
+        above the first level (the officer who drafts signs it at their own level)."""
+        inspection = task.process.coerced.case
+        order = services.current_order(inspection)
         step = services.pending_approval(order) if order else None
-        return step is not None and step.approver_id == user.pk
+        if step is None or user.pk == inspection.inspector_id or (step.step > 1 and user.pk == order.drafted_by_id):
+            return False
+        return step.approver_id == user.pk
 
     def order_deadline(self, activation):
         order = services.current_order(activation.process.coerced.inspection)

@@ -501,15 +501,26 @@ def inspection_start(
     return inspection
 
 
+REASSIGNABLE = ("inspect", "follow_up")  # the inspector's steps; the others go to whoever holds the post
+
+
 @transaction.atomic
 def task_reassign(*, task, to: Person, by: Person):
-    """A group head hands an open inspection task to another inspector of the office."""
+    """Whoever assigns the office's cases (its group head) hands an open inspector's step to another
+    inspector of the office. Review, sign-off, order and approval steps are never handed over by hand:
+    the organisation chart and the approval chain decide who holds them."""
     from viewflow.workflow.status import STATUS
 
-    inspection = task.process.coerced.inspection
-    if not access.can(by, "change", inspection) or task.status not in (STATUS.NEW, STATUS.ASSIGNED):
+    from .flows import InspectionFlow
+
+    inspection = task.process.coerced.case
+    if task.status not in (STATUS.NEW, STATUS.ASSIGNED) or not access.can(by, "change", inspection):
         raise PermissionDenied
-    if not office_inspectors(inspection.office).filter(pk=to.pk).exists():
+    if not InspectionFlow.assign.may_hold(by, task):
+        raise PermissionDenied
+    if task.flow_task.name not in REASSIGNABLE:
+        raise InspectionError(_("This step goes to whoever holds the post; it is not handed over by hand."))
+    if not task.flow_task.may_hold(to, task):
         raise InspectionError(_("%(person)s is not an inspector of this office.") % {"person": to})
     before = task.owner_id
     task.owner, task.status = to, STATUS.ASSIGNED
