@@ -4,8 +4,10 @@ it (so a task handed to the wrong person by any path still cannot be completed b
 
 A rule is a function of (person, task) -> bool. `fills(kind)`: the person holds or acts for a
 position of that kind serving the case's office today (the acting person is judged as the post they
-act for, workflows.roles.signed_as). `not_the_inspector(rule)`: segregation of duties — the inspector
-of a case never reviews it, signs it off or decides its order."""
+act for, workflows.roles.signed_as). `excluding=` names the case's person who may never hold the
+step (segregation of duties): the inspector of a case never reviews it, signs it off or decides its
+order; the officer who filed a progress report never approves it; who prepared a plan never
+approves it."""
 
 from collections.abc import Callable
 
@@ -16,22 +18,15 @@ from .roles import signed_as
 Rule = Callable[[object, object], bool]
 
 
-def _process(task):
-    return task.process.coerced
-
-
-def fills(kind: str) -> Rule:
+def fills(kind: str, *, excluding: str | None = None) -> Rule:
     def rule(person, task) -> bool:
-        office = _process(task).case_office
+        process = task.process.coerced
+        if excluding and getattr(process.case, f"{excluding}_id") == person.pk:
+            return False
+        office = process.case_office
         return office is not None and bool(signed_as(person, kind, office, timezone.localdate()))
 
-    rule.__doc__ = f"holds or acts for a {kind} position of the case's office"
+    rule.__doc__ = f"holds or acts for a {kind} position of the case's office" + (
+        f", and is not the case's {excluding}" if excluding else ""
+    )
     return rule
-
-
-def not_the_inspector(rule: Rule) -> Rule:
-    def guarded(person, task) -> bool:
-        return _process(task).case.inspector_id != person.pk and rule(person, task)
-
-    guarded.__doc__ = f"{rule.__doc__}, and is not the case's inspector"
-    return guarded

@@ -14,7 +14,7 @@ from viewflow import this
 from viewflow.workflow import act, flow
 
 from org.models import PositionKind
-from workflows import nodes
+from workflows import duties, nodes
 from workflows.flows import OFFICE_QUEUE, OVERSEE, KamkapFlow
 from workflows.roles import filler_for_office
 
@@ -103,6 +103,7 @@ class ProgressFlow(KamkapFlow):
         .Annotation(title=_("Review the progress report"))
         .Assign(this.head_of_office)
         .Permission(OFFICE_QUEUE, obj=_office)
+        .Duty(duties.fills(PositionKind.PROVINCIAL_OFFICER, excluding="submitted_by"))
         .onCreate(this.task_created)
         .Next(this.approved)
     )

@@ -7,7 +7,7 @@ from viewflow import this
 from viewflow.workflow import act, flow
 
 from org.models import PositionKind
-from workflows import nodes
+from workflows import duties, nodes
 from workflows.flows import OFFICE_QUEUE, KamkapFlow
 from workflows.roles import filler_for_office
 
@@ -30,6 +30,7 @@ class ComplaintFlow(KamkapFlow):
         .Annotation(title=_("Triage the complaint"))
         .Assign(this.group_head)
         .Permission(OFFICE_QUEUE, obj=_office)
+        .Duty(duties.fills(PositionKind.GROUP_HEAD))
         .onCreate(this.task_created)
         .Next(this.is_accepted)
     )
@@ -44,6 +45,7 @@ class ComplaintFlow(KamkapFlow):
         .Annotation(title=_("Answer the complainant"))
         .Assign(this.group_head)
         .Permission(OFFICE_QUEUE, obj=_office)
+        .Duty(duties.fills(PositionKind.GROUP_HEAD))
         .onCreate(this.task_created)
         .Next(this.close)
     )
@@ -52,6 +54,7 @@ class ComplaintFlow(KamkapFlow):
         .Annotation(title=_("Tell the complainant why"))
         .Assign(this.group_head)
         .Permission(OFFICE_QUEUE, obj=_office)
+        .Duty(duties.fills(PositionKind.GROUP_HEAD))
         .onCreate(this.task_created)
         .Next(this.close)
     )

@@ -8,7 +8,7 @@ from viewflow import this
 from viewflow.workflow import act, flow
 
 from org.models import PositionKind
-from workflows import nodes
+from workflows import duties, nodes
 from workflows.flows import OFFICE_QUEUE, KamkapFlow
 from workflows.roles import filler_for_office
 
@@ -39,6 +39,7 @@ class PlanFlow(KamkapFlow):
         .Annotation(title=_("Approve the plan"))
         .Assign(this.provincial_officer)
         .Permission(OFFICE_QUEUE, obj=_office)
+        .Duty(duties.fills(PositionKind.PROVINCIAL_OFFICER, excluding="created_by"))
         .onCreate(this.task_created)
         .Next(this.approved)
     )

@@ -111,3 +111,31 @@ def test_bulk_approval_refuses_a_task_that_is_not_an_inspection_review(client, s
     assert response.status_code == 200 and refused in response.content.decode()
     review.refresh_from_db()
     assert review.status == STATUS.ASSIGNED
+
+
+def test_a_complaint_put_back_in_the_queue_is_not_taken_by_an_inspector(songkhla, checklist):
+    from workflows.complaint.flows import ComplaintFlow
+
+    triage = complaint_task(submit(), "triage")
+    triage.owner, triage.status = None, STATUS.NEW
+    triage.save(update_fields=["owner", "status"])
+    assert not ComplaintFlow.triage.can_assign(songkhla.inspector, triage)
+    assert ComplaintFlow.triage.can_assign(songkhla.head, triage)
+
+
+def test_who_filed_a_progress_report_never_approves_it(client, songkhla, approved, fy):  # noqa: F811
+    from workflows.budget.flows import ProgressFlow
+
+    report = budget_services.report_open(project=approved, month=month_of(fy, 1))
+    file_task = budget_task("file", progressprocess__report=report)
+    budget_do(client, songkhla.inspector, file_task, {"progress_pct": "8", "disbursed": "90000"})
+    review = budget_task("review", progressprocess__report=report)
+    assert ProgressFlow.review.may_hold(songkhla.officer, review)
+    type(report).objects.filter(pk=report.pk).update(submitted_by=songkhla.officer)  # the head filed it
+    review = budget_task("review", progressprocess__report=report)
+    assert not ProgressFlow.review.may_hold(songkhla.officer, review)
+    client.force_login(songkhla.officer)
+    url = reverse("budget:progress:review:execute", args=[review.process_id, review.pk])
+    assert client.post(url, {"decision": "approve"}).status_code == 403
+    report.refresh_from_db()
+    assert report.status != "approved"
