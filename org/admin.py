@@ -79,3 +79,6 @@ class PersonAdmin(admin.ModelAdmin):
     list_display = ("username", "title_th", "first_name", "last_name", "is_active")
     search_fields = ("username", "first_name", "last_name")
     exclude = ("password", "user_permissions", "groups")
+    # Who is staff or superuser is set on the server (createsuperuser), not in a form a process
+    # administrator can reach: these flags are shown, never edited here.
+    readonly_fields = ("is_superuser", "is_staff", "last_login", "date_joined")

@@ -1,8 +1,39 @@
 from django.contrib import admin
+from viewflow.workflow.admin import ProcessAdmin, TaskAdmin
+from viewflow.workflow.models import Process, Task
 
 from workflows import audit
 
 from .models import ApprovalRule
+
+
+class ReadOnly:
+    """Workflow state is changed by the flows only (their services write the audit chain): in the
+    admin a task or process can be looked at, never edited, added or deleted — blanking a task's
+    owner permission made it claimable by anyone, deleting a process orphaned its case."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.unregister(Process)
+admin.site.unregister(Task)
+
+
+@admin.register(Process)
+class ReadOnlyProcessAdmin(ReadOnly, ProcessAdmin):
+    actions = None
+
+
+@admin.register(Task)
+class ReadOnlyTaskAdmin(ReadOnly, TaskAdmin):
+    actions = None
 
 
 @admin.register(ApprovalRule)
