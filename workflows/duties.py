@@ -7,7 +7,7 @@ position of that kind serving the case's office today (the acting person is judg
 act for, workflows.roles.signed_as). `excluding=` names the case's person who may never hold the
 step (segregation of duties): the inspector of a case never reviews it, signs it off or decides its
 order; the officer who filed a progress report never approves it; who prepared a plan never
-approves it."""
+approves it. `named`: the step belongs to the one person the node's `.Assign` names."""
 
 from collections.abc import Callable
 
@@ -30,3 +30,11 @@ def fills(kind: str, *, excluding: str | None = None) -> Rule:
         f", and is not the case's {excluding}" if excluding else ""
     )
     return rule
+
+
+def named(person, task) -> bool:
+    """The person the node's own `.Assign` names for this case today (a project's officer, a
+    directive's assignee and reviewer, a plan's preparer, whoever answers an escalation)."""
+    node = task.flow_task
+    owner = node.calc_owner(node.activation_class(task))
+    return owner is not None and owner.pk == person.pk

@@ -31,6 +31,7 @@ class PlanFlow(KamkapFlow):
         .Annotation(title=_("Prepare and submit the plan"))
         .Assign(this.preparer)
         .Permission(OFFICE_QUEUE, obj=_office)
+        .Duty(duties.named)
         .onCreate(this.task_created)
         .Next(this.approve)
     )

@@ -139,3 +139,19 @@ def test_who_filed_a_progress_report_never_approves_it(client, songkhla, approve
     assert client.post(url, {"decision": "approve"}).status_code == 403
     report.refresh_from_db()
     assert report.status != "approved"
+
+
+def test_a_step_that_names_its_person_is_held_by_that_person_only(client, songkhla, approved, fy):  # noqa: F811
+    from workflows.budget.flows import ProgressFlow
+
+    report = budget_services.report_open(project=approved, month=month_of(fy, 1))
+    file_task = budget_task("file", progressprocess__report=report)
+    assert ProgressFlow.file.may_hold(songkhla.inspector, file_task)  # the project's officer
+    assert not ProgressFlow.file.may_hold(songkhla.inspector2, file_task)
+    file_task.owner = songkhla.inspector2  # however it got there
+    file_task.save(update_fields=["owner"])
+    client.force_login(songkhla.inspector2)
+    url = reverse("budget:progress:file:execute", args=[file_task.process_id, file_task.pk])
+    assert client.post(url, {"progress_pct": "8", "disbursed": "90000"}).status_code == 403
+    report.refresh_from_db()
+    assert report.disbursed is None
