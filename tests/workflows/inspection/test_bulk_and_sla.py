@@ -71,18 +71,23 @@ def test_tasks_get_due_dates_from_the_sla_rules_and_overdue_ones_are_flagged(cli
     assert 'data-testid="task-row"' not in page
 
 
+def assign_task_due(songkhla, due):
+    """A new case's "assign" task (the group head's), due at `due`; head and officer have e-mail."""
+    songkhla.head.email, songkhla.officer.email = "head@example.go.th", "pio@example.go.th"
+    songkhla.head.save()
+    songkhla.officer.save()
+    inspection = services.inspection_start(factory=FactoryFactory(), by=songkhla.head)
+    Task.objects.filter(pk=open_task(inspection, "assign").pk).update(scheduled=due)
+    return inspection
+
+
 def test_sla_sweep_reminds_then_escalates_once(songkhla, checklist):
     from django.core import mail
 
     from workflows import sla
 
-    songkhla.head.email, songkhla.officer.email = "head@example.go.th", "pio@example.go.th"
-    songkhla.head.save()
-    songkhla.officer.save()
-    inspection = services.inspection_start(factory=FactoryFactory(), by=songkhla.head)
-    task = open_task(inspection, "assign")
     now = timezone.now()
-    Task.objects.filter(pk=task.pk).update(scheduled=now + timedelta(hours=5))
+    inspection = assign_task_due(songkhla, now + timedelta(hours=5))
     assert sla.sweep(now) == (1, 0)
     assert mail.outbox[-1].to == ["head@example.go.th"]
     assert sla.sweep(now) == (0, 0)  # reminded once
@@ -97,13 +102,8 @@ def test_reminder_and_escalation_name_the_bangkok_due_day_in_the_buddhist_era(so
 
     from workflows import sla
 
-    songkhla.head.email, songkhla.officer.email = "head@example.go.th", "pio@example.go.th"
-    songkhla.head.save()
-    songkhla.officer.save()
-    inspection = services.inspection_start(factory=FactoryFactory(), by=songkhla.head)
-    task = open_task(inspection, "assign")
     due = bangkok(2026, 12, 2, 3, 0)  # 1 Dec 20:00 UTC
-    Task.objects.filter(pk=task.pk).update(scheduled=due)
+    assign_task_due(songkhla, due)
     with translation.override("th"):
         assert sla.sweep(due - timedelta(hours=5)) == (1, 0)
         assert "2 ธ.ค. 2569" in mail.outbox[-1].body
