@@ -5,8 +5,12 @@ An image is accepted only when Pillow decodes it as JPEG, PNG or WebP (an SVG or
 `image/png` is refused: rendered into a PDF it could make WeasyPrint read other files); a PDF only when
 it begins as one. Stored files get random names, so one case's file name tells nothing of another's."""
 
+import logging
+import re
+from pathlib import PurePosixPath
 from uuid import uuid4
 
+from django.core.files import File
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from PIL import Image, UnidentifiedImageError
@@ -15,6 +19,8 @@ JPEG, PNG, WEBP, PDF = "image/jpeg", "image/png", "image/webp", "application/pdf
 IMAGES = frozenset({JPEG, PNG, WEBP})
 EXTENSIONS = {JPEG: ".jpg", PNG: ".png", WEBP: ".webp", PDF: ".pdf"}
 PILLOW_FORMATS = {"JPEG": JPEG, "PNG": PNG, "WEBP": WEBP}
+
+logger = logging.getLogger(__name__)
 
 
 def content_type_of(upload, allowed: frozenset[str] | set[str]) -> str | None:
@@ -48,3 +54,38 @@ class RandomName:
 
     def __eq__(self, other):
         return isinstance(other, RandomName) and other.folder == self.folder
+
+
+RANDOM_BASENAME = re.compile(r"[0-9a-f]{32}(\.[a-z]+)?")
+
+
+def rename_stored_files(model, field_name: str = "file", *, using: str = "default", batch_size: int = 200) -> int:
+    """Move every stored file of `model.<field_name>` whose name is not yet random to the name the field's
+    `upload_to` (a RandomName) gives it, keeping its content; returns how many were moved.
+
+    For data migrations (`model` may be a historical model). Each row is done on its own — copy, point
+    the row at the copy, delete the old file — so a run stopped half-way leaves every row pointing at a
+    file that exists (at worst an orphan copy) and can simply be run again. A file missing from storage
+    is skipped (logged), and a name already random is left alone, so a second run moves nothing."""
+    field = model._meta.get_field(field_name)
+    storage = field.storage
+    rows = model._default_manager.using(using).order_by("pk")
+    moved, last_pk = 0, None
+    while True:
+        batch = rows.filter(pk__gt=last_pk) if last_pk is not None else rows
+        batch = list(batch[:batch_size])
+        if not batch:
+            return moved
+        last_pk = batch[-1].pk
+        for row in batch:
+            old = getattr(row, field_name).name
+            if not old or RANDOM_BASENAME.fullmatch(PurePosixPath(old).name):
+                continue
+            if not storage.exists(old):
+                logger.warning("%s %s: stored file %s is missing, not renamed", model.__name__, row.pk, old)
+                continue
+            with storage.open(old, "rb") as content:
+                new = storage.save(field.generate_filename(row, old), File(content, name=old))
+            model._default_manager.using(using).filter(pk=row.pk).update(**{field_name: new})
+            storage.delete(old)
+            moved += 1
