@@ -6,7 +6,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from org.calendar import fiscal_year
-from org.selectors import roles_of
+from org.filling import roles_of
 from permissions import access, operators
 from registry.models import Factory
 

@@ -18,7 +18,8 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from org.calendar import fiscal_year, fiscal_year_bounds
-from org.models import ActingAssignment, Holding, Unit, UnitKind
+from org.filling import people_in
+from org.models import Unit, UnitKind
 from permissions import access
 from workflows.budget import plan as budget_plan
 from workflows.budget import selectors as budget
@@ -263,16 +264,9 @@ class Officer:
 def officers(office: Unit, fy: int, *, today: date, now: datetime) -> list[Officer]:
     """The people holding (or acting for) a position in the office or its groups today, each with
     their open and overdue tasks of the office and their cases (four queries)."""
-    in_office = Q(position__unit=office) | Q(position__unit__parent=office)
-    held = Holding.objects.filter(in_office, start__lte=today).filter(Q(end__isnull=True) | Q(end__gte=today))
-    acting = ActingAssignment.objects.filter(in_office, start__lte=today, end__gte=today)
     people: dict[int, Officer] = {}
-    for row in list(held.select_related("person", "position")) + list(acting.select_related("person", "position")):
-        officer = people.setdefault(row.person_id, Officer(row.person, []))
-        title = row.position.title_th
-        if isinstance(row, ActingAssignment):
-            title = f"{row.get_kind_display()} {title}"
-        officer.titles.append(title)
+    for person, title in people_in(Q(position__unit=office) | Q(position__unit__parent=office), today):
+        people.setdefault(person.pk, Officer(person, [])).titles.append(title)
     tasks = open_tasks().filter(office_id=office.pk, owner__in=list(people))
     for row in tasks.values("owner").annotate(n=Count("pk"), late=Count("pk", filter=Q(scheduled__lt=now))).order_by():
         people[row["owner"]].open_tasks, people[row["owner"]].overdue = row["n"], row["late"]

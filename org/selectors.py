@@ -1,44 +1,6 @@
-"""Reads of the organisation."""
+"""Reads of the organisation (who fills a position and how they sign: org.filling)."""
 
-from dataclasses import dataclass
-from datetime import date
-
-from django.db.models import Q
-
-from .models import ActingAssignment, Holding, Person, Position, Unit, UnitKind
-
-
-@dataclass(frozen=True)
-class Role:
-    """A position a person fills on a day: held, or acted for (then `acting` says how)."""
-
-    position: Position
-    acting: ActingAssignment | None = None
-
-    @property
-    def label(self) -> str:
-        if self.acting:
-            return f"{self.acting.get_kind_display()} {self.position.title_th}"
-        return self.position.title_th
-
-
-def roles_of(person: Person, on: date) -> list[Role]:
-    held = Holding.objects.filter(person=person, start__lte=on).filter(Q(end__isnull=True) | Q(end__gte=on))
-    acting = ActingAssignment.objects.filter(person=person, start__lte=on, end__gte=on)
-    related = ("position__unit__parent", "position__unit__province")
-    roles = [Role(h.position) for h in held.select_related(*related)]
-    roles += [Role(a.position, a) for a in acting.select_related(*related)]
-    return roles
-
-
-def holder_of(position: Position, on: date) -> Person | None:
-    holding = (
-        Holding.objects.filter(position=position, start__lte=on)
-        .filter(Q(end__isnull=True) | Q(end__gte=on))
-        .select_related("person")
-        .first()
-    )
-    return holding.person if holding else None
+from .models import Unit, UnitKind
 
 
 def offices_under(units: list[Unit]) -> set[int]:

@@ -8,8 +8,9 @@ from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
 
+from org.filling import roles_of
 from org.models import ActingAssignment, Holding, Person, Position, PositionKind, Unit, UnitKind
-from org.selectors import offices_under, roles_of
+from org.selectors import offices_under
 
 from .models import UnitUserObjectPermission
 

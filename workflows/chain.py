@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from django.db.models import Q
 
+from org.filling import filler_of, signature
 from org.models import ActingAssignment, Person, Position, PositionKind, Unit
-from org.selectors import holder_of
 
 from .models import ApprovalRule
 from .models.approval import CHAIN_KINDS
@@ -33,9 +33,7 @@ class ChainStep:
         """What the signature block says: the position, or "acting for" it."""
         if self.position is None:
             return ""
-        if self.acting is not None:
-            return f"{self.acting.get_kind_display()} {self.position.title_th}"
-        return self.position.title_th
+        return signature(self.position.title_th, self.acting.kind if self.acting else "")
 
 
 def matching_rule(*, subject: str, order_kind: str = "", severity: int | None = None, amount: Decimal | None = None):
@@ -54,18 +52,6 @@ def position_for(kind: str, office: Unit) -> Position | None:
     return (
         Position.objects.filter(kind=kind, oversees__in=[office.pk, office.parent_id]).distinct().order_by("pk").first()
     )
-
-
-def filler_of(position: Position, on: date) -> tuple[Person | None, ActingAssignment | None]:
-    acting = (
-        ActingAssignment.objects.filter(position=position, start__lte=on, end__gte=on)
-        .select_related("person")
-        .order_by("-start")
-        .first()
-    )
-    if acting is not None:
-        return acting.person, acting
-    return holder_of(position, on), None
 
 
 def resolve_chain(

@@ -39,6 +39,12 @@ class Position(models.Model):
         return self.title_th
 
 
+class HoldingQuerySet(models.QuerySet):
+    def active_on(self, on):
+        """Holdings in force on `on`: begun by then and not ended before it (open when blank)."""
+        return self.filter(models.Q(end__isnull=True) | models.Q(end__gte=on), start__lte=on)
+
+
 class Holding(models.Model):
     """A person holds a position from `start` until `end` (open when blank)."""
 
@@ -48,6 +54,8 @@ class Holding(models.Model):
     )
     start = models.DateField(_("from"))
     end = models.DateField(_("until"), null=True, blank=True)
+
+    objects = HoldingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start"]
@@ -72,6 +80,12 @@ class ActingKind(models.TextChoices):
     ON_BEHALF = "on_behalf", _("Performing duties for (ปฏิบัติราชการแทน)")
 
 
+class ActingQuerySet(models.QuerySet):
+    def active_on(self, on):
+        """Acting assignments in force on `on` (both ends inclusive)."""
+        return self.filter(start__lte=on, end__gte=on)
+
+
 class ActingAssignment(models.Model):
     """A person acts for a position (vacant or its holder absent) from `start` to `end` inclusive."""
 
@@ -83,6 +97,8 @@ class ActingAssignment(models.Model):
     start = models.DateField(_("from"))
     end = models.DateField(_("until"))
     order_ref = models.CharField(_("order reference"), max_length=100, blank=True)
+
+    objects = ActingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start"]

@@ -10,11 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from org import filling
 from org.models import Person, Position, Unit
-from org.selectors import roles_of
 from permissions.budget import can_in_office
 from workflows import audit
-from workflows.chain import filler_of
 
 from . import plan
 from .errors import BudgetError
@@ -23,10 +22,7 @@ from .models import Directive, DirectiveStatus, DirectiveUpdate, FollowUpReview,
 
 def _reviewer_as(person: Person, office: Unit, on: date) -> str:
     """The title the reviewer acts under for this office (their overseeing position)."""
-    for role in roles_of(person, on):
-        if role.position.oversees.filter(pk__in=[office.pk, office.parent_id]).exists():
-            return role.label
-    return ""
+    return filling.signing(person, filling.overseeing(office), on)[0]
 
 
 @transaction.atomic
@@ -91,7 +87,7 @@ def assignee_of(directive: Directive, on: date | None = None) -> Person | None:
     """The named person, else whoever fills the position on the day (acting first)."""
     if directive.assignee_id:
         return directive.assignee
-    person, _acting = filler_of(directive.assignee_position, on or timezone.localdate())
+    person, _acting = filling.filler_of(directive.assignee_position, on or timezone.localdate())
     return person
 
 

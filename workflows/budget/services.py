@@ -14,13 +14,12 @@ from django.utils.translation import gettext as _
 
 from org.calendar import fiscal_year
 from org.models import Person, PositionKind, Unit
-from org.selectors import roles_of
 from permissions import access
 from permissions.budget import can_in_office
 from workflows import audit, uploads
 from workflows.chain import resolve_chain
 from workflows.models.approval import RuleSubject
-from workflows.roles import signed_as
+from workflows.roles import acting_as, signed_as
 
 from . import plan
 from .errors import BudgetError
@@ -287,15 +286,6 @@ def project_close(*, project: Project, by: Person, summary: str) -> Project:
 # --- monthly progress reports -------------------------------------------------------------------
 
 
-def acting_for(person: Person, office: Unit) -> str:
-    """ "รักษาราชการแทน อุตสาหกรรมจังหวัด…" when `person` acts for the head of `office` today, else ""."""
-    for role in roles_of(person, _today()):
-        position = role.position
-        if role.acting and position.kind == PositionKind.PROVINCIAL_OFFICER and position.unit_id == office.pk:
-            return role.label
-    return ""
-
-
 def report_due_on(month: date) -> date:
     nxt = plan.add_months(month, 1)
     return nxt.replace(day=min(REPORT_DUE_DAY, calendar.monthrange(nxt.year, nxt.month)[1]))
@@ -418,7 +408,8 @@ def report_review(*, report: ProgressReport, by: Person, approve: bool, comments
     comments = (comments or "").strip()
     if not approve and not comments:
         raise BudgetError(_("Say what must be corrected."), field="comments")
-    by_as = signed_as(by, PositionKind.PROVINCIAL_OFFICER, report.project.office, _today())
+    head = PositionKind.PROVINCIAL_OFFICER
+    by_as = signed_as(by, head, report.project.office, _today())
     review = ReportRound.objects.create(
         report=report, number=report.rounds.count() + 1, approved=approve, comments=comments, by=by, by_as=by_as
     )
@@ -434,6 +425,6 @@ def report_review(*, report: ProgressReport, by: Person, approve: bool, comments
         subject=report.project, action="report.approve" if approve else "report.return",
         label=(_("Progress report for %(month)s approved") if approve else _("Progress report for %(month)s returned"))
         % {"month": month},
-        by=by, acting_for=acting_for(by, report.project.office), comment=comments,
+        by=by, acting_for=acting_as(by, head, report.project.office, _today()), comment=comments,
     )  # fmt: skip
     return review

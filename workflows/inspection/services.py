@@ -114,8 +114,8 @@ def office_inspectors(office: Unit, on: date | None = None):
     """People holding an inspector position in the office's groups today, least loaded first."""
     on = on or _today()
     holders = (
-        Holding.objects.filter(position__kind=PositionKind.INSPECTOR, start__lte=on)
-        .filter(Q(end__isnull=True) | Q(end__gte=on))
+        Holding.objects.active_on(on)
+        .filter(position__kind=PositionKind.INSPECTOR)
         .filter(Q(position__unit=office) | Q(position__unit__parent=office))
     )
     return Person.objects.filter(pk__in=holders.values("person_id")).order_by("pk")
