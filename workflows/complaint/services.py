@@ -9,14 +9,16 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from viewflow.workflow.status import STATUS
 
 from org.calendar import fiscal_year
-from org.models import District, Person, Province, Unit
+from org.models import District, Person, PositionKind, Province, Unit
 from permissions import access
 from registry.models import Factory
 from workflows import audit, uploads
 from workflows.inspection.models import Inspection, InspectionReason
 from workflows.planning.risk import risk_refresh
+from workflows.roles import signed_as
 
 from . import selectors
 from .errors import ComplaintError, RateLimited
@@ -217,6 +219,38 @@ def complaint_answer(*, complaint: Complaint, by: Person, answer: str) -> Compla
     audit.record(subject=complaint, action="complaint.answer", label=_("Complainant answered"), by=by, after={
         "answer": answer})  # fmt: skip
     return complaint
+
+
+@transaction.atomic
+def complaint_task_reassign(*, task, to: Person | None, by: Person):
+    """A group head of the complaint's office hands one of its open steps (triage, answer) to another
+    person who may hold it — by the node's duty, a group head of the same office or who acts as one.
+    Nobody else hands a complaint's step over, and nobody else receives one."""
+    complaint = task.process.coerced.complaint
+    if not by.is_authenticated or not access.can(by, "work", complaint) or not selectors.HANDS_OVER(by, task):
+        raise PermissionDenied(_("Only a group head of the complaint's office hands its steps over."))
+    if task.status not in selectors.HANDED_OVER:
+        raise ComplaintError(_("This step is already closed; it cannot be handed over."))
+    if to is None:
+        raise ComplaintError(_("Choose who takes the step."), field="to")
+    if to.pk == task.owner_id:
+        raise ComplaintError(_("%(person)s already holds this step.") % {"person": to.display_name}, field="to")
+    if not task.flow_task.may_hold(to, task):
+        message = _("%(person)s may not take this step: it goes to a group head of the complaint's office.")
+        raise ComplaintError(message % {"person": to.display_name}, field="to")
+    before = task.owner_id
+    task.owner, task.status = to, STATUS.ASSIGNED
+    task.save(update_fields=["owner", "status"])
+    audit.record(
+        subject=complaint,
+        action="task.reassign",
+        label=_("%(step)s handed over to %(person)s") % {"step": task.flow_task, "person": to.display_name},
+        by=by,
+        acting_for=signed_as(by, PositionKind.GROUP_HEAD, complaint.office, timezone.localdate()),
+        before={"owner": before},
+        after={"owner": to.pk, "step": task.flow_task.name},
+    )
+    return task
 
 
 def complaint_close(*, complaint: Complaint) -> Complaint:

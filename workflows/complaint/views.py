@@ -1,17 +1,20 @@
 """Complaint screens for the office. A task view: validate the form → call one service → execute → redirect."""
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 from viewflow.workflow.models import Task
 
+from org.models import Person
 from permissions import access
 from registry.models import Factory
-from workflows import audit
+from workflows import audit, nodes
 from workflows.views import FlowTaskView
 
 from . import forms, selectors, services
@@ -119,6 +122,58 @@ class ComplaintDetailView(TemplateView):
             open_tasks=selectors.open_tasks(complaint, self.request.user),
             **kwargs,
         )
+
+
+class ReassignView(TemplateView):
+    """Hand one of a complaint's open steps to another group head of its office (the service decides
+    who may hand over and who may receive); a refusal is shown on this page with its reason."""
+
+    template_name = "complaint/reassign.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        from .flows import ComplaintFlow
+
+        self.task = get_object_or_404(Task.objects.select_related("process", "owner"), pk=kwargs["task_pk"])
+        node = self.task.flow_task
+        if node is None or node.flow_class is not ComplaintFlow or not isinstance(node, nodes.View):
+            raise Http404("Not a step of a complaint.")
+        complaints = access.visible(request.user, Complaint.objects.select_related("province", "district", "office"))
+        self.complaint = get_object_or_404(complaints, pk=self.task.process.coerced.complaint_id)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        may = selectors.may_hand_over(self.request.user, self.task)
+        return super().get_context_data(
+            complaint=self.complaint, task=self.task, may_hand_over=may,
+            candidates=selectors.hand_over_candidates(self.task) if may else [], **kwargs,
+        )  # fmt: skip
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data()
+        if context["may_hand_over"]:
+            return self.render_to_response(context)
+        return self.refused(PermissionDenied(_("Only a group head of the complaint's office hands its steps over.")))
+
+    def post(self, request, *args, **kwargs):
+        from .flows import ComplaintFlow
+
+        raw = str(request.POST.get("to", ""))
+        to = Person.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+        try:
+            with ComplaintFlow.lock(self.task.process_id):
+                self.task.refresh_from_db()
+                services.complaint_task_reassign(task=self.task, to=to, by=request.user)
+        except (PermissionDenied, ComplaintError) as exc:
+            return self.refused(exc)
+        messages.success(request, _("Reassigned to %(person)s.") % {"person": to.display_name})
+        return redirect("complaints:detail", pk=self.complaint.pk)
+
+    def refused(self, exc):
+        """The page again with why not: 403 when this person may not hand the step over, 400 otherwise."""
+        denied = isinstance(exc, PermissionDenied)
+        message = (str(exc) if denied else exc.message) or _("not allowed")
+        context = self.get_context_data(error=message)
+        return self.render_to_response(context, status=403 if denied else 400)
 
 
 class PhotoFileView(View):

@@ -32,3 +32,4 @@ class ComplaintApp(Application):
     list_path = path("list/", views.ComplaintListView.as_view(), name="list")
     detail_path = path("<int:pk>/", views.ComplaintDetailView.as_view(), name="detail")
     photo_path = path("photo/<int:pk>/", views.PhotoFileView.as_view(), name="photo")
+    reassign_path = path("task/<int:task_pk>/reassign/", views.ReassignView.as_view(), name="reassign")
