@@ -3,6 +3,7 @@ numbers); then all rows are saved in one transaction, or nothing is saved at all
 
 import csv
 import io
+import logging
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -27,6 +28,9 @@ REQUIRED = ("reg_no", "name", "operator", "factory_type", "category_code", "addr
             "province_code", "district_code", "sub_district_code")  # fmt: skip
 PROGRESS_EVERY = 500
 MAX_ERRORS = 1000
+MAX_WORKERS = 2_147_483_647  # the largest whole number the column holds on every database
+
+logger = logging.getLogger(__name__)
 
 
 class RowError(Exception):
@@ -35,13 +39,15 @@ class RowError(Exception):
         self.column, self.message = column, message
 
 
-def _int(row, column, *, minimum=0):
+def _int(row, column, *, minimum=0, maximum=None):
     try:
         value = int(row[column])
     except ValueError:
         raise RowError(column, _("must be a whole number")) from None
     if value < minimum:
         raise RowError(column, _("must be at least %(min)s") % {"min": minimum})
+    if maximum is not None and value > maximum:
+        raise RowError(column, _("must be at most %(max)s") % {"max": f"{maximum:,}"})
     return value
 
 
@@ -52,6 +58,8 @@ def _decimal(row, column, *, low=None, high=None):
         value = Decimal(row[column])
     except InvalidOperation:
         raise RowError(column, _("must be a number")) from None
+    if not value.is_finite():  # "NaN" and "Infinity" read as numbers, but no column holds them
+        raise RowError(column, _("must be a number"))
     if (low is not None and value < low) or (high is not None and value > high):
         raise RowError(column, _("must be between %(low)s and %(high)s") % {"low": low, "high": high})
     return value
@@ -108,7 +116,7 @@ def parse_row(row: dict, geo: GeoIndex) -> Factory:
         latitude=_decimal(row, "latitude", low=5, high=21),
         longitude=_decimal(row, "longitude", low=97, high=106),
         machinery_hp=_decimal(row, "machinery_hp", low=0, high=10**9) or Decimal(0),
-        workers=_int(row, "workers") if row["workers"] else 0,
+        workers=_int(row, "workers", maximum=MAX_WORKERS) if row["workers"] else 0,
         status=_choice(row, "status", FactoryStatus.values, FactoryStatus.OPERATING),
         licence_issued_on=_date(row, "licence_issued_on"),
         operating_since=_date(row, "operating_since"),
@@ -191,7 +199,36 @@ def run_checked(job, *, columns, required, check, write) -> None:
     """The import machinery shared by every CSV upload (factories, self-reports): read the file, check
     every row with `check(rows, on_progress=...) -> (checked, errors)` saving progress as it goes, then
     `write(checked) -> count` in one transaction, or nothing at all when any row failed. `write` may
-    still refuse with a RegistryError (its errors keyed "line N column"): everything is rolled back."""
+    still refuse with a RegistryError (its errors keyed "line N column"): everything is rolled back.
+
+    Any other error (the file gone from storage, a value the database refuses, a bug) is logged and
+    ends the job failed with its reason: a job never stays "waiting" or "checking" because its task
+    raised."""
+    try:
+        _run_checked(job, columns=columns, required=required, check=check, write=write)
+    except Exception as exc:
+        logger.exception("%s %s stopped on an unexpected error", type(job).__name__, job.pk)
+        _fail_unexpectedly(job, exc)
+
+
+def _fail_unexpectedly(job, exc: Exception) -> None:
+    """Nothing was saved: rows are written in one transaction, which the error rolled back."""
+    message = _(
+        "The import stopped on an unexpected error (%(error)s); nothing was saved. Try again, or give "
+        "the system administrator the import number %(job)s."
+    ) % {"error": type(exc).__name__, "job": job.pk}
+    job.status, job.errors, job.finished_at = (
+        ImportStatus.FAILED,
+        [{"line": 0, "column": "", "message": message}],
+        timezone.now(),
+    )
+    job.created_count = 0
+    type(job).objects.filter(pk=job.pk).update(
+        status=job.status, errors=job.errors, finished_at=job.finished_at, created_count=0
+    )
+
+
+def _run_checked(job, *, columns, required, check, write) -> None:
     job.file.open("rb")
     try:
         rows, errors = read_rows(job.file.read(), columns=columns, required=required)

@@ -158,3 +158,41 @@ def test_a_field_longer_than_csv_allows_fails_the_job_with_its_line(upload, clie
     assert job.status == ImportStatus.FAILED and job.errors[0]["line"] == 3
     assert "too long" in job.errors[0]["message"] or "ยาว" in job.errors[0]["message"]
     assert Factory.objects.count() == 0
+
+
+# --- a job never stays running because its task raised ----------------------------------------------
+
+
+def test_a_job_whose_file_is_gone_when_the_task_runs_ends_failed_with_its_reason(
+    client, songkhla_head, django_capture_on_commit_callbacks, caplog
+):
+    """The worker cannot read the upload (e.g. its media is not the web server's): the task raises,
+    the job ends failed with a reason in Thai and the error is logged, instead of "waiting" for ever."""
+    from django.core.files.storage import default_storage
+
+    client.force_login(songkhla_head)
+    with django_capture_on_commit_callbacks() as queued:
+        client.post(reverse("registry:factory:import"), {"file": SimpleUploadedFile("f.csv", csv_bytes([row(1)]))})
+    job = FactoryImport.objects.get()
+    default_storage.delete(job.file.name)
+    for run in queued:  # the real task, run by Celery (eager here) as the request's commit would
+        run()
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED and job.finished_at is not None and not job.is_running
+    assert "ข้อผิดพลาดที่ไม่คาดคิด" in job.errors[0]["message"] and "FileNotFoundError" in job.errors[0]["message"]
+    assert Factory.objects.count() == 0
+    assert any(r.exc_info and r.exc_info[0] is FileNotFoundError for r in caplog.records)
+    page = client.get(reverse("registry:factory:import_detail", args=[job.pk]))
+    assert "ข้อผิดพลาดที่ไม่คาดคิด" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("changes", "column"),
+    [({"latitude": "NaN"}, "latitude"), ({"longitude": "sNaN"}, "longitude"), ({"workers": "9" * 20}, "workers")],
+)
+def test_a_value_the_database_cannot_hold_is_a_row_error_not_a_crash(upload, songkhla_head, changes, column):
+    upload(songkhla_head, csv_bytes([row(1), row(2, **changes)]))
+    job = FactoryImport.objects.get()
+    assert job.status == ImportStatus.FAILED
+    assert [(e["line"], e["column"]) for e in job.errors] == [(3, column)]
+    assert Factory.objects.count() == 0
