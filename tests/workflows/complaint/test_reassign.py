@@ -177,3 +177,14 @@ def test_an_inspection_step_is_not_handed_over_here(client, songkhla, checklist,
     client.force_login(songkhla.head)
     assert client.post(url(task), {"to": other_head.pk}).status_code == 404
     assert Task.objects.filter(pk=task.pk).values_list("owner_id", "status").get() == before
+
+
+def test_whoever_acts_as_a_group_head_hands_a_step_over_too(client, songkhla, triage, acting_head, other_head):
+    complaint, task = triage
+    client.force_login(songkhla.head)
+    client.post(url(task), {"to": acting_head.pk})
+    client.force_login(acting_head)
+    assert client.post(url(task), {"to": other_head.pk}).status_code == 302
+    task.refresh_from_db()
+    entry = handed_over(complaint)[-1]
+    assert task.owner == other_head and entry.actor == acting_head and entry.acting_for.startswith("รักษาราชการแทน")
