@@ -8,11 +8,11 @@ import importlib
 from pathlib import PurePosixPath
 
 import pytest
-from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 
 from tests.factories import image_bytes
 from tests.workflows.budget.conftest import approved, fy, month_of  # noqa: F401 (fixtures)
@@ -95,8 +95,10 @@ def test_a_second_run_moves_nothing(case, songkhla):
     assert row.file.name == name and default_storage.exists(name)
 
 
-def migration(app: str, name: str):
-    return importlib.import_module(f"workflows.{app}.migrations.{name}")
+def migrate(app: str, name: str) -> None:
+    """Run the migration's forward step with the models as they stand at it (historical models)."""
+    state = MigrationLoader(connection).project_state((app, name))
+    importlib.import_module(f"workflows.{app}.migrations.{name}").rename(state.apps, Editor())
 
 
 class Editor:  # what RunPython hands the migration: only its connection is read
@@ -106,8 +108,8 @@ class Editor:  # what RunPython hands the migration: only its connection is read
 def test_the_inspection_and_complaint_migrations_move_their_files(case, songkhla):
     row = evidence(case, songkhla, "evidence/2026/09/report-photo.png")
     photo = complaint_photo("complaints/2026/09/น้ำเสีย.jpg")
-    migration("inspection", "0006_random_file_names").rename(apps, Editor())
-    migration("complaint", "0003_random_file_names").rename(apps, Editor())
+    migrate("inspection", "0006_random_file_names")
+    migrate("complaint", "0003_random_file_names")
     assert_renamed(row, "evidence/2026/09/report-photo.png", PNG, "evidence", ".png")
     assert_renamed(photo, "complaints/2026/09/น้ำเสีย.jpg", JPEG, "complaints", ".jpg")
 
@@ -120,5 +122,5 @@ def test_the_budget_migration_moves_its_files(songkhla, approved, fy):  # noqa: 
         uploaded_by=songkhla.inspector,
     )  # fmt: skip
     row = with_old_name(row, "budget/2026/09/เบิกจ่าย-ตุลาคม.pdf", PDF)
-    migration("budget", "0004_random_file_names").rename(apps, Editor())
+    migrate("budget", "0004_random_file_names")
     assert_renamed(row, "budget/2026/09/เบิกจ่าย-ตุลาคม.pdf", PDF, "budget", ".pdf")
