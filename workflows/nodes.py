@@ -1,7 +1,9 @@
 """The flow nodes Kamkap's flows are written with: Viewflow's, with the engine's cheaper paths
 (workflows.engine).
 
-A human task (View) is written with its due date in the INSERT that creates it: `Task.scheduled`,
+A human task (View) is given to the person its `.Assign` names only when its duty lets that person
+hold it (workflows.duties); a task nobody may be given waits unowned and is reported to the process
+administrator (UnheldStep). It is written with its due date in the INSERT that creates it: `Task.scheduled`,
 which Viewflow reads only for timers, holds it, and the inbox reads it by the index (owner, status,
 scheduled); `.Due(fn)` sets it from the case, else the node's SLA days (workflows.sla). Its page
 runs under the lock that loads its process.
@@ -24,7 +26,7 @@ from viewflow.workflow.nodes.switch import SwitchActivation
 from viewflow.workflow.nodes.view import ViewActivation as StockViewActivation
 from viewflow.workflow.status import STATUS
 
-from . import engine, sla
+from . import duties, engine, sla
 
 
 class ViewActivation(StockViewActivation):
@@ -40,12 +42,17 @@ class ViewActivation(StockViewActivation):
             task.owner_permission = owner_permission
             task.owner_permission_obj = flow_task.calc_owner_permission_obj(activation)
         owner = flow_task.calc_owner(activation)
+        refused = None
+        if owner is not None and not flow_task.may_be_given(owner, task):
+            refused, owner = owner, None
         if owner:
             task.owner = owner
             task.status = STATUS.ASSIGNED
         task.scheduled = flow_task.due_at(activation)
         task.save()
         task.previous.add(prev_activation.task)
+        if owner is None and flow_task._duty is not None:
+            duties.report_unheld(task, refused=refused)
         if flow_task._on_create is not None:
             flow_task._on_create(activation)
         return activation
@@ -68,6 +75,11 @@ class View(flow.View):
 
     def may_hold(self, person, task) -> bool:
         return self._duty is None or (person is not None and person.is_authenticated and self._duty(person, task))
+
+    def may_be_given(self, person, task) -> bool:
+        """Whether the person the node's `.Assign` names may be given the new task: asked of every
+        rule but `named`, which holds for that person by definition (and would ask `.Assign` again)."""
+        return self._duty is duties.named or self.may_hold(person, task)
 
     def can_assign(self, user, task):
         if self._duty is None or task.owner_id or user is None or user.is_anonymous:

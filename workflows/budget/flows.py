@@ -77,7 +77,11 @@ class ProjectFlow(KamkapFlow):
         return step.approver if step else None
 
     def is_pending_approver(self, user, task):
-        step = services.pending_approval(task.process.coerced.project)
+        """The approver the chain names next — never the project's own officer."""
+        project = task.process.coerced.project
+        if user.pk == project.officer_id:
+            return False
+        step = services.pending_approval(project)
         return step is not None and step.approver_id == user.pk
 
     def officer(self, activation):
@@ -144,7 +148,7 @@ class DirectiveFlow(KamkapFlow):
         .Annotation(title=_("Check the action taken"))
         .Assign(this.reviewer)
         .Permission(OVERSEE, obj=_office)
-        .Duty(duties.named)
+        .Duty(duties.named_except("assignee", "reporter"))
         .onCreate(this.task_created)
         .Next(this.accepted)
     )
@@ -175,7 +179,7 @@ class EscalationFlow(KamkapFlow):
         .Annotation(title=_("Answer: project behind plan"))
         .Assign(this.responsible)
         .Permission(OVERSEE, obj=_office)
-        .Duty(duties.named)
+        .Duty(this.fills_the_level)
         .onCreate(this.task_created)
         .Next(this.end)
     )
@@ -185,7 +189,15 @@ class EscalationFlow(KamkapFlow):
         activation.process.escalation = escalation
         return activation.process
 
+    @staticmethod
+    def _kind(escalation) -> str:
+        return PositionKind.PROVINCIAL_OFFICER if escalation.level == 1 else PositionKind.ASSISTANT_PS
+
     def responsible(self, activation):
         escalation = activation.process.coerced.case
-        kind = PositionKind.PROVINCIAL_OFFICER if escalation.level == 1 else PositionKind.ASSISTANT_PS
-        return filler_for_office(kind, escalation.project.office, timezone.localdate())
+        return filler_for_office(self._kind(escalation), escalation.project.office, timezone.localdate())
+
+    def fills_the_level(self, user, task):
+        """Whoever holds or acts for the post the escalation's level names (the head of office, then
+        the assistant PS over the cluster)."""
+        return duties.fills(self._kind(task.process.coerced.case))(user, task)

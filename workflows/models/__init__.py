@@ -1,6 +1,7 @@
 from .approval import ApprovalRule, RuleSubject
 from .audit import AuditChain, AuditEntry
 from .sla import SlaRule, TaskNotice
+from .unheld import UnheldReason, UnheldStep
 
 __all__ = [
     "ApprovalRule",
@@ -9,4 +10,6 @@ __all__ = [
     "AuditEntry",
     "SlaRule",
     "TaskNotice",
+    "UnheldReason",
+    "UnheldStep",
 ]

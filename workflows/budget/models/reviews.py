@@ -69,6 +69,11 @@ class Directive(models.Model):
     def __str__(self):
         return self.text[:60]
 
+    @property
+    def reporter_ids(self) -> set[int]:
+        """Everyone who reported action taken on it (never its checker: workflows.duties)."""
+        return set(self.updates.filter(kind=DirectiveUpdate.Kind.REPORT).values_list("by_id", flat=True))
+
 
 class DirectiveUpdate(models.Model):
     """What the assignee reported, and the reviewer's answer to it (the history of the item)."""
