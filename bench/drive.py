@@ -11,6 +11,7 @@ from workflows.flows import KamkapFlow
 from workflows.inspection import services
 from workflows.inspection.demo_cases import _inspected  # the demo's compliant checklist, via the services
 from workflows.inspection.flows import InspectionFlow
+from workflows.models.approvals import RoundDecision
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED)
 STEPS = ("start", "assign", "inspect", "review", "sign_off")
@@ -75,7 +76,7 @@ class OurChain(Chain):
 
     def review_work(self, activation):
         services.review_decide(
-            inspection=self.case_of(activation), by=as_new_request(self.staff.head), decision="approve"
+            inspection=self.case_of(activation), by=as_new_request(self.staff.head), decision=RoundDecision.APPROVE
         )
 
     def review(self):

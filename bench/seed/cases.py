@@ -20,8 +20,9 @@ from workflows.audit import entry_hash
 from workflows.demo import SLA_DAYS
 from workflows.flows import OFFICE_QUEUE
 from workflows.inspection.flows import InspectionFlow
-from workflows.inspection.models import CaseCounter, Inspection, InspectionProcess, ReviewDecision, ReviewRound
+from workflows.inspection.models import CaseCounter, Inspection, InspectionProcess, ReviewRound
 from workflows.models import AuditChain, AuditEntry
+from workflows.models.approvals import RoundDecision
 from workflows.models.audit import GENESIS
 
 from .bulk import id_counter, insert, insert_children
@@ -58,7 +59,7 @@ class CaseWriter:
         with translation.override("th"):
             self.labels = {
                 "open": _("Case opened"), "answers": _("Checklist saved"), "submit": _("Submitted for review"),
-                "approve": _("Review round %(n)s: %(decision)s") % {"n": 1, "decision": ReviewDecision.APPROVE.label},
+                "approve": _("Review round %(n)s: %(decision)s") % {"n": 1, "decision": RoundDecision.APPROVE.label},
                 "sign_off": _("Report signed off"), "close": _("Case closed"), "assign": _("Assigned to %(person)s"),
             }  # fmt: skip
 
@@ -102,8 +103,8 @@ class CaseWriter:
             case.findings, case.outcome, case.score = "ตรวจสภาพโรงงานตามรายการตรวจ", "compliant", 100
         if done["review"]:
             self._add(ReviewRound, ReviewRound(
-                inspection=case, number=1, reviewer=staff.head, reviewer_as=staff.head_as,
-                decision=ReviewDecision.APPROVE, decided_at=at[K["sign_off"]],
+                inspection=case, number=1, decided_by=staff.head, decided_as=staff.head_as,
+                decision=RoundDecision.APPROVE, decided_at=at[K["sign_off"]],
             ))  # fmt: skip
         if done["sign_off"]:
             case.signed_off_at, case.signed_off_by = at[K["close"]], staff.officer

@@ -7,11 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from org.calendar import MONTHS_TH_SHORT, be_year
 from org.forms import BEDateField
+from workflows.models.approvals import RoundDecision
 
 from . import plan
 from .models import BudgetSource
 
-DECISIONS = [("approve", _("Approve")), ("return", _("Return for correction"))]
+DECISIONS = [(RoundDecision.APPROVE, _("Approve")), (RoundDecision.RETURN, _("Return for correction"))]
 
 
 class DecisionForm(forms.Form):
@@ -23,7 +24,7 @@ class DecisionForm(forms.Form):
 
     @property
     def approve(self) -> bool:
-        return self.cleaned_data["decision"] == "approve"
+        return self.cleaned_data["decision"] == RoundDecision.APPROVE
 
 
 class ReviseForm(forms.Form):

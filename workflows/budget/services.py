@@ -16,9 +16,10 @@ from org.calendar import fiscal_year
 from org.models import Person, PositionKind, Unit
 from permissions import access
 from permissions.budget import can_in_office
-from workflows import audit, uploads
+from workflows import approvals, audit, uploads
 from workflows.chain import resolve_chain
 from workflows.models.approval import RuleSubject
+from workflows.models.approvals import RoundDecision
 from workflows.roles import acting_as, signed_as
 
 from . import plan
@@ -159,16 +160,7 @@ def project_submit(*, project: Project) -> list[ProjectApproval]:
     steps = resolve_chain(subject=RuleSubject.BUDGET_PROJECT, office=project.office, on=_today(), amount=allocation)
     if not any(not s.vacant for s in steps):
         raise BudgetError(_("No one can approve this project: every position in its chain is vacant."))
-    last_round = project.approvals.order_by("-round").values_list("round", flat=True).first() or 0
-    rows = [
-        ProjectApproval(
-            project=project, round=last_round + 1, step=index, level=step.kind, position=step.position,
-            approver=step.person, approver_as=step.signed_as, decision="skipped" if step.vacant else "",
-            decided_at=timezone.now() if step.vacant else None,
-        )
-        for index, step in enumerate(steps, start=1)
-    ]  # fmt: skip
-    ProjectApproval.objects.bulk_create(rows)
+    rows = approvals.chain_open(project.approvals, steps)
     project.status = ProjectStatus.APPROVING
     project.save(update_fields=["status"])
     audit.record(
@@ -179,7 +171,7 @@ def project_submit(*, project: Project) -> list[ProjectApproval]:
 
 
 def pending_approval(project: Project) -> ProjectApproval | None:
-    return project.approvals.filter(decision="").order_by("round", "step").first()
+    return approvals.pending(project.approvals)
 
 
 @transaction.atomic
@@ -191,18 +183,16 @@ def project_decide(*, project: Project, by: Person, approve: bool, comments: str
     comments = (comments or "").strip()
     if not approve and not comments:
         raise BudgetError(_("Say why the project is returned."), field="comments")
-    step.decision, step.comments, step.decided_at = ("approved" if approve else "returned"), comments, timezone.now()
-    step.save(update_fields=["decision", "comments", "decided_at"])
+    approvals.decide(step, approve=approve, comments=comments)
     if not approve:
         project.status = ProjectStatus.RETURNED
     elif pending_approval(project) is None:
         project.status, project.approved_at = ProjectStatus.APPROVED, timezone.now()
     project.save(update_fields=["status", "approved_at"])
-    acting = step.approver_as if step.position and step.approver_as != step.position.title_th else ""
     audit.record(
         subject=project, action="project.approve" if approve else "project.return",
         label=(_("Approved at step %(n)s") if approve else _("Returned at step %(n)s")) % {"n": step.step},
-        by=by, acting_for=acting, comment=comments,
+        by=by, acting_for=step.acting_for, comment=comments,
     )  # fmt: skip
     return project
 
@@ -410,9 +400,8 @@ def report_review(*, report: ProgressReport, by: Person, approve: bool, comments
         raise BudgetError(_("Say what must be corrected."), field="comments")
     head = PositionKind.PROVINCIAL_OFFICER
     by_as = signed_as(by, head, report.project.office, _today())
-    review = ReportRound.objects.create(
-        report=report, number=report.rounds.count() + 1, approved=approve, comments=comments, by=by, by_as=by_as
-    )
+    decision = RoundDecision.APPROVE if approve else RoundDecision.RETURN
+    review = approvals.round_record(report.rounds, by=by, by_as=by_as, decision=decision, comments=comments)
     if approve:
         report.status, report.approved_by, report.approved_at = ReportStatus.APPROVED, by, timezone.now()
         for row in report.kpi_actuals.all():

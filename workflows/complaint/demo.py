@@ -10,6 +10,7 @@ from registry.models import Factory
 from workflows import engine
 from workflows.inspection import demo_cases
 from workflows.inspection.models import Inspection, InspectionReason
+from workflows.models.approvals import RoundDecision
 
 from . import services
 from .models import Complaint
@@ -45,7 +46,7 @@ def _inspect_to_close(inspection):
         inspection=inspection, inspector=inspector, by=owner))  # fmt: skip
     demo_cases._complete(inspection, "inspect", demo_cases._inspected(inspection, compliant=True))
     demo_cases._complete(inspection, "review", lambda owner: demo_cases.services.review_decide(
-        inspection=inspection, by=owner, decision="approve", comments=""))  # fmt: skip
+        inspection=inspection, by=owner, decision=RoundDecision.APPROVE, comments=""))  # fmt: skip
     demo_cases._complete(inspection, "sign_off", lambda owner: demo_cases.services.inspection_sign_off(
         inspection=inspection, by=owner))  # fmt: skip
 

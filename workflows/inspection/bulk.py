@@ -13,6 +13,7 @@ from viewflow.workflow.models import Task
 from org.errors import DomainError
 from org.models import Person
 from workflows import engine
+from workflows.models.approvals import RoundDecision
 
 from . import services
 from .flows import InspectionFlow
@@ -29,7 +30,7 @@ def approve_review(task: Task, user) -> str:
             if task.owner_id != user.pk or not task.flow_task.may_hold(user, task):
                 return _("not your review task")
             activation.start(None)
-            services.review_decide(inspection=activation.process.case, by=user, decision="approve")
+            services.review_decide(inspection=activation.process.case, by=user, decision=RoundDecision.APPROVE)
             activation.execute()
     except FlowLockFailed:
         return _("someone else is acting on it")

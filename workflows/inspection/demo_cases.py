@@ -10,6 +10,7 @@ from viewflow.workflow.status import STATUS
 from org.models import Person
 from registry.models import Factory
 from workflows import engine
+from workflows.models.approvals import RoundDecision
 
 from . import services
 from .models import Inspection
@@ -107,7 +108,7 @@ def load_demo_cases() -> int:
     def assign(case, person=inspector):
         _complete(case, "assign", lambda owner: services.inspection_assign(inspection=case, inspector=person, by=owner))
 
-    def review(case, decision="approve", comments=""):
+    def review(case, decision=RoundDecision.APPROVE, comments=""):
         _complete(case, "review", lambda owner: services.review_decide(
             inspection=case, by=owner, decision=decision, comments=comments))  # fmt: skip
 
@@ -123,7 +124,7 @@ def load_demo_cases() -> int:
     case = start(factories[3])
     assign(case)
     _complete(case, "inspect", _inspected(case, compliant=True))
-    review(case, "return", "กรุณาแนบภาพถ่ายถังดับเพลิงและระบุวันที่ตรวจสอบล่าสุด")  # returned to the inspector
+    review(case, RoundDecision.RETURN, "กรุณาแนบภาพถ่ายถังดับเพลิงและระบุวันที่ตรวจสอบล่าสุด")  # returned to the inspector
     case = start(factories[4])
     assign(case)
     _complete(case, "inspect", _inspected(case, compliant=True))

@@ -3,8 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from org.forms import BEDateField
 from org.models import Person
+from workflows.models.approvals import RoundDecision
 
-from .models import AnswerType, InspectionReason, OrderKind, ReviewDecision
+from .models import AnswerType, InspectionReason, OrderKind
 
 
 class StartForm(forms.Form):
@@ -85,7 +86,7 @@ class ChecklistForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(choices=ReviewDecision.choices, widget=forms.RadioSelect, label=_("Decision"))
+    decision = forms.ChoiceField(choices=RoundDecision.choices, widget=forms.RadioSelect, label=_("Decision"))
     comments = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("Comments"))
 
 

@@ -12,7 +12,7 @@ from org.models import Person, PositionKind
 from workflows.roles import signed_as
 
 from . import crosscheck
-from .models import Answer, ChecklistSection, CorrectiveOrder, Inspection, OrderApproval, OrderStatus, ReviewDecision
+from .models import Answer, ChecklistSection, CorrectiveOrder, Inspection, OrderApproval, OrderStatus
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 LETTER_STATUSES = (OrderStatus.ISSUED, OrderStatus.COMPLIED, OrderStatus.NOT_COMPLIED)  # orders with a letter
@@ -54,7 +54,7 @@ def case_context(inspection: Inspection) -> dict:
         "discrepancies": [a for a in answers.values() if a.discrepancy],
         "factory_discrepancies": crosscheck.discrepancy_counts([inspection.factory_id]).get(inspection.factory_id, 0),
         "failures": [a for a in answers.values() if a.compliant is False],
-        "reviews": list(inspection.reviews.select_related("reviewer")),
+        "reviews": list(inspection.reviews.select_related("decided_by")),
         "orders": orders,
     }
 
@@ -96,10 +96,10 @@ def report_context(inspection: Inspection) -> dict:
     if inspector is not None:
         on = inspection.inspected_on or timezone.localdate()
         inspector_as = signed_as(inspector, PositionKind.INSPECTOR, inspection.office, on)
-    approval = next((r for r in reversed(context["reviews"]) if r.decision == ReviewDecision.APPROVE), None)
+    approval = next((r for r in reversed(context["reviews"]) if r.approved), None)
     context["inspector_sign"] = Signature(inspector, inspector_as, _day(inspection.submitted_at))
     context["reviewer_sign"] = (
-        Signature(approval.reviewer, approval.reviewer_as, _day(approval.decided_at)) if approval else Signature()
+        Signature(approval.decided_by, approval.decided_as, _day(approval.decided_at)) if approval else Signature()
     )
     context["officer_sign"] = Signature(
         inspection.signed_off_by, inspection.signed_off_as, _day(inspection.signed_off_at)

@@ -14,8 +14,9 @@ from org.calendar import fiscal_year
 from org.models import Holding, Person, PositionKind, Unit
 from permissions import access
 from registry.models import Factory
-from workflows import audit, uploads
+from workflows import approvals, audit, uploads
 from workflows.chain import resolve_chain
+from workflows.models.approvals import RoundDecision, StepDecision
 from workflows.planning.risk import risk_refresh
 from workflows.roles import signed_as
 
@@ -24,7 +25,6 @@ from .errors import InspectionError
 from .models import (
     Answer,
     AnswerType,
-    ApprovalDecision,
     CaseCounter,
     ChecklistTemplate,
     ChecklistVersion,
@@ -36,7 +36,6 @@ from .models import (
     OrderKind,
     OrderStatus,
     Outcome,
-    ReviewDecision,
     ReviewRound,
 )
 
@@ -299,16 +298,16 @@ def inspection_submit(*, inspection: Inspection, by: Person) -> Inspection:
 def review_decide(*, inspection: Inspection, by: Person, decision: str, comments: str = "") -> ReviewRound:
     if not access.can(by, "work", inspection):
         raise PermissionDenied
-    if decision not in ReviewDecision.values:
+    if decision not in RoundDecision.values:
         raise InspectionError(_("Choose approve or return."))
-    if decision == ReviewDecision.RETURN and not comments.strip():
+    if decision == RoundDecision.RETURN and not comments.strip():
         raise InspectionError(_("Say what must be corrected when returning the case."))
     last = inspection.last_review
     number = last.number + 1 if last else 1
     acting = signed_as(by, PositionKind.GROUP_HEAD, inspection.office, _today())
     with transaction.atomic(savepoint=False):  # checked above: what fails from here fails the whole change
-        review = ReviewRound.objects.create(
-            inspection=inspection, number=number, reviewer=by, reviewer_as=acting, decision=decision, comments=comments
+        review = approvals.round_record(
+            inspection.reviews, by=by, by_as=acting, decision=decision, comments=comments, number=number
         )
         audit.record(
             subject=inspection,
@@ -353,13 +352,19 @@ def order_draft(
         raise InspectionError(_("Say what the factory must do."))
     if deadline <= _today():
         raise InspectionError(_("The deadline must be after today."))
-    order = CorrectiveOrder.objects.create(
-        inspection=inspection,
-        kind=kind,
-        requirement=requirement.strip(),
-        deadline=deadline,
-        drafted_by=by or inspection.created_by,
-    )
+    order = current_order(inspection)
+    if order is not None and order.status == OrderStatus.DRAFT:  # sent back: the same order, a new round
+        order.kind, order.requirement, order.deadline = kind, requirement.strip(), deadline
+        order.drafted_by = by or inspection.created_by
+        order.save(update_fields=["kind", "requirement", "deadline", "drafted_by"])
+    else:
+        order = CorrectiveOrder.objects.create(
+            inspection=inspection,
+            kind=kind,
+            requirement=requirement.strip(),
+            deadline=deadline,
+            drafted_by=by or inspection.created_by,
+        )
     order_submit(order=order)
     audit.record(
         subject=inspection,
@@ -372,32 +377,19 @@ def order_draft(
 
 
 def order_submit(*, order: CorrectiveOrder) -> list[OrderApproval]:
-    """Resolve the approval chain from the rules and record every step (vacant ones as skipped)."""
+    """Resolve the approval chain from the rules and record it as the order's next round (vacant
+    levels as skipped); the rounds before it are kept."""
     inspection = order.inspection
     steps = resolve_chain(
         subject="order", office=inspection.office, on=_today(), order_kind=order.kind, severity=inspection.severity
     )
     if not any(not s.vacant for s in steps):
         raise InspectionError(_("No one can approve this order: every position in its chain is vacant."))
-    order.approvals.all().delete()
-    rows = [
-        OrderApproval(
-            order=order,
-            step=index,
-            level=step.kind,
-            position=step.position,
-            approver=step.person,
-            approver_as=step.signed_as,
-            decision=ApprovalDecision.SKIPPED if step.vacant else "",
-            decided_at=timezone.now() if step.vacant else None,
-        )
-        for index, step in enumerate(steps, start=1)
-    ]
-    OrderApproval.objects.bulk_create(rows)
+    rows = approvals.chain_open(order.approvals, steps)
     order.status = OrderStatus.APPROVING
     order.save(update_fields=["status"])
     for row in rows:
-        if row.decision == ApprovalDecision.SKIPPED:
+        if row.decision == StepDecision.SKIPPED:
             audit.record(
                 subject=inspection,
                 action="order.skip",
@@ -408,7 +400,7 @@ def order_submit(*, order: CorrectiveOrder) -> list[OrderApproval]:
 
 
 def pending_approval(order: CorrectiveOrder) -> OrderApproval | None:
-    return order.approvals.filter(decision="").order_by("step").first()
+    return approvals.pending(order.approvals)
 
 
 @transaction.atomic
@@ -418,9 +410,7 @@ def order_decide(*, order: CorrectiveOrder, by: Person, approve: bool, comments:
         raise PermissionDenied
     if not approve and not comments.strip():
         raise InspectionError(_("Say why the order is sent back."))
-    step.decision = ApprovalDecision.APPROVED if approve else ApprovalDecision.REJECTED
-    step.comments, step.decided_at = comments, timezone.now()
-    step.save(update_fields=["decision", "comments", "decided_at"])
+    approvals.decide(step, approve=approve, comments=comments)
     if not approve:
         order.status = OrderStatus.DRAFT
     elif pending_approval(order) is None:
@@ -435,7 +425,7 @@ def order_decide(*, order: CorrectiveOrder, by: Person, approve: bool, comments:
         action="order.approve" if approve else "order.return",
         label=(_("Order approved at step %(n)s") if approve else _("Order sent back at step %(n)s")) % {"n": step.step},
         by=by,
-        acting_for=step.approver_as if step.approver_as != (step.position.title_th if step.position else "") else "",
+        acting_for=step.acting_for,
         comment=comments,
     )
     return order

@@ -13,6 +13,7 @@ from viewflow.workflow.status import STATUS
 from org.calendar import fiscal_quarter, fiscal_year
 from org.models import Person, Unit, UnitKind
 from workflows import engine
+from workflows.models.approvals import RoundDecision
 
 from . import selectors, services
 from .models import InspectionPlan
@@ -43,7 +44,9 @@ def load_demo_planning() -> int:
         office=office, fiscal_year=fiscal_year(today), quarter=fiscal_quarter(today), by=head
     )
     _complete(current, "prepare", lambda owner: services.plan_submit(plan=current, by=owner))
-    _complete(current, "approve", lambda owner: services.plan_decide(plan=current, by=owner, decision="approve"))
+    _complete(
+        current, "approve", lambda owner: services.plan_decide(plan=current, by=owner, decision=RoundDecision.APPROVE)
+    )
     year, quarter = selectors.quarter_after(today)
     upcoming = services.plan_generate(office=office, fiscal_year=year, quarter=quarter, by=head)
     _complete(upcoming, "prepare", lambda owner: services.plan_submit(

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import PlanDecision
+from workflows.models.approvals import RoundDecision
 
 
 class GenerateForm(forms.Form):
@@ -32,8 +32,11 @@ class SubmitForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
 
 
+DECISIONS = [(RoundDecision.APPROVE, _("Approve the plan")), (RoundDecision.RETURN, _("Return for changes"))]
+
+
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), choices=PlanDecision.choices, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(label=_("Decision"), choices=DECISIONS, widget=forms.RadioSelect)
     comments = forms.CharField(
         label=_("Comments"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when returning the plan."),

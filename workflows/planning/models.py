@@ -16,6 +16,7 @@ from viewflow.workflow.models import Process
 from org.models import Unit
 from registry.models import Factory
 from workflows.inspection.models import Inspection
+from workflows.models.approvals import DecisionRound
 from workflows.processes import CaseProcess
 
 
@@ -194,21 +195,10 @@ class PlanItem(models.Model):
         return f"{self.plan_id} #{self.rank} {self.factory_id}"
 
 
-class PlanDecision(models.TextChoices):
-    APPROVE = "approve", _("Approve the plan")
-    RETURN = "return", _("Return for changes")
-
-
-class PlanReview(models.Model):
+class PlanReview(DecisionRound):
     """One decision of the provincial industry officer on a submitted plan (a return never overwrites)."""
 
     plan = models.ForeignKey(InspectionPlan, models.CASCADE, related_name="reviews")
-    number = models.PositiveSmallIntegerField(_("round"))
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
-    reviewer_as = models.CharField(_("as"), max_length=255, blank=True)
-    decision = models.CharField(_("decision"), max_length=10, choices=PlanDecision.choices)
-    comments = models.TextField(_("comments"), blank=True)
-    decided_at = models.DateTimeField(_("decided"), auto_now_add=True)
 
     class Meta:
         ordering = ["plan", "number"]
@@ -235,4 +225,4 @@ class PlanProcess(CaseProcess, Process):
     @property
     def plan_approved(self) -> bool:
         last = PlanReview.objects.filter(plan_id=self.plan_id).order_by("-number").first()
-        return last is not None and last.decision == PlanDecision.APPROVE
+        return last is not None and last.approved

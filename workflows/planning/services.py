@@ -13,14 +13,15 @@ from org.calendar import fiscal_year as fiscal_year_of
 from org.models import Person, PositionKind, Unit, UnitKind
 from permissions import access
 from registry.models import Factory, FactoryStatus
-from workflows import audit, engine
+from workflows import approvals, audit, engine
 from workflows.inspection import services as inspection_services
 from workflows.inspection.models import Inspection, InspectionReason
+from workflows.models.approvals import RoundDecision
 from workflows.roles import signed_as
 
 from . import selectors
 from .errors import PlanningError
-from .models import InspectionPlan, OfficeCapacity, PlanDecision, PlanItem, PlanReview, PlanStatus
+from .models import InspectionPlan, OfficeCapacity, PlanItem, PlanReview, PlanStatus
 from .risk import risk_refresh
 
 PENDING = (PlanStatus.DRAFT, PlanStatus.SUBMITTED)
@@ -186,16 +187,13 @@ def plan_decide(*, plan: InspectionPlan, by: Person, decision: str, comments: st
     plan = InspectionPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != PlanStatus.SUBMITTED:
         raise PlanningError(_("This plan is not awaiting approval."))
-    if decision not in PlanDecision.values:
+    if decision not in RoundDecision.values:
         raise PlanningError(_("Choose approve or return."), field="decision")
     comments = (comments or "").strip()
-    if decision == PlanDecision.RETURN and not comments:
+    if decision == RoundDecision.RETURN and not comments:
         raise PlanningError(_("Say what must be changed when returning the plan."), field="comments")
-    review = PlanReview.objects.create(
-        plan=plan, number=plan.reviews.count() + 1, reviewer=by, reviewer_as=acting, decision=decision,
-        comments=comments,
-    )  # fmt: skip
-    if decision == PlanDecision.APPROVE:
+    review = approvals.round_record(plan.reviews, by=by, by_as=acting, decision=decision, comments=comments)
+    if review.approved:
         plan.status, plan.approved_at = PlanStatus.APPROVED, timezone.now()
         plan.approved_by, plan.approved_as = by, acting
     else:
@@ -203,7 +201,7 @@ def plan_decide(*, plan: InspectionPlan, by: Person, decision: str, comments: st
     plan.save(update_fields=["status", "approved_at", "approved_by", "approved_as"])
     audit.record(
         subject=plan, action=f"plan.{decision}",
-        label=_("Plan approved") if decision == PlanDecision.APPROVE else _("Plan returned for changes"),
+        label=_("Plan approved") if review.approved else _("Plan returned for changes"),
         by=by, acting_for=acting, comment=comments,
     )  # fmt: skip
     return review

@@ -29,7 +29,7 @@ def _plan_context(plan: InspectionPlan, user) -> dict:
         "plan": plan,
         "items": items,
         "progress": selectors.progress(items),
-        "reviews": list(plan.reviews.select_related("reviewer")),
+        "reviews": list(plan.reviews.select_related("decided_by")),
         "can_edit": plan.is_draft and services.may_plan(user, plan.office),
         "add_form": forms.AddFactoryForm(),
     }

@@ -15,6 +15,7 @@ from workflows import audit
 from workflows.budget import selectors, services, tasks
 from workflows.budget.errors import BudgetError
 from workflows.budget.models import Kpi, ProgressReport, Project, ReportStatus
+from workflows.models.approvals import RoundDecision
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n" + b"0" * 100
@@ -47,7 +48,7 @@ def test_the_report_chain_with_a_return(client, songkhla, approved, fy):
     do(client, songkhla.officer, task_of("review", progressprocess__report=report), {"decision": "approve"})
     report.refresh_from_db()
     assert report.status == ReportStatus.APPROVED and report.evidence.count() == 1
-    assert list(report.rounds.values_list("approved", flat=True)) == [False, True]
+    assert list(report.rounds.values_list("decision", flat=True)) == [RoundDecision.RETURN, RoundDecision.APPROVE]
     assert Kpi.objects.get(pk=kpi.pk).actual == D("6")
     status = selectors.status_of(selectors.with_details(Project.objects).get(pk=approved.pk))
     assert status.disbursed == D("100000") and status.rows[0].disbursed_cumulative == D("100000")

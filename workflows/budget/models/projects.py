@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from org.models import Position, Unit
+from org.models import Unit
+from workflows.models.approvals import ApprovalStep
 
 PCT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
@@ -184,19 +185,12 @@ class FiscalYearTarget(models.Model):
         return (self.q1, self.q2, self.q3, self.q4)[quarter - 1]
 
 
-class ProjectApproval(models.Model):
-    """One step of a project's approval chain, resolved when the project is submitted."""
+class ProjectApproval(ApprovalStep):
+    """One step of a project's approval chain, resolved when the project is submitted (a round each time)."""
 
     project = models.ForeignKey(Project, models.CASCADE, related_name="approvals")
-    round = models.PositiveSmallIntegerField(_("round"), default=1)
-    step = models.PositiveSmallIntegerField(_("step"))
-    level = models.CharField(_("level"), max_length=20)
-    position = models.ForeignKey(Position, models.PROTECT, null=True, blank=True, related_name="+")
-    approver = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
-    approver_as = models.CharField(_("as"), max_length=255, blank=True)
-    decision = models.CharField(_("decision"), max_length=10, blank=True)
-    comments = models.TextField(_("comments"), blank=True)
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    case_field = "project"
 
     class Meta:
         ordering = ["project", "round", "step"]

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from org.calendar import be_year
+from workflows.models.approvals import DecisionRound
 from workflows.uploads import RandomName
 
 from .projects import Kpi, Project, money, percent
@@ -77,20 +78,16 @@ class ReportEvidence(models.Model):
         return self.name
 
 
-class ReportRound(models.Model):
+class ReportRound(DecisionRound):
     """One review of a report by the head of office: approve or return with comments."""
 
     report = models.ForeignKey(ProgressReport, models.CASCADE, related_name="rounds")
-    number = models.PositiveSmallIntegerField(_("round"))
-    approved = models.BooleanField(_("approved"))
-    comments = models.TextField(_("comments"), blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
-    by_as = models.CharField(_("as"), max_length=255, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["report", "number"]
+        verbose_name = _("report review round")
+        verbose_name_plural = _("report review rounds")
         constraints = [models.UniqueConstraint(fields=["report", "number"], name="one_report_round_per_number")]
 
     def __str__(self):
-        return f"{self.report_id} #{self.number}"
+        return f"{self.report_id} #{self.number} {self.decision}"

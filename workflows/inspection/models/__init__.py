@@ -1,6 +1,5 @@
 from .cases import (
     Answer,
-    ApprovalDecision,
     CaseCounter,
     CorrectiveOrder,
     Evidence,
@@ -10,7 +9,6 @@ from .cases import (
     OrderKind,
     OrderStatus,
     Outcome,
-    ReviewDecision,
     ReviewRound,
 )
 from .checklists import (
@@ -26,7 +24,6 @@ from .process import InspectionProcess
 
 __all__ = [
     "Answer",
-    "ApprovalDecision",
     "CaseCounter",
     "AnswerType",
     "ChecklistItem",
@@ -42,7 +39,6 @@ __all__ = [
     "OrderKind",
     "OrderStatus",
     "Outcome",
-    "ReviewDecision",
     "ReviewRound",
     "Severity",
     "VersionStatus",

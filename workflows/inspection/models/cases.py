@@ -1,5 +1,6 @@
 """An inspection case and what belongs to it: answers, evidence, review rounds, corrective orders
-and their approvals. Each review round and approval is its own row (a return never overwrites)."""
+and their approvals. Each review round and approval is its own row (a return never overwrites); both
+are the approvals core's (workflows.models.approvals)."""
 
 from django.conf import settings
 from django.db import models
@@ -7,8 +8,9 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from org.models import Position, Unit
+from org.models import Unit
 from registry.models import Factory
+from workflows.models.approvals import ApprovalStep, DecisionRound
 from workflows.uploads import RandomName
 
 from .checklists import ChecklistItem, ChecklistVersion, Severity
@@ -123,19 +125,10 @@ class Evidence(models.Model):
         return self.content_type.startswith("image/")
 
 
-class ReviewDecision(models.TextChoices):
-    APPROVE = "approve", _("Approve")
-    RETURN = "return", _("Return with comments")
+class ReviewRound(DecisionRound):
+    """The group head's review of a case: approve, or return it to the inspector with comments."""
 
-
-class ReviewRound(models.Model):
     inspection = models.ForeignKey(Inspection, models.CASCADE, related_name="reviews")
-    number = models.PositiveSmallIntegerField(_("round"))
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
-    reviewer_as = models.CharField(_("as"), max_length=255, blank=True)
-    decision = models.CharField(_("decision"), max_length=10, choices=ReviewDecision.choices)
-    comments = models.TextField(_("comments"), blank=True)
-    decided_at = models.DateTimeField(_("decided"), auto_now_add=True)
 
     class Meta:
         ordering = ["inspection", "number"]
@@ -194,37 +187,21 @@ class CorrectiveOrder(models.Model):
         return orders.order_by("-drafted_at", "-pk").first()
 
 
-class ApprovalDecision(models.TextChoices):
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Sent back")
-    SKIPPED = "skipped", _("Skipped: position vacant")
-
-
-class OrderApproval(models.Model):
-    """One step of an order's approval chain, resolved when the order is submitted."""
+class OrderApproval(ApprovalStep):
+    """One step of an order's approval chain, resolved when the order is submitted (a round each time)."""
 
     order = models.ForeignKey(CorrectiveOrder, models.CASCADE, related_name="approvals")
-    step = models.PositiveSmallIntegerField(_("step"))
-    level = models.CharField(_("level"), max_length=20)
-    position = models.ForeignKey(
-        Position, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("position")
-    )
-    approver = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("approver")
-    )
-    approver_as = models.CharField(_("as"), max_length=255, blank=True, help_text=_("e.g. acting for the position"))
-    decision = models.CharField(_("decision"), max_length=10, choices=ApprovalDecision.choices, blank=True)
-    comments = models.TextField(_("comments"), blank=True)
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    case_field = "order"
 
     class Meta:
-        ordering = ["order", "step"]
+        ordering = ["order", "round", "step"]
         verbose_name = _("order approval")
         verbose_name_plural = _("order approvals")
-        constraints = [models.UniqueConstraint(fields=["order", "step"], name="one_approval_per_step")]
+        constraints = [models.UniqueConstraint(fields=["order", "round", "step"], name="one_approval_per_step")]
 
     def __str__(self):
-        return f"{self.order_id} #{self.step} {self.level}"
+        return f"{self.order_id} {self.round}/{self.step} {self.level}"
 
 
 class CaseCounter(models.Model):

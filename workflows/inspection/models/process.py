@@ -23,7 +23,7 @@ class InspectionProcess(CaseProcess, Process):
     @property
     def review_approved(self) -> bool:
         last = self.case.last_review
-        return last is not None and last.decision == "approve"
+        return last is not None and last.approved
 
     @property
     def is_compliant(self) -> bool:
