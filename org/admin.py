@@ -1,12 +1,15 @@
 """Organisation screens for the process administrator (Django admin). Saving an assignment here
-recomputes the grants of the people concerned, as the org services do."""
+recomputes the grants of the people concerned, as the org services do, and every add, edit and
+delete of a person, holding, acting assignment, position or unit enters the audit chain."""
 
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from permissions import grants
 
+from .admin_forms import AuditedChanges, BuddhistEraDates, be_column
 from .models import ActingAssignment, Holding, Person, Position, Unit
 from .services import overlapping
 
@@ -24,7 +27,11 @@ class PeriodForm(forms.ModelForm):
         return data
 
 
-class PeriodAdmin(admin.ModelAdmin):
+class OrgAdmin(AuditedChanges, BuddhistEraDates, admin.ModelAdmin):
+    audit_action = "admin.org"
+
+
+class PeriodAdmin(OrgAdmin):
     form = PeriodForm
     list_display = ("person", "position", "start", "end")
     list_filter = ("position__kind",)
@@ -55,7 +62,7 @@ class ActingAssignmentAdmin(PeriodAdmin):
 
 
 @admin.register(Position)
-class PositionAdmin(admin.ModelAdmin):
+class PositionAdmin(OrgAdmin):
     list_display = ("title_th", "kind", "unit")
     list_filter = ("kind",)
     search_fields = ("title_th", "title_en")
@@ -68,17 +75,23 @@ class PositionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(OrgAdmin):
     list_display = ("code", "name_th", "kind", "parent")
     list_filter = ("kind",)
     search_fields = ("code", "name_th", "name_en")
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(OrgAdmin):
     list_display = ("username", "title_th", "first_name", "last_name", "is_active")
     search_fields = ("username", "first_name", "last_name")
-    exclude = ("password", "user_permissions", "groups")
-    # Who is staff or superuser is set on the server (createsuperuser), not in a form a process
-    # administrator can reach: these flags are shown, never edited here.
-    readonly_fields = ("is_superuser", "is_staff", "last_login", "date_joined")
+    # Grants follow from the positions a person holds (permissions.grants), never from groups or
+    # permissions set by hand; who is staff or superuser is set on the server (createsuperuser), not
+    # in a form a process administrator can reach: these are shown, never edited here.
+    fields = (
+        "username", "title_th", "first_name", "last_name", "email", "is_active", "is_superuser", "is_staff",
+        "last_login_be", "date_joined_be",
+    )  # fmt: skip
+    readonly_fields = ("is_superuser", "is_staff", "last_login_be", "date_joined_be")
+    last_login_be = be_column("last_login", gettext_lazy("last login"))
+    date_joined_be = be_column("date_joined", gettext_lazy("date joined"))

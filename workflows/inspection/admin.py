@@ -3,23 +3,54 @@ versions, sections and items are data. Only a draft is editable; a published or 
 and everything in it are shown read-only. Creating, publishing and new drafts go through
 workflows.inspection.checklists, whose refusals are shown as messages."""
 
-from django import forms
 from django.contrib import admin, messages
-from django.db import models
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from org.admin_forms import BuddhistEraDates, be_column
+
 from . import checklists
+from .admin_forms import (
+    ChecklistItemForm,
+    ChecklistSectionForm,
+    ChecklistTemplateForm,
+    ChecklistVersionForm,
+    titled_filter,
+)
 from .errors import InspectionError
 from .models import ChecklistItem, ChecklistSection, ChecklistTemplate, ChecklistVersion, VersionStatus
 
-COMPACT = {
-    models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 32})},
-    models.JSONField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 18})},
-}
+PUBLISHED_AT = be_column("published_at", gettext_lazy("published"))
+
+
+def labelled(name: str, label):
+    """A list column of the field `name` headed `label` (the model's own label is shared with other
+    models, e.g. "title (Thai)" is a position's title)."""
+
+    @admin.display(description=label, ordering=name)
+    def column(obj):
+        return getattr(obj, name)
+
+    column.__name__ = name
+    return column
+
+
+@admin.display(description=gettext_lazy("checklist template"), ordering="template__code")
+def template_column(obj):
+    return obj.template
+
+
+@admin.display(description=gettext_lazy("published by"), ordering="published_by")
+def publisher_column(obj):
+    return obj.published_by or "—"
+
+
+@admin.display(description=gettext_lazy("checklist version"), ordering="version")
+def version_column(obj):
+    return obj.version
 
 
 def _stored_version(pk: int) -> ChecklistVersion:
@@ -75,8 +106,10 @@ class VersionInline(admin.TabularInline):
     """The versions of a template, read-only: they are made and published by the actions."""
 
     model = ChecklistVersion
-    fields = ("number", "status", "published_at", "published_by", "notes")
+    form = ChecklistVersionForm
+    fields = ("number", "status", "published_be", "published_by", "notes")
     readonly_fields = fields
+    published_be = PUBLISHED_AT
     ordering = ("-number",)
     extra = 0
     show_change_link = True
@@ -92,8 +125,15 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(ChecklistTemplate)
-class ChecklistTemplateAdmin(RefusalsAsMessages, admin.ModelAdmin):
-    list_display = ("code", "title_th", "title_en", "current", "version_list")
+class ChecklistTemplateAdmin(RefusalsAsMessages, BuddhistEraDates, admin.ModelAdmin):
+    form = ChecklistTemplateForm
+    list_display = (
+        "code",
+        labelled("title_th", gettext_lazy("checklist name (Thai)")),
+        labelled("title_en", gettext_lazy("checklist name (English)")),
+        "current",
+        "version_list",
+    )
     search_fields = ("code", "title_th", "title_en")
     fields = ("code", "title_th", "title_en", "description")
     inlines = [VersionInline]
@@ -132,6 +172,7 @@ class ChecklistTemplateAdmin(RefusalsAsMessages, admin.ModelAdmin):
 
 class SectionInline(admin.TabularInline):
     model = ChecklistSection
+    form = ChecklistSectionForm
     fields = ("order", "title_th", "title_en", "item_count")
     readonly_fields = ("item_count",)
     extra = 0
@@ -152,12 +193,17 @@ class SectionInline(admin.TabularInline):
 
 
 @admin.register(ChecklistVersion)
-class ChecklistVersionAdmin(RefusalsAsMessages, admin.ModelAdmin):
-    list_display = ("template", "number", "status", "published_at", "published_by", "items")
-    list_filter = ("status", "template")
+class ChecklistVersionAdmin(RefusalsAsMessages, BuddhistEraDates, admin.ModelAdmin):
+    form = ChecklistVersionForm
+    list_display = (template_column, "number", "status", "published_at", publisher_column, "items")
+    list_filter = (
+        "status",
+        ("template", titled_filter(admin.RelatedFieldListFilter, gettext_lazy("checklist template"))),
+    )
     list_select_related = ("template", "published_by")
-    fields = ("template", "number", "status", "notes", "published_at", "published_by")
-    always_readonly = ("template", "number", "status", "published_at", "published_by")
+    fields = ("template", "number", "status", "notes", "published_be", "published_by")
+    always_readonly = ("template", "number", "status", "published_be", "published_by")
+    published_be = PUBLISHED_AT
     inlines = [SectionInline]
     actions = ["publish", "make_new_draft"]
 
@@ -216,14 +262,22 @@ class ChecklistVersionAdmin(RefusalsAsMessages, admin.ModelAdmin):
         return _new_drafts(request, templates)
 
 
-class ItemInline(admin.TabularInline):
+class ItemInline(admin.StackedInline):
+    """An item, one block each (a row of seventeen columns does not fit a screen): its choices and
+    non-compliant answers are typed one per line, never as JSON (ChecklistItemForm)."""
+
     model = ChecklistItem
-    fields = (
-        "order", "code", "question_th", "question_en", "answer_type", "unit", "choices", "compliant_min",
-        "compliant_max", "tolerance_pct", "noncompliant_answers", "severity", "weight", "photo_required",
-        "legal_ref", "guidance", "reported_field",
-    )  # fmt: skip
-    formfield_overrides = COMPACT
+    form = ChecklistItemForm
+    fieldsets = (
+        (None, {"fields": (("order", "code", "answer_type"), "question_th", "question_en")}),
+        (gettext_lazy("Answers"), {"fields": ("choices", "noncompliant_answers")}),
+        (
+            gettext_lazy("Numbers"),
+            {"fields": (("unit", "compliant_min", "compliant_max"), ("reported_field", "tolerance_pct"))},
+        ),
+        (gettext_lazy("When non-compliant"), {"fields": (("severity", "weight", "photo_required"),)}),
+        (gettext_lazy("Guide for the inspector"), {"fields": ("legal_ref", "guidance")}),
+    )
     extra = 0
 
     def has_add_permission(self, request, obj):
@@ -237,9 +291,13 @@ class ItemInline(admin.TabularInline):
 
 
 @admin.register(ChecklistSection)
-class ChecklistSectionAdmin(RefusalsAsMessages, admin.ModelAdmin):
-    list_display = ("title_th", "version", "order", "items")
-    list_filter = ("version__status", "version__template")
+class ChecklistSectionAdmin(RefusalsAsMessages, BuddhistEraDates, admin.ModelAdmin):
+    form = ChecklistSectionForm
+    list_display = (labelled("title_th", gettext_lazy("section name (Thai)")), version_column, "order", "items")
+    list_filter = (
+        ("version__status", titled_filter(admin.ChoicesFieldListFilter, gettext_lazy("version status"))),
+        ("version__template", titled_filter(admin.RelatedFieldListFilter, gettext_lazy("checklist template"))),
+    )
     list_select_related = ("version__template",)
     search_fields = ("title_th", "title_en", "items__code", "items__question_th")
     fields = ("version", "order", "title_th", "title_en")

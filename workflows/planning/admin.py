@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from org.admin_forms import BuddhistEraDates
 from workflows import audit
 
 from .models import CategoryRisk, OfficeCapacity, RiskWeight
@@ -12,7 +13,7 @@ from .models import CategoryRisk, OfficeCapacity, RiskWeight
 WEIGHT_FIELDS = ["points_per_unit", "max_points", "explanation_th", "explanation_en"]
 
 
-class AuditedAdmin(admin.ModelAdmin):
+class AuditedAdmin(BuddhistEraDates, admin.ModelAdmin):
     fields_audited: list[str] = []
     audit_action = ""
     audit_label = ""

@@ -299,8 +299,9 @@ def management(prefix: str, total: int = 0, initial: int = 0) -> dict:
 def item_form(prefix: str, it: ChecklistItem, **changes) -> dict:
     values = {
         "id": it.pk, "section": it.section_id, "order": it.order, "code": it.code, "question_th": it.question_th,
-        "question_en": it.question_en, "answer_type": it.answer_type, "unit": it.unit, "choices": '["ดี"]',
-        "compliant_min": "", "compliant_max": "", "tolerance_pct": "", "noncompliant_answers": "[]",
+        "question_en": it.question_en, "answer_type": it.answer_type, "unit": it.unit,
+        "choices": "\n".join(it.choices), "noncompliant_answers": "\n".join(it.noncompliant_answers),
+        "compliant_min": "", "compliant_max": "", "tolerance_pct": "",
         "severity": it.severity, "weight": it.weight, "legal_ref": it.legal_ref, "guidance": it.guidance,
         "reported_field": it.reported_field,
     } | changes  # fmt: skip

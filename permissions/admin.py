@@ -1,0 +1,93 @@
+"""Grants in the admin are shown, never edited: who may do what follows from the positions people hold
+(permissions.grants recomputes the guardian rows when the organisation changes). Django's groups and
+hand-set permissions are not used, and an API token is made by its owner (POST /api/token/), never
+handed out here: a token made for someone else lets its maker act as them. Revoking a token is
+allowed and enters the audit chain of its owner."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin
+from django.contrib.auth.models import Group
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.admin import TokenAdmin
+from rest_framework.authtoken.models import TokenProxy
+
+from org.admin_forms import BuddhistEraDates
+from org.models import Unit
+from workflows import audit
+
+from .grants import CODENAMES
+from .models import UnitUserObjectPermission
+
+
+class ShownOnly:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.unregister(Group)
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(Group)
+class ReadOnlyGroupAdmin(ShownOnly, GroupAdmin):
+    actions = None
+
+
+@admin.register(TokenProxy)
+class RevocableTokenAdmin(BuddhistEraDates, TokenAdmin):
+    """Who has an API token and since when; the key itself is never shown."""
+
+    list_display = ("user", "created")
+    fields = ("user", "created")
+    readonly_fields = ("user", "created")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        audit.record(
+            subject=obj.user, action="admin.token.revoke", label=_("API token revoked in the admin"), by=request.user,
+            after={"token_created": obj.created},
+        )  # fmt: skip
+        super().delete_model(request, obj)
+
+
+class RightFilter(admin.SimpleListFilter):
+    title = _("right")
+    parameter_name = "right"
+
+    def lookups(self, request, model_admin):
+        names = dict(Unit._meta.permissions)
+        return [(code, names[code]) for code in CODENAMES]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(permission__codename=self.value()) if self.value() else queryset
+
+
+@admin.register(UnitUserObjectPermission)
+class GrantAdmin(ShownOnly, admin.ModelAdmin):
+    """The grants computed from the organisation, for looking up why someone sees an office."""
+
+    list_display = ("person", "right", "content_object")
+    list_filter = (RightFilter,)
+    list_select_related = ("user", "permission", "content_object")
+    search_fields = ("user__username", "user__first_name", "user__last_name", "content_object__name_th")
+    actions = None
+
+    @admin.display(description=_("person"), ordering="user__username")
+    def person(self, obj):
+        return obj.user
+
+    @admin.display(description=_("right"), ordering="permission__codename")
+    def right(self, obj):
+        return gettext(obj.permission.name)  # stored in English, the msgid of the permission's name
