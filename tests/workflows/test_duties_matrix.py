@@ -4,8 +4,10 @@ way a person comes to a task, against one table of who may hold each step (HOLDE
 
 Ways in: `claim` — the task is put back in the queue and the person takes it (Viewflow's assign
 page); `given` — the engine's answer when the task is handed to the person (assign, reassign, the
-owner a new task is created with: `node.may_hold`); `execute` — the task has reached the person by
-whatever path and they open and submit it; `bulk` — they send it to bulk approval. (The API has no
+owner a new task is created with: `node.may_hold`); `handed` — the group head hands it to the person
+on a hand-over page (the inspection's and the complaint's, tried for every step); `execute` — the
+task has reached the person by whatever path and they open and submit it; `bulk` — they send it to
+bulk approval. (The API has no
 task completion yet: issue 15 adds it, and its way in joins this table then.)
 
 Each refused cell asserts its status code and that nothing changed (the tasks of the process, their
@@ -87,6 +89,15 @@ HOLDERS = {
     "PlanFlow.approve": {"officer", "acting"},
 }
 BULK = {("InspectionFlow.review", "head")}  # the only cell where bulk approval completes a task
+# Steps the group head may hand over by hand (to someone who may hold them); every other step follows
+# the person or the chain it names (approval steps are never reassigned by hand).
+HAND_OVER = {
+    "InspectionFlow.inspect": "inspection:reassign",
+    "InspectionFlow.follow_up": "inspection:reassign",
+    "ComplaintFlow.triage": "complaints:reassign",
+    "ComplaintFlow.answer": "complaints:reassign",
+    "ComplaintFlow.answer_rejection": "complaints:reassign",
+}
 
 
 def human_steps() -> set[str]:
@@ -304,6 +315,26 @@ def check_given(task, person, allowed, cell):
     assert node.may_hold(person or AnonymousUser(), task) is allowed, cell
 
 
+def check_handed(client, task, person, allowed, home_owner, by, cell):
+    """The group head hands the task to `person` on both hand-over pages (only the page of the
+    task's own flow may take it, and only for a step that is handed over)."""
+    case = task.process.coerced.case
+    case_row = type(case).objects.filter(pk=case.pk).values().get()
+    for page in ("inspection:reassign", "complaints:reassign"):
+        may = allowed and HAND_OVER.get(cell.step) == page
+        before = state(task)
+        login(client, by)
+        response = client.post(reverse(page, args=[task.pk]), {"to": person.pk})
+        assert response.status_code < 500, (cell, page, response.status_code)
+        task.refresh_from_db()
+        if may:
+            assert task.owner_id == person.pk, (cell, page)
+        else:
+            assert state(task) == before, (cell, page)
+        put(task, home_owner)
+        type(case).objects.filter(pk=case.pk).update(**case_row)  # e.g. the case's inspector, handed back
+
+
 def check_execute(client, task, person, allowed, home_owner, cell):
     if person is not None:
         put(task, person)
@@ -343,6 +374,8 @@ def test_who_may_hold_each_step_however_they_come_to_it(client, reach, people, s
         person, allowed = who[persona], persona in holders
         check_given(task, person, allowed, Cell(step, persona, "given"))
         check_claim(client, task, person, allowed, home_owner, Cell(step, persona, "claim"))
+        if person is not None and home_owner is not None and person != home_owner:
+            check_handed(client, task, person, allowed, home_owner, who["head"], Cell(step, persona, "handed"))
         check_execute(client, task, person, allowed, home_owner, Cell(step, persona, "execute"))
         if (step, persona) not in BULK:
             check_bulk(client, task, person, home_owner, Cell(step, persona, "bulk"))
@@ -353,3 +386,34 @@ def test_who_may_hold_each_step_however_they_come_to_it(client, reach, people, s
             client.post(reverse("inspection:bulk_approve"), {"task": [task.pk]})
             task.refresh_from_db()
             assert task.status == STATUS.DONE, Cell(step, persona, "bulk")
+
+
+# --- segregation: the doer also fills the deciding post -------------------------------------------
+
+# The step, whose work it judges (persona), and the post that person is made to act for.
+SEGREGATED = {
+    "InspectionFlow.review": ("inspector", "head"),
+    "InspectionFlow.sign_off": ("inspector", "officer"),
+    "InspectionFlow.draft_order": ("inspector", "officer"),
+    "ProgressFlow.review": ("inspector", "officer"),
+    "PlanFlow.approve": ("head", "officer"),
+}
+
+
+@pytest.mark.parametrize("step", sorted(SEGREGATED))
+def test_whose_work_it_is_never_decides_it_even_acting_for_the_post(client, reach, songkhla, step):
+    """The acting person is judged as the person they are: the case's inspector acting for the group
+    head or the provincial industry officer, or the plan's preparer acting for the officer, still
+    never reviews, signs off, drafts the order or approves their own work."""
+    task = reach(step)
+    doer_name, post_of = SEGREGATED[step]
+    doer, holder = getattr(songkhla, doer_name), getattr(songkhla, post_of)
+    today = timezone.localdate()
+    post = holder.holdings.get().position
+    org_services.appoint_acting(position=post, person=doer, start=today - timedelta(days=1), end=today + timedelta(9))
+    home_owner = task.owner
+    cell = Cell(step, f"{doer_name} acting for {post_of}", "")
+    assert task.flow_task.may_hold(holder, task), "the post itself may hold the step"
+    check_given(task, doer, False, cell)
+    check_claim(client, task, doer, False, home_owner, cell)
+    check_execute(client, task, doer, False, home_owner, cell)
