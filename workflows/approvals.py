@@ -42,8 +42,7 @@ def decide(step: ApprovalStep, *, approve: bool, comments: str = "") -> Approval
     step.comments, step.decided_at = comments, timezone.now()
     step.save(update_fields=["decision", "comments", "decided_at"])
     if not approve:
-        case = f"{step.case_field}_id"
-        same_round = type(step).objects.filter(**{case: getattr(step, case)}, round=step.round)
+        same_round = type(step).objects.filter(**{f"{step.case_field}_id": step.case_id}, round=step.round)
         same_round.filter(decision=StepDecision.PENDING).update(decision=StepDecision.UNREACHED)
     return step
 

@@ -31,7 +31,30 @@ class StepDecision(models.TextChoices):
     UNREACHED = "unreached", _("Not reached: sent back at an earlier step")
 
 
-class DecisionRound(models.Model):
+class CaseRow(models.Model):
+    """What rounds and steps share: a foreign key to their case, which the concrete model adds and
+    names in `case_field`, and their order within the case (`within`), one row each."""
+
+    case_field: ClassVar[str]  # e.g. "inspection", "order"
+    within: ClassVar[tuple[str, ...]]
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def meta(cls, case_field: str, verbose_name, verbose_name_plural, *, unique: str) -> type:
+        """The concrete model's Meta: the case's rows in order, one row per place in that order."""
+        fields = [case_field, *cls.within]
+        constraints = [models.UniqueConstraint(fields=fields, name=unique)]
+        options = {"ordering": fields, "verbose_name": verbose_name, "verbose_name_plural": verbose_name_plural}
+        return type("Meta", (), {**options, "constraints": constraints})
+
+    @property
+    def case_id(self) -> int:
+        return getattr(self, f"{self.case_field}_id")
+
+
+class DecisionRound(CaseRow):
     """One decision on a case by one person, in round `number` (1, 2, … per case)."""
 
     number = models.PositiveSmallIntegerField(_("round"))
@@ -43,15 +66,20 @@ class DecisionRound(models.Model):
     comments = models.TextField(_("comments"), blank=True)
     decided_at = models.DateTimeField(_("decided"), auto_now_add=True)
 
+    within = ("number",)
+
     class Meta:
         abstract = True
+
+    def __str__(self):
+        return f"{self.case_id} #{self.number} {self.decision}"
 
     @property
     def approved(self) -> bool:
         return self.decision == RoundDecision.APPROVE
 
 
-class ApprovalStep(models.Model):
+class ApprovalStep(CaseRow):
     """Step `step` of round `round` of a case's approval chain: the level the rule names, the position
     and the person who filled it when the chain was resolved (how they sign), and their decision."""
 
@@ -69,10 +97,13 @@ class ApprovalStep(models.Model):
     comments = models.TextField(_("comments"), blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
-    case_field: ClassVar[str]  # the concrete model's foreign key to its case, e.g. "order"
+    within = ("round", "step")
 
     class Meta:
         abstract = True
+
+    def __str__(self):
+        return f"{self.case_id} {self.round}/{self.step} {self.level}"
 
     @property
     def pending(self) -> bool:

@@ -200,14 +200,8 @@ class PlanReview(DecisionRound):
 
     plan = models.ForeignKey(InspectionPlan, models.CASCADE, related_name="reviews")
 
-    class Meta:
-        ordering = ["plan", "number"]
-        verbose_name = _("plan review")
-        verbose_name_plural = _("plan reviews")
-        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="one_plan_review_per_round")]
-
-    def __str__(self):
-        return f"{self.plan_id} #{self.number} {self.decision}"
+    case_field = "plan"
+    Meta = DecisionRound.meta(case_field, _("plan review"), _("plan reviews"), unique="one_plan_review_per_round")
 
 
 class PlanProcess(CaseProcess, Process):

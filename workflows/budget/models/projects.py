@@ -191,14 +191,6 @@ class ProjectApproval(ApprovalStep):
     project = models.ForeignKey(Project, models.CASCADE, related_name="approvals")
 
     case_field = "project"
-
-    class Meta:
-        ordering = ["project", "round", "step"]
-        verbose_name = _("project approval")
-        verbose_name_plural = _("project approvals")
-        constraints = [
-            models.UniqueConstraint(fields=["project", "round", "step"], name="one_project_approval_per_step")
-        ]
-
-    def __str__(self):
-        return f"{self.project_id} {self.round}/{self.step} {self.level}"
+    Meta = ApprovalStep.meta(
+        case_field, _("project approval"), _("project approvals"), unique="one_project_approval_per_step"
+    )

@@ -83,11 +83,7 @@ class ReportRound(DecisionRound):
 
     report = models.ForeignKey(ProgressReport, models.CASCADE, related_name="rounds")
 
-    class Meta:
-        ordering = ["report", "number"]
-        verbose_name = _("report review round")
-        verbose_name_plural = _("report review rounds")
-        constraints = [models.UniqueConstraint(fields=["report", "number"], name="one_report_round_per_number")]
-
-    def __str__(self):
-        return f"{self.report_id} #{self.number} {self.decision}"
+    case_field = "report"
+    Meta = DecisionRound.meta(
+        case_field, _("report review round"), _("report review rounds"), unique="one_report_round_per_number"
+    )

@@ -130,14 +130,8 @@ class ReviewRound(DecisionRound):
 
     inspection = models.ForeignKey(Inspection, models.CASCADE, related_name="reviews")
 
-    class Meta:
-        ordering = ["inspection", "number"]
-        verbose_name = _("review round")
-        verbose_name_plural = _("review rounds")
-        constraints = [models.UniqueConstraint(fields=["inspection", "number"], name="one_review_per_round")]
-
-    def __str__(self):
-        return f"{self.inspection_id} #{self.number} {self.decision}"
+    case_field = "inspection"
+    Meta = DecisionRound.meta(case_field, _("review round"), _("review rounds"), unique="one_review_per_round")
 
 
 class OrderKind(models.TextChoices):
@@ -193,15 +187,7 @@ class OrderApproval(ApprovalStep):
     order = models.ForeignKey(CorrectiveOrder, models.CASCADE, related_name="approvals")
 
     case_field = "order"
-
-    class Meta:
-        ordering = ["order", "round", "step"]
-        verbose_name = _("order approval")
-        verbose_name_plural = _("order approvals")
-        constraints = [models.UniqueConstraint(fields=["order", "round", "step"], name="one_approval_per_step")]
-
-    def __str__(self):
-        return f"{self.order_id} {self.round}/{self.step} {self.level}"
+    Meta = ApprovalStep.meta(case_field, _("order approval"), _("order approvals"), unique="one_approval_per_step")
 
 
 class CaseCounter(models.Model):
