@@ -13,6 +13,7 @@ from workflows.budget import selectors, services
 from workflows.budget.errors import BudgetError
 from workflows.budget.models import BudgetSource, Project, ProjectStatus, ReportStatus
 from workflows.models import ApprovalRule
+from workflows.models.approvals import StepDecision
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +77,10 @@ def test_a_returned_project_is_revised_and_goes_up_again(client, songkhla, fy):
     assert project.status == ProjectStatus.APPROVING and project.objectives == "ผู้ประกอบการ SMEs 40 ราย"
     approve_project(client, songkhla, project)
     assert project.status == ProjectStatus.APPROVED
-    assert list(project.approvals.values_list("round", "decision")) == [(1, "returned"), (2, "approved")]
+    assert list(project.approvals.values_list("round", "decision")) == [
+        (1, StepDecision.RETURNED),
+        (2, StepDecision.APPROVED),
+    ]
 
 
 def test_registration_needs_work_rights_in_the_office(songkhla, lopburi, fy):

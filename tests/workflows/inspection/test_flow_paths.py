@@ -14,6 +14,7 @@ from registry.models import Factory
 from workflows.audit import verify
 from workflows.inspection import services
 from workflows.inspection.models import Inspection, OrderStatus
+from workflows.models.approvals import RoundDecision, StepDecision
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +70,7 @@ def test_return_and_resubmit_keeps_every_round(client, songkhla, checklist, fact
     do(client, songkhla.inspector, inspection, "inspect", checklist_answers(inspection, exit_ok=True, workers=41))
     do(client, songkhla.head, inspection, "review", {"decision": "approve"})
     rounds = list(inspection.reviews.values_list("number", "decision", "comments"))
-    assert rounds == [(1, "return", "แนบภาพถ่ายเพิ่ม"), (2, "approve", "")]
+    assert rounds == [(1, RoundDecision.RETURN, "แนบภาพถ่ายเพิ่ม"), (2, RoundDecision.APPROVE, "")]
     assert open_task(inspection, "sign_off").owner == songkhla.officer
 
 
@@ -160,16 +161,16 @@ def test_vacant_assistant_ps_is_skipped_and_recorded(client, songkhla, checklist
     holding = songkhla.aps.holdings.get()
     org_services.end_holding(holding=holding, end=timezone.localdate() - timedelta(days=1))
     inspection = start_and_inspect(client, songkhla, factory, exit_ok=False)
-    services.review_decide(inspection=inspection, by=songkhla.head, decision="approve")
+    services.review_decide(inspection=inspection, by=songkhla.head, decision=RoundDecision.APPROVE)
     order = services.order_draft(
         inspection=inspection, by=songkhla.officer, kind="s39", requirement="หยุดประกอบกิจการ",
         deadline=timezone.localdate() + timedelta(days=30),
     )  # fmt: skip
     steps = list(order.approvals.values_list("level", "decision", "approver"))
     assert steps == [
-        ("provincial_officer", "", songkhla.officer.pk),
-        ("assistant_ps", "skipped", None),
-        ("deputy_ps", "", songkhla.dps.pk),
+        ("provincial_officer", StepDecision.PENDING, songkhla.officer.pk),
+        ("assistant_ps", StepDecision.SKIPPED, None),
+        ("deputy_ps", StepDecision.PENDING, songkhla.dps.pk),
     ]
 
 

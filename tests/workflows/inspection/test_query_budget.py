@@ -18,6 +18,7 @@ from tests.factories import FactoryFactory
 from tests.workflows.inspection.test_flow_paths import checklist_answers, do, open_task
 from workflows import engine
 from workflows.inspection import services
+from workflows.models.approvals import RoundDecision
 
 pytestmark = pytest.mark.django_db
 BUDGET = 12
@@ -29,7 +30,7 @@ def review_approve_statements(inspection, head) -> list[str]:
     with CaptureQueriesContext(connection) as queries:
         with engine.activation(task) as activation:
             activation.start(None)
-            services.review_decide(inspection=activation.process.case, by=by, decision="approve")
+            services.review_decide(inspection=activation.process.case, by=by, decision=RoundDecision.APPROVE)
             activation.execute()
     statements = [query["sql"] for query in queries.captured_queries]
     assert statements[0].startswith("SAVEPOINT") and statements[-1].startswith("RELEASE SAVEPOINT")

@@ -18,6 +18,7 @@ from tests.factories import FactoryFactory
 from tests.workflows.planning.conftest import inspection
 from workflows.audit import verify
 from workflows.inspection.models import Inspection, InspectionReason
+from workflows.models.approvals import RoundDecision
 from workflows.planning import services
 from workflows.planning.errors import PlanningError
 from workflows.planning.models import InspectionPlan, PlanItem, PlanStatus
@@ -162,7 +163,10 @@ def test_return_loop_goes_back_to_the_group_head_and_keeps_every_round(client, s
     assert response.status_code == 302 and plan.items.count() == 3
     do(client, songkhla.head, plan, "prepare", {})
     do(client, songkhla.officer, plan, "approve", {"decision": "approve"})
-    assert list(plan.reviews.values_list("number", "decision")) == [(1, "return"), (2, "approve")]
+    assert list(plan.reviews.values_list("number", "decision")) == [
+        (1, RoundDecision.RETURN),
+        (2, RoundDecision.APPROVE),
+    ]
     assert Inspection.objects.filter(plan_item__plan=plan).count() == 3
 
 
@@ -224,7 +228,7 @@ def test_the_group_head_cannot_approve_the_plan_through_the_service(songkhla, ra
     plan = generate(songkhla, year, capacity=2)
     services.plan_submit(plan=plan, by=songkhla.head)
     with pytest.raises(PermissionDenied):
-        services.plan_decide(plan=plan, by=songkhla.head, decision="approve")
+        services.plan_decide(plan=plan, by=songkhla.head, decision=RoundDecision.APPROVE)
     plan.refresh_from_db()
     assert plan.status == PlanStatus.SUBMITTED
 
