@@ -128,10 +128,11 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 
 # Shared by every web process and worker when set (who fills a role, SLA days, API throttles);
-# otherwise each process keeps its own for a minute. Not the broker's Redis database.
+# otherwise each process keeps its own for a minute. Not the broker's Redis database. While Redis
+# is unreachable the cache answers as empty and pages are served from the database (project.cache).
 CACHE_URL = env_str("CACHE_URL", "")
 if CACHE_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    CACHES = {"default": {"BACKEND": "project.cache.ResilientRedisCache", "LOCATION": CACHE_URL}}
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kamkap@industry.go.th")
