@@ -1,11 +1,12 @@
 """Risk weights, category risks and office capacities for the process administrator (Django admin).
 Every change is audited; a changed weight recomputes every score in the background."""
 
+from django import forms
 from django.contrib import admin
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from org.admin_forms import BuddhistEraDates
+from org.admin_forms import BuddhistEraDates, be_column
 from workflows import audit
 
 from .models import CategoryRisk, OfficeCapacity, RiskWeight
@@ -13,7 +14,19 @@ from .models import CategoryRisk, OfficeCapacity, RiskWeight
 WEIGHT_FIELDS = ["points_per_unit", "max_points", "explanation_th", "explanation_en"]
 
 
+class LabelledForm(forms.ModelForm):
+    class Meta:
+        labels = {"updated_by": _("updated by")}  # the model's own label is the field name, untranslated
+
+
+@admin.display(description=_("updated by"), ordering="updated_by")
+def updated_by_column(obj):
+    return obj.updated_by or "—"
+
+
 class AuditedAdmin(BuddhistEraDates, admin.ModelAdmin):
+    form = LabelledForm
+    updated_at_be = be_column("updated_at", _("updated"))
     fields_audited: list[str] = []
     audit_action = ""
     audit_label = ""
@@ -43,8 +56,8 @@ class AuditedAdmin(BuddhistEraDates, admin.ModelAdmin):
 @admin.register(RiskWeight)
 class RiskWeightAdmin(AuditedAdmin):
     list_display = ("component", "points_per_unit", "max_points", "explanation_th", "updated_at")
-    fields = ("component", *WEIGHT_FIELDS, "updated_at", "updated_by")
-    readonly_fields = ("updated_at", "updated_by")
+    fields = ("component", *WEIGHT_FIELDS, "updated_at_be", "updated_by")
+    readonly_fields = ("updated_at_be", "updated_by")
     fields_audited = WEIGHT_FIELDS
     audit_action = "risk.weight"
     audit_label = _("Risk weight edited")
@@ -61,8 +74,9 @@ class CategoryRiskAdmin(AuditedAdmin):
 
 @admin.register(OfficeCapacity)
 class OfficeCapacityAdmin(AuditedAdmin):
-    list_display = ("office", "cases_per_inspector", "updated_at", "updated_by")
-    readonly_fields = ("updated_at", "updated_by")
+    list_display = ("office", "cases_per_inspector", "updated_at", updated_by_column)
+    fields = ("office", "cases_per_inspector", "updated_at_be", "updated_by")
+    readonly_fields = ("updated_at_be", "updated_by")
     fields_audited = ["cases_per_inspector"]
     audit_action = "capacity.edit"
     audit_label = _("Inspection capacity changed")
