@@ -42,8 +42,7 @@ def decide(step: ApprovalStep, *, approve: bool, comments: str = "") -> Approval
     step.comments, step.decided_at = comments, timezone.now()
     step.save(update_fields=["decision", "comments", "decided_at"])
     if not approve:
-        same_round = type(step).objects.filter(**{f"{step.case_field}_id": step.case_id}, round=step.round)
-        same_round.filter(decision=StepDecision.PENDING).update(decision=StepDecision.UNREACHED)
+        _leave_unreached(type(step), f"{step.case_field}_id", step.case_id, step.round, step.step)
     return step
 
 
@@ -56,3 +55,16 @@ def round_record(
     if number is None:
         number = (rounds.aggregate(last=Max("number"))["last"] or 0) + 1
     return rounds.create(number=number, decided_by=by, decided_as=by_as, decision=decision, comments=comments)
+
+
+def close_returned_rounds(steps, case_field: str) -> None:
+    """Mark "not reached" the steps left waiting above a step sent back (for data recorded before
+    `decide` did it); `steps` is a step model, historical ones included."""
+    case = f"{case_field}_id"
+    for sent_back in steps.objects.filter(decision=StepDecision.RETURNED).values(case, "round", "step"):
+        _leave_unreached(steps, case, sent_back[case], sent_back["round"], sent_back["step"])
+
+
+def _leave_unreached(steps, case: str, case_id: int, round: int, step: int) -> None:
+    above = steps.objects.filter(**{case: case_id}, round=round, step__gt=step)
+    above.filter(decision=StepDecision.PENDING).update(decision=StepDecision.UNREACHED)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from tests.workflows.inspection.test_flow_paths import do, open_task, s37_drafted, start_and_inspect
 from workflows import approvals
 from workflows.inspection import services
-from workflows.inspection.models import OrderStatus
+from workflows.inspection.models import OrderApproval, OrderStatus
 from workflows.models.approvals import RoundDecision, StepDecision
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +71,20 @@ def test_a_review_round_takes_the_next_number_and_a_known_decision(client, songk
         approvals.round_record(inspection.reviews, by=songkhla.head, by_as="", decision="approved")
     assert inspection.reviews.count() == 2
     assert open_task(inspection, "inspect").owner == songkhla.inspector
+
+
+def test_steps_left_waiting_above_an_old_return_are_closed(client, songkhla, checklist, factory, rules):
+    """Before the core, a step sent back left the steps above it waiting (data migration 0009)."""
+    inspection = start_and_inspect(client, songkhla, factory, exit_ok=False)
+    services.review_decide(inspection=inspection, by=songkhla.head, decision=RoundDecision.APPROVE)
+    order = services.order_draft(
+        inspection=inspection, by=songkhla.officer, kind="s39", requirement="หยุดประกอบกิจการ",
+        deadline=timezone.localdate() + timedelta(days=30),
+    )  # fmt: skip
+    order.approvals.filter(step=1).update(decision=StepDecision.RETURNED)  # as recorded before the core
+    assert services.pending_approval(order).step == 2
+    approvals.close_returned_rounds(OrderApproval, "order")
+    assert rounds_of(order) == [
+        (1, 1, StepDecision.RETURNED), (1, 2, StepDecision.UNREACHED), (1, 3, StepDecision.UNREACHED),
+    ]  # fmt: skip
+    assert services.pending_approval(order) is None
