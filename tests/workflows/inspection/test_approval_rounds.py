@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.workflows.inspection.test_flow_paths import do, open_task, s37_drafted, start_and_inspect
+from tests.workflows.inspection.test_flow_paths import do, open_task, s37_drafted, s39_drafted, start_and_inspect
 from workflows import approvals
 from workflows.inspection import services
 from workflows.inspection.models import OrderApproval, OrderStatus
@@ -41,12 +41,7 @@ def test_a_redrafted_order_keeps_its_earlier_approval_rounds(client, songkhla, c
 
 
 def test_a_step_sent_back_leaves_the_steps_above_it_unreached(client, songkhla, checklist, factory, rules):
-    inspection = start_and_inspect(client, songkhla, factory, exit_ok=False)
-    services.review_decide(inspection=inspection, by=songkhla.head, decision=RoundDecision.APPROVE)
-    deadline = timezone.localdate() + timedelta(days=30)
-    order = services.order_draft(
-        inspection=inspection, by=songkhla.officer, kind="s39", requirement="หยุดประกอบกิจการ", deadline=deadline
-    )
+    order = s39_drafted(client, songkhla, factory)
     services.order_decide(order=order, by=songkhla.officer, approve=True)
     services.order_decide(order=order, by=songkhla.aps, approve=False, comments="ทบทวนฐานความผิด")
     assert rounds_of(order) == [
@@ -55,8 +50,9 @@ def test_a_step_sent_back_leaves_the_steps_above_it_unreached(client, songkhla, 
     assert services.pending_approval(order) is None
 
     order = services.order_draft(
-        inspection=inspection, by=songkhla.officer, kind="s39", requirement="หยุดประกอบกิจการ", deadline=deadline
-    )
+        inspection=order.inspection, by=songkhla.officer, kind="s39", requirement="หยุดประกอบกิจการ",
+        deadline=order.deadline,
+    )  # fmt: skip
     step = services.pending_approval(order)
     assert (step.round, step.step, step.approver) == (2, 1, songkhla.officer)
     assert len(rounds_of(order)) == 6
@@ -75,12 +71,7 @@ def test_a_review_round_takes_the_next_number_and_a_known_decision(client, songk
 
 def test_steps_left_waiting_above_an_old_return_are_closed(client, songkhla, checklist, factory, rules):
     """Before the core, a step sent back left the steps above it waiting (data migration 0009)."""
-    inspection = start_and_inspect(client, songkhla, factory, exit_ok=False)
-    services.review_decide(inspection=inspection, by=songkhla.head, decision=RoundDecision.APPROVE)
-    order = services.order_draft(
-        inspection=inspection, by=songkhla.officer, kind="s39", requirement="หยุดประกอบกิจการ",
-        deadline=timezone.localdate() + timedelta(days=30),
-    )  # fmt: skip
+    order = s39_drafted(client, songkhla, factory)
     order.approvals.filter(step=1).update(decision=StepDecision.RETURNED)  # as recorded before the core
     assert services.pending_approval(order).step == 2
     approvals.close_returned_rounds(OrderApproval, "order")

@@ -93,6 +93,16 @@ def s37_drafted(client, songkhla, factory, deadline: str) -> Inspection:
     return inspection
 
 
+def s39_drafted(client, songkhla, factory):
+    """A non-compliant case reviewed and its s.39 order drafted (by services): its chain resolved."""
+    inspection = start_and_inspect(client, songkhla, factory, exit_ok=False)
+    services.review_decide(inspection=inspection, by=songkhla.head, decision=RoundDecision.APPROVE)
+    return services.order_draft(
+        inspection=inspection, by=songkhla.officer, kind="s39", requirement="หยุดประกอบกิจการ",
+        deadline=timezone.localdate() + timedelta(days=30),
+    )  # fmt: skip
+
+
 def test_non_compliant_s37_then_follow_up_compliant(client, songkhla, checklist, factory, rules):
     deadline = timezone.localdate() + timedelta(days=30)  # typed as a person does: Buddhist-era date
     inspection = s37_drafted(client, songkhla, factory, deadline.strftime("%d/%m/") + str(deadline.year + 543))
@@ -160,12 +170,7 @@ def test_acting_approver_takes_the_task_and_both_names_are_kept(client, songkhla
 def test_vacant_assistant_ps_is_skipped_and_recorded(client, songkhla, checklist, factory, rules):
     holding = songkhla.aps.holdings.get()
     org_services.end_holding(holding=holding, end=timezone.localdate() - timedelta(days=1))
-    inspection = start_and_inspect(client, songkhla, factory, exit_ok=False)
-    services.review_decide(inspection=inspection, by=songkhla.head, decision=RoundDecision.APPROVE)
-    order = services.order_draft(
-        inspection=inspection, by=songkhla.officer, kind="s39", requirement="หยุดประกอบกิจการ",
-        deadline=timezone.localdate() + timedelta(days=30),
-    )  # fmt: skip
+    order = s39_drafted(client, songkhla, factory)
     steps = list(order.approvals.values_list("level", "decision", "approver"))
     assert steps == [
         ("provincial_officer", StepDecision.PENDING, songkhla.officer.pk),
