@@ -203,12 +203,44 @@ def run_checked(job, *, columns, required, check, write) -> None:
 
     Any other error (the file gone from storage, a value the database refuses, a bug) is logged and
     ends the job failed with its reason: a job never stays "waiting" or "checking" because its task
-    raised."""
+    raised.
+
+    A job runs to its end once however often its task is delivered (a worker killed mid-import, a
+    retry, the sweep re-queueing it): a finished job (finished_at set) is left alone, the rows are
+    written in the transaction that finishes the job, and a run that finds the job finished by
+    another when it comes to write writes nothing."""
+    if _finished(job):
+        return
     try:
         _run_checked(job, columns=columns, required=required, check=check, write=write)
     except Exception as exc:
         logger.exception("%s %s stopped on an unexpected error", type(job).__name__, job.pk)
         _fail_unexpectedly(job, exc)
+
+
+def _finished(job) -> bool:
+    return type(job).objects.filter(pk=job.pk, finished_at__isnull=False).exists()
+
+
+def _save_unfinished(job, *fields: str) -> None:
+    """Save `fields` of a job no other run has finished meanwhile (a finished job is never reopened)."""
+    type(job).objects.filter(pk=job.pk, finished_at__isnull=True).update(**{f: getattr(job, f) for f in fields})
+
+
+def fail_job(job, message: str) -> bool:
+    """End an unfinished job failed, nothing saved, `message` shown on its page. False when it had
+    finished meanwhile."""
+    job.status, job.errors, job.finished_at = (
+        ImportStatus.FAILED,
+        [{"line": 0, "column": "", "message": message}],
+        timezone.now(),
+    )
+    job.created_count = 0
+    return bool(
+        type(job)
+        .objects.filter(pk=job.pk, finished_at__isnull=True)
+        .update(status=job.status, errors=job.errors, finished_at=job.finished_at, created_count=0)
+    )
 
 
 def _fail_unexpectedly(job, exc: Exception) -> None:
@@ -217,15 +249,7 @@ def _fail_unexpectedly(job, exc: Exception) -> None:
         "The import stopped on an unexpected error (%(error)s); nothing was saved. Try again, or give "
         "the system administrator the import number %(job)s."
     ) % {"error": type(exc).__name__, "job": job.pk}
-    job.status, job.errors, job.finished_at = (
-        ImportStatus.FAILED,
-        [{"line": 0, "column": "", "message": message}],
-        timezone.now(),
-    )
-    job.created_count = 0
-    type(job).objects.filter(pk=job.pk).update(
-        status=job.status, errors=job.errors, finished_at=job.finished_at, created_count=0
-    )
+    fail_job(job, message)
 
 
 def _run_checked(job, *, columns, required, check, write) -> None:
@@ -234,31 +258,39 @@ def _run_checked(job, *, columns, required, check, write) -> None:
         rows, errors = read_rows(job.file.read(), columns=columns, required=required)
     finally:
         job.file.close()
-    job.total_rows, job.status = len(rows), ImportStatus.VALIDATING
-    job.save(update_fields=["total_rows", "status"])
+    job.total_rows, job.processed_rows, job.status = len(rows), 0, ImportStatus.VALIDATING
+    _save_unfinished(job, "total_rows", "processed_rows", "status")
     if not rows and not errors:
         errors = [{"line": 0, "column": "", "message": _("The file has no data rows.")}]
 
     def progress(done: int) -> None:
         job.processed_rows = done
-        job.save(update_fields=["processed_rows"])
+        _save_unfinished(job, "processed_rows")
 
     checked, row_errors = check(rows, on_progress=progress) if rows else ([], [])
     errors += row_errors
     job.processed_rows = len(rows)
     if not errors:
         job.status = ImportStatus.WRITING
-        job.save(update_fields=["processed_rows", "status"])
+        _save_unfinished(job, "processed_rows", "status")
         try:
             with transaction.atomic():
+                if type(job).objects.select_for_update().filter(pk=job.pk, finished_at__isnull=False).exists():
+                    return  # another delivery of this job wrote it meanwhile
                 job.created_count = write(checked)
+                _finish(job, [])
+            return
         except RegistryError as exc:
             job.created_count = 0
             errors = [_write_error(key, message) for key, message in exc.errors.items()]
+    _finish(job, errors)
+
+
+def _finish(job, errors: list[dict]) -> None:
     job.status = ImportStatus.FAILED if errors else ImportStatus.DONE
     job.errors = errors
     job.finished_at = timezone.now()
-    job.save(update_fields=["processed_rows", "status", "errors", "created_count", "finished_at"])
+    _save_unfinished(job, "processed_rows", "status", "errors", "created_count", "finished_at")
 
 
 def _write_error(key: str, message: str) -> dict:

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from permissions import access
-from workflows import audit
+from workflows import audit, outbox
 
 from .errors import RegistryError
 from .models import Factory, FactoryImport
@@ -77,6 +77,7 @@ def import_start(*, by, upload) -> FactoryImport:
         raise RegistryError(
             {"file": _("The file is larger than %(mb)s MB.") % {"mb": settings.IMPORT_MAX_BYTES // 2**20}}
         )
-    job = FactoryImport.objects.create(created_by=by, file=upload, original_name=upload.name[:255])
-    transaction.on_commit(lambda: import_factories.delay(job.pk))
+    with transaction.atomic():  # the job and its outbox row, or neither
+        job = FactoryImport.objects.create(created_by=by, file=upload, original_name=upload.name[:255])
+        outbox.enqueue(import_factories, job.pk)
     return job

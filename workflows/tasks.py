@@ -1,13 +1,20 @@
 from celery import shared_task
 from viewflow.workflow.timers import fire_due_timers
 
-from . import sla
+from . import outbox, sla
 from .notify import send_for_task
 
 
 @shared_task
 def send_task_mail(task_id: int) -> bool:
+    """Enqueued through the outbox: the row is marked done with the e-mail, so it is sent once."""
     return send_for_task(task_id)
+
+
+@shared_task
+def relay_outbox() -> tuple[int, int]:
+    """Every minute (beat): hand the broker the outbox rows it could not take at commit."""
+    return outbox.relay()
 
 
 @shared_task

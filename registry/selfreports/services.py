@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from org.calendar import format_be
 from permissions import operators
-from workflows import audit
+from workflows import audit, outbox
 
 from ..errors import RegistryError
 from ..models import Factory
@@ -175,6 +175,7 @@ def report_import_start(*, by, kind: ReportKind, upload) -> ReportImport:
         raise RegistryError(
             {"file": _("The file is larger than %(mb)s MB.") % {"mb": settings.IMPORT_MAX_BYTES // 2**20}}
         )
-    job = ReportImport.objects.create(created_by=by, kind=kind, file=upload, original_name=upload.name[:255])
-    transaction.on_commit(lambda: import_reports.delay(job.pk))
+    with transaction.atomic():  # the job and its outbox row, or neither
+        job = ReportImport.objects.create(created_by=by, kind=kind, file=upload, original_name=upload.name[:255])
+        outbox.enqueue(import_reports, job.pk)
     return job

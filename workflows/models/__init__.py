@@ -1,5 +1,6 @@
 from .approval import ApprovalRule, RuleSubject
 from .audit import AuditChain, AuditEntry
+from .outbox import OutboxMessage
 from .sla import SlaRule, TaskNotice
 from .unheld import UnheldReason, UnheldStep
 
@@ -8,6 +9,7 @@ __all__ = [
     "RuleSubject",
     "AuditChain",
     "AuditEntry",
+    "OutboxMessage",
     "SlaRule",
     "TaskNotice",
     "UnheldReason",

@@ -1,0 +1,100 @@
+"""The outbox: work that must follow a commit, written in the same transaction as the commit.
+
+    outbox.enqueue(send_task_mail, task.pk)
+
+writes a row in the caller's transaction; once that transaction commits, the row is handed to the
+broker at once, with a short timeout and no retries. When the broker is unreachable the row simply
+stays pending — the request is neither slowed nor failed — and the relay (`relay()`, every minute from
+Celery beat, or `manage.py relay_outbox`) hands it over when the broker is back. A rolled-back
+transaction leaves no row, so no work is sent for a change that never happened.
+
+The task receives the row's id (`outbox_id`, handled by project.celery.KamkapTask) and marks the row
+done in the same transaction as its work: a message delivered twice (a worker killed before it
+acknowledged, a retry, a relay racing the commit hook) does its work once.
+
+With Celery eager (the embedded demo, the tests) the hand-over runs the task in the process, after
+the commit, as before."""
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from celery import Task, current_app
+from django.db import transaction
+from django.utils import timezone
+
+from .models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+CONNECT_TIMEOUT = 2  # seconds to reach the broker before the row is left for the relay
+RELAY_BATCH = 500
+KEEP_DONE = timedelta(days=14)  # done rows are kept a while to look into, then deleted by the relay
+
+
+def enqueue(task: Task | str, *args: Any, **kwargs: Any) -> OutboxMessage:
+    """Run `task(*args, **kwargs)` once, after the current transaction commits (arguments: JSON)."""
+    name = task if isinstance(task, str) else task.name
+    message = OutboxMessage.objects.create(task=name, args=list(args), kwargs=kwargs)
+    transaction.on_commit(lambda: publish(message))
+    return message
+
+
+def publish(message: OutboxMessage) -> bool:
+    """Hand one row to the broker now. False (and the row left pending, its error kept) when the
+    broker or, in eager mode, the task failed; never raises."""
+    try:
+        _send(message)
+    except Exception as exc:  # noqa: BLE001 (whatever went wrong, the row waits for the relay)
+        logger.warning("Outbox message %s (%s) not sent: %r", message.pk, message.task, exc)
+        message.attempts, message.last_error = message.attempts + 1, repr(exc)[:2000]
+        OutboxMessage.objects.filter(pk=message.pk).update(attempts=message.attempts, last_error=message.last_error)
+        return False
+    message.attempts, message.sent_at = message.attempts + 1, timezone.now()
+    OutboxMessage.objects.filter(pk=message.pk).update(attempts=message.attempts, sent_at=message.sent_at)
+    return True
+
+
+def _send(message: OutboxMessage) -> None:
+    app = current_app
+    kwargs = {**message.kwargs, "outbox_id": message.pk}
+    if app.conf.task_always_eager:
+        app.tasks[message.task].apply_async(message.args, kwargs)
+        return
+    # A connection of our own, tried once: the shared producer pool would retry for many seconds.
+    with app.connection_for_write(connect_timeout=CONNECT_TIMEOUT) as connection:
+        connection.ensure_connection(max_retries=0, timeout=CONNECT_TIMEOUT)
+        app.send_task(
+            message.task, args=message.args, kwargs=kwargs, connection=connection, retry=False, ignore_result=True
+        )
+
+
+def relay(limit: int = RELAY_BATCH) -> tuple[int, int]:
+    """Send the rows still pending, oldest first; stop at the first failure (the broker is still
+    down: the rest would only wait for the same timeout). Returns (sent, still pending)."""
+    OutboxMessage.objects.filter(done_at__lt=timezone.now() - KEEP_DONE).delete()
+    sent = 0
+    for message in OutboxMessage.objects.unsent()[:limit]:
+        if not publish(message):
+            break
+        sent += 1
+    return sent, OutboxMessage.objects.unsent().count()
+
+
+def run_once(outbox_id: int, work: Callable[[], Any], *, atomic: bool = True) -> Any:
+    """Do `work` unless the row is done; mark it done after. `atomic`: in one transaction with the
+    work, the row locked meanwhile (a second delivery waits, then finds it done). Work that commits
+    as it goes (an import's progress) keeps its own guard and runs with atomic=False."""
+    if not atomic:
+        if OutboxMessage.objects.filter(pk=outbox_id, done_at__isnull=False).exists():
+            return None
+        result = work()
+        OutboxMessage.objects.filter(pk=outbox_id).update(done_at=timezone.now())
+        return result
+    with transaction.atomic():
+        message = OutboxMessage.objects.select_for_update().filter(pk=outbox_id).first()
+        if message is None or message.done_at is not None:
+            return None
+        result = work()
+        OutboxMessage.objects.filter(pk=outbox_id).update(done_at=timezone.now())
+        return result
