@@ -45,7 +45,9 @@ def test_production_without_secret_key_refuses_to_start():
     assert "SECRET_KEY must be set" in result.stderr
 
 
-@pytest.mark.parametrize("cache_url, backend", [("", "LocMemCache"), ("redis://127.0.0.1:6379/1", "RedisCache")])
+@pytest.mark.parametrize(
+    "cache_url, backend", [("", "LocMemCache"), ("redis://127.0.0.1:6379/1", "ResilientRedisCache")]
+)
 def test_cache_url_chooses_a_shared_cache(cache_url, backend):
     """Who fills a role and the API throttles are only shared between processes through CACHE_URL."""
     env = {**os.environ, "CACHE_URL": cache_url, "DJANGO_SETTINGS_MODULE": "project.settings"}
