@@ -220,3 +220,15 @@ class ApprovalRuleAdmin(BuddhistEraDates, admin.ModelAdmin):
             subject=obj, before=before, after=audit.snapshot(obj, form.changed_data), by=request.user,
             action="rule.edit", label="Approval rule edited",
         )  # fmt: skip
+
+    def delete_model(self, request, obj):
+        fields = [f.name for f in ApprovalRule._meta.concrete_fields if not f.primary_key]
+        audit.record(
+            subject=obj, action="rule.delete", label=_("Approval rule deleted"), by=request.user,
+            before=audit.snapshot(obj, fields),
+        )  # fmt: skip
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for rule in queryset:
+            self.delete_model(request, rule)

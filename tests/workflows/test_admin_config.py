@@ -127,3 +127,12 @@ def test_the_admin_uses_the_bundled_sarabun(admin_client, rule):
     assert "/static/kamkap/admin.css" in page
     css = (settings.BASE_DIR / "templates" / "static" / "kamkap" / "admin.css").read_text()
     assert 'url("../sarabun/Sarabun-Regular.ttf")' in css and "fonts.googleapis" not in css
+
+
+def test_a_deleted_rule_stays_in_the_audit_chain(admin_client, rule):
+    url = reverse("admin:workflows_approvalrule_delete", args=[rule.pk])
+    assert admin_client.post(url, {"post": "yes"}).status_code == 302
+    assert not ApprovalRule.objects.filter(pk=rule.pk).exists()
+    [entry] = AuditEntry.objects.filter(chain=audit.chain_key(rule))
+    assert entry.action == "rule.delete" and entry.before["levels"] == ["provincial_officer", "assistant_ps"]
+    assert entry.actor.username == "admin"
