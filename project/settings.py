@@ -1,6 +1,7 @@
 """Kamkap settings. Every value that differs between machines comes from the environment
 (project/env.py); defaults are safe for the embedded single-process run on SQLite."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import fontpkg_sarabun
@@ -8,7 +9,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_database, env_int, env_list, env_str
+from .env import env_bool, env_database, env_header, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -45,12 +46,15 @@ INSTALLED_APPS = [
     "workflows.budget",
     "dashboards",
     "api",
+    "axes",
 ]
 
 MIDDLEWARE = [
+    "project.db.statement_timeout",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "project.sessions.idle_timeout",
     "project.middleware.thai_unless_chosen",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -62,6 +66,8 @@ MIDDLEWARE = [
     "viewflow.middleware.SiteMiddleware",
     "viewflow.middleware.HotwireTurboMiddleware",
     "workflows.middleware.flow_lock_message",
+    # Last: turns a locked-out log-in into the login page with the lockout message (project.login).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "project.urls"
@@ -86,10 +92,14 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# PostgreSQL only: a statement of a web request running longer is cancelled (0: no limit). See project/db.py.
+DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 30_000, minimum=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "org.Person"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out user name + address before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -102,6 +112,21 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 GUARDIAN_RAISE_403 = True
 ANONYMOUS_USER_NAME = None  # no guardian anonymous user: anonymous people see nothing
+
+# Log-in throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one user name from one
+# address, that pair is locked for LOGIN_LOCKOUT_MINUTES (0: until an administrator deletes the access
+# attempt in the admin, "Axes" > "Access attempts"). A successful log-in clears the count. The address
+# is REMOTE_ADDR (no django-ipware): a reverse proxy must set it, as for the API throttles.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+_lockout_minutes = env_int("LOGIN_LOCKOUT_MINUTES", 30, minimum=0)
+AXES_COOLOFF_TIME = timedelta(minutes=_lockout_minutes) if _lockout_minutes else None
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "project.login.locked_out"
+
+# A session ends after SESSION_IDLE_MINUTES without a request: its expiry slides forward as the person
+# works (project/sessions.py renews it at most once a minute, not a session write per request).
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 
 LANGUAGE_CODE = "th"
 LANGUAGES = [("th", _("Thai")), ("en", _("English"))]
@@ -147,6 +172,16 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# HTTPS. Off by default: the embedded demo is plain http://127.0.0.1:8000. Behind a TLS-terminating
+# proxy set PROXY_SSL_HEADER (e.g. "HTTP_X_FORWARDED_PROTO,https", and make the proxy overwrite that
+# header), otherwise Django takes every request for http and the login form answers 403 (CSRF origin).
+SECURE_PROXY_SSL_HEADER = env_header("PROXY_SSL_HEADER")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^health/"]  # a load balancer probes the app servers over plain http
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 
 LOGGING = {
     "version": 1,

@@ -7,6 +7,7 @@ from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Site
 
 from dashboards.views import HomeView
+from project import health
 from registry.viewsets import RegistryApp
 from workflows.budget.viewsets import BudgetApp
 from workflows.complaint.viewsets import ComplaintApp
@@ -30,6 +31,8 @@ site = KamkapSite(
 )
 
 urlpatterns = [
+    path("health/", health.alive, name="health-alive"),
+    path("health/ready/", health.ready, name="health-ready"),
     path("accounts/", AuthViewset(with_profile_view=False).urls),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),

@@ -3,6 +3,7 @@ factories under-reporting, two operator logins; a second run adds nothing."""
 
 import pytest
 from django.contrib.auth import authenticate
+from django.http import HttpRequest
 from django.utils import timezone
 
 from org.demo import DEMO_PASSWORD, load_demo_org
@@ -37,7 +38,7 @@ def test_demo_reports_are_filed_with_late_missing_and_under_reported_ones(demo_w
         assert reported["workers"].value < factory.workers * 6 / 10  # an inspection will count far more
         assert reported["machinery_hp"].value < factory.machinery_hp * 6 / 10
     for username in ("operator1", "operator2"):
-        assert authenticate(username=username, password=DEMO_PASSWORD) is not None
+        assert authenticate(HttpRequest(), username=username, password=DEMO_PASSWORD) is not None  # axes: a request
     assert FactoryOperator.objects.filter(person__username="operator1", factory__province_id=90).exists()
     assert FactoryOperator.objects.filter(person__username="operator2", factory__province_id=LOPBURI).exists()
 
