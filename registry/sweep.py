@@ -26,9 +26,9 @@ JOBS = (
 UNFINISHED = (ImportStatus.PENDING, ImportStatus.VALIDATING, ImportStatus.WRITING)
 
 
-def sweep_stuck_imports(now=None) -> tuple[int, int]:
+def sweep_stuck_imports() -> tuple[int, int]:
     """Returns (re-queued, failed)."""
-    now = now or timezone.now()
+    now = timezone.now()
     requeued = failed = 0
     for model, task in JOBS:
         for job in model.objects.filter(
