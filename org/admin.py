@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from permissions import grants
 
-from .admin_forms import AuditedChanges, BuddhistEraDates, be_column
+from .admin_forms import AuditedChanges, ThaiAdmin, be_column
 from .models import ActingAssignment, Holding, Person, Position, Unit
 from .services import overlapping
 
@@ -27,7 +27,7 @@ class PeriodForm(forms.ModelForm):
         return data
 
 
-class OrgAdmin(AuditedChanges, BuddhistEraDates, admin.ModelAdmin):
+class OrgAdmin(AuditedChanges, ThaiAdmin, admin.ModelAdmin):
     audit_action = "admin.org"
 
 

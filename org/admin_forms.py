@@ -5,6 +5,8 @@ record it changes, with before and after (`AuditedChanges`)."""
 from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from workflows import audit
@@ -52,6 +54,44 @@ class BuddhistEraDates:
         if isinstance(field, models.DateField):
             return be_column(name, field.verbose_name)
         return name
+
+
+def _source_label(form, name: str) -> str:
+    """The untranslated label of a form field: the model field's verbose name (Django's capitalised
+    copy of it has no translation), else the form's own label. Call with translation off."""
+    label = form.fields[name].label
+    try:
+        verbose = form._meta.model._meta.get_field(name).verbose_name
+    except (FieldDoesNotExist, AttributeError):
+        verbose = None
+    if verbose is not None and str(label) == capfirst(str(verbose)):
+        return str(verbose)
+    return str(label or name)
+
+
+class ThaiHistory:
+    """The admin's history of a record ("Changed name and levels.") names the fields by their
+    untranslated labels, translated when read: Django stores capitalised labels ("Name"), which have
+    no translation, so the history read in English whatever the language."""
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        forms = [form, *(f for formset in formsets or () for f in formset.forms)]
+        sources = {}
+        with translation.override(None):
+            for each in forms:
+                for name in each.changed_data:
+                    if name in each.fields:
+                        sources[str(each.fields[name].label or name)] = _source_label(each, name)
+        for part in message:
+            changed = part.get("changed", {})
+            if "fields" in changed:
+                changed["fields"] = [sources.get(label, label) for label in changed["fields"]]
+        return message
+
+
+class ThaiAdmin(ThaiHistory, BuddhistEraDates):
+    """What every ModelAdmin of ours mixes in: Buddhist-era dates and a history in the reader's language."""
 
 
 def audit_state(obj: models.Model, names) -> dict:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
-from org.admin_forms import BuddhistEraDates
+from org.admin_forms import ThaiAdmin
 from org.models import Unit
 from workflows import audit
 
@@ -41,7 +41,7 @@ class ReadOnlyGroupAdmin(ShownOnly, GroupAdmin):
 
 
 @admin.register(TokenProxy)
-class RevocableTokenAdmin(BuddhistEraDates, TokenAdmin):
+class RevocableTokenAdmin(ThaiAdmin, TokenAdmin):
     """Who has an API token and since when; the key itself is never shown."""
 
     list_display = ("user", "created")

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.admin import FlowClassListFilter, ProcessAdmin, TaskAdmin
 from viewflow.workflow.models import Process, Task
 
-from org.admin_forms import BuddhistEraDates, be_column
+from org.admin_forms import ThaiAdmin, be_column
 from workflows import audit
 
 from .admin_forms import ApprovalRuleForm, levels_text
@@ -135,7 +135,7 @@ admin.site.unregister(Task)
 
 
 @admin.register(Process)
-class ReadOnlyProcessAdmin(ReadOnly, BuddhistEraDates, ProcessAdmin):
+class ReadOnlyProcessAdmin(ReadOnly, ThaiAdmin, ProcessAdmin):
     """Each field with a Thai label and dates in the Buddhist era (Viewflow's own labels are English)."""
 
     actions = None
@@ -154,7 +154,7 @@ class ReadOnlyProcessAdmin(ReadOnly, BuddhistEraDates, ProcessAdmin):
 
 
 @admin.register(Task)
-class ReadOnlyTaskAdmin(ReadOnly, BuddhistEraDates, TaskAdmin):
+class ReadOnlyTaskAdmin(ReadOnly, ThaiAdmin, TaskAdmin):
     """Each field with a Thai label and dates in the Buddhist era (Viewflow's own labels are English)."""
 
     actions = None
@@ -180,7 +180,7 @@ class ReadOnlyTaskAdmin(ReadOnly, BuddhistEraDates, TaskAdmin):
 
 
 @admin.register(ApprovalRule)
-class ApprovalRuleAdmin(BuddhistEraDates, admin.ModelAdmin):
+class ApprovalRuleAdmin(ThaiAdmin, admin.ModelAdmin):
     """Approval levels are data the process administrator edits — ticked, never typed as JSON (see
     ApprovalRuleForm); every change is audited."""
 

@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from org.admin_forms import BuddhistEraDates
+from org.admin_forms import ThaiAdmin
 
 from ..models import FactoryType
 from .models import FactoryOperator, ReportField, ReportKind, SelfReport
@@ -38,7 +38,7 @@ class ReportFieldInline(admin.TabularInline):
 
 
 @admin.register(ReportKind)
-class ReportKindAdmin(BuddhistEraDates, admin.ModelAdmin):
+class ReportKindAdmin(ThaiAdmin, admin.ModelAdmin):
     form = ReportKindForm
     list_display = ("code", "form_ref", "name_th", "frequency", "due_days", "types", "active")
     list_filter = ("frequency", "active")
@@ -52,14 +52,14 @@ class ReportKindAdmin(BuddhistEraDates, admin.ModelAdmin):
 
 
 @admin.register(FactoryOperator)
-class FactoryOperatorAdmin(BuddhistEraDates, admin.ModelAdmin):
+class FactoryOperatorAdmin(ThaiAdmin, admin.ModelAdmin):
     list_display = ("person", "factory", "created_at")
     search_fields = ("person__username", "person__first_name", "factory__name", "factory__reg_no")
     raw_id_fields = ("person", "factory")
 
 
 @admin.register(SelfReport)
-class SelfReportAdmin(BuddhistEraDates, admin.ModelAdmin):
+class SelfReportAdmin(ThaiAdmin, admin.ModelAdmin):
     list_display = ("factory", "kind", "period_start", "revision", "is_current", "first_filed_at", "channel")
     list_filter = ("kind", "is_current", "channel")
     search_fields = ("factory__name", "factory__reg_no")

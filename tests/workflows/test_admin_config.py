@@ -136,3 +136,12 @@ def test_a_deleted_rule_stays_in_the_audit_chain(admin_client, rule):
     [entry] = AuditEntry.objects.filter(chain=audit.chain_key(rule))
     assert entry.action == "rule.delete" and entry.before["levels"] == ["provincial_officer", "assistant_ps"]
     assert entry.actor.username == "admin"
+
+
+@at(2026, 11, 16)
+def test_the_history_of_a_rule_is_dated_in_the_buddhist_era(admin_client, rule):
+    admin_client.post(change_url(rule), form())
+    page = admin_client.get(reverse("admin:workflows_approvalrule_history", args=[rule.pk])).content.decode()
+    assert "16 พ.ย. 2569" in page and "2026" not in page
+    assert english_parts(page, {"admin"}) == []  # "Changed Name …" was English whatever the language
+    assert "ชื่อ" in page and "ลำดับความสำคัญ" in page

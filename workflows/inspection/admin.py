@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from org.admin_forms import BuddhistEraDates, be_column
+from org.admin_forms import ThaiAdmin, be_column
 
 from . import checklists
 from .admin_forms import (
@@ -125,7 +125,7 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(ChecklistTemplate)
-class ChecklistTemplateAdmin(RefusalsAsMessages, BuddhistEraDates, admin.ModelAdmin):
+class ChecklistTemplateAdmin(RefusalsAsMessages, ThaiAdmin, admin.ModelAdmin):
     form = ChecklistTemplateForm
     list_display = (
         "code",
@@ -193,7 +193,7 @@ class SectionInline(admin.TabularInline):
 
 
 @admin.register(ChecklistVersion)
-class ChecklistVersionAdmin(RefusalsAsMessages, BuddhistEraDates, admin.ModelAdmin):
+class ChecklistVersionAdmin(RefusalsAsMessages, ThaiAdmin, admin.ModelAdmin):
     form = ChecklistVersionForm
     list_display = (template_column, "number", "status", "published_at", publisher_column, "items")
     list_filter = (
@@ -291,7 +291,7 @@ class ItemInline(admin.StackedInline):
 
 
 @admin.register(ChecklistSection)
-class ChecklistSectionAdmin(RefusalsAsMessages, BuddhistEraDates, admin.ModelAdmin):
+class ChecklistSectionAdmin(RefusalsAsMessages, ThaiAdmin, admin.ModelAdmin):
     form = ChecklistSectionForm
     list_display = (labelled("title_th", gettext_lazy("section name (Thai)")), version_column, "order", "items")
     list_filter = (

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from org.admin_forms import BuddhistEraDates, be_column
+from org.admin_forms import ThaiAdmin, be_column
 from workflows import audit
 
 from .models import CategoryRisk, OfficeCapacity, RiskWeight
@@ -24,7 +24,7 @@ def updated_by_column(obj):
     return obj.updated_by or "—"
 
 
-class AuditedAdmin(BuddhistEraDates, admin.ModelAdmin):
+class AuditedAdmin(ThaiAdmin, admin.ModelAdmin):
     form = LabelledForm
     updated_at_be = be_column("updated_at", _("updated"))
     fields_audited: list[str] = []
