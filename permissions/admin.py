@@ -2,17 +2,26 @@
 (permissions.grants recomputes the guardian rows when the organisation changes). Django's groups and
 hand-set permissions are not used, and an API token is made by its owner (POST /api/token/), never
 handed out here: a token made for someone else lets its maker act as them. Revoking a token is
-allowed and enters the audit chain of its owner."""
+allowed and enters the audit chain of its owner.
 
+The log-in locks of django-axes are shown here too, in Thai and the Buddhist era (axes has no Thai and
+names its app "Axes"); deleting an attempt unlocks that user name, as axes intends."""
+
+from axes import admin as axes_admin  # registers axes' admins first, so that they can be replaced
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django import forms
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.models import Group
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
 from org.admin_forms import ThaiAdmin
+from org.calendar import format_be
 from org.models import Unit
 from workflows import audit
 
@@ -91,3 +100,51 @@ class GrantAdmin(ShownOnly, admin.ModelAdmin):
     @admin.display(description=_("right"), ordering="permission__codename")
     def right(self, obj):
         return gettext(obj.permission.name)  # stored in English, the msgid of the permission's name
+
+
+apps.get_app_config("axes").verbose_name = _("Login locks")
+
+
+class LoginLockAdmin(ThaiAdmin):
+    """Each row named by who tried, from where and when (axes names it in English with a Christian-era
+    timestamp); no date drill-down, whose years would read in the Christian era."""
+
+    date_hierarchy = None
+
+    def action_checkbox(self, obj):
+        label = format_html(gettext("Select this object for an action - {}"), self.named(obj))
+        checkbox = forms.CheckboxInput({"class": "action-select", "aria-label": label}, lambda value: False)
+        return checkbox.render(admin.helpers.ACTION_CHECKBOX_NAME, str(obj.pk))
+
+    def named(self, obj) -> str:
+        return f"{obj.username or '—'} · {obj.ip_address or '—'} · {format_be(obj.attempt_time)}"
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["subtitle"] = self.named(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+for model in (AccessAttempt, AccessLog, AccessFailureLog):
+    admin.site.unregister(model)
+
+
+@admin.register(AccessAttempt)
+class LockAttemptAdmin(LoginLockAdmin, axes_admin.AccessAttemptAdmin):
+    @admin.display(description=_("status"))
+    def status(self, obj):
+        return super().status(obj)
+
+    @admin.display(description=_("Expires At"))
+    def expiration(self, obj):
+        return format_be(obj.expiration.expires_at) if hasattr(obj, "expiration") else _("Not set")
+
+
+@admin.register(AccessLog)
+class LoginLogAdmin(LoginLockAdmin, axes_admin.AccessLogAdmin):
+    pass
+
+
+@admin.register(AccessFailureLog)
+class LoginFailureAdmin(LoginLockAdmin, axes_admin.AccessFailureLogAdmin):
+    pass

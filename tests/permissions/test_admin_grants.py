@@ -15,6 +15,7 @@ from org.models import PositionKind
 from permissions.models import UnitUserObjectPermission
 from tests.conftest import SONGKHLA, office
 from tests.factories import PersonFactory
+from tests.workflows.admin_text import english_parts
 from workflows import audit
 from workflows.models.audit import AuditEntry
 
@@ -77,3 +78,20 @@ def test_revoking_a_token_is_audited(admin_client, inspector):
     assert not Token.objects.filter(user=inspector).exists()
     [entry] = AuditEntry.objects.filter(chain=audit.chain_key(inspector))
     assert entry.action == "admin.token.revoke" and entry.actor.username == "admin"
+
+
+def test_the_login_lock_pages_read_in_thai(admin_client):
+    from axes.models import AccessAttempt
+
+    attempt = AccessAttempt.objects.create(
+        user_agent="curl", ip_address="10.0.0.9", username="somchai", http_accept="text/html",
+        path_info="/accounts/login/", get_data="", post_data="", failures_since_start=5,
+    )  # fmt: skip
+    data = {"curl", "somchai", "text", "html", "accounts", "login"}
+    for url in (
+        reverse("admin:axes_accessattempt_changelist"),
+        reverse("admin:axes_accessattempt_change", args=[attempt.pk]),
+    ):
+        page = admin_client.get(url).content.decode()
+        assert english_parts(page, data) == [], (url, english_parts(page, data))
+        assert "การพยายามเข้าสู่ระบบ" in page
