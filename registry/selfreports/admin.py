@@ -1,11 +1,12 @@
-"""Configuration without code: report kinds and their fields, and who operates which factory. Filed
-reports are read-only here (they change only through the filing service, which keeps every revision)."""
+"""Configuration without code: report kinds and their fields, and who operates which factory (both
+audited). Filed reports are read-only here (they change only through the filing service, which keeps
+every revision)."""
 
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from org.admin_forms import ThaiAdmin
+from org.admin_forms import AuditedChanges, ThaiAdmin
 
 from ..models import FactoryType
 from .models import FactoryOperator, ReportField, ReportKind, SelfReport
@@ -38,7 +39,7 @@ class ReportFieldInline(admin.TabularInline):
 
 
 @admin.register(ReportKind)
-class ReportKindAdmin(ThaiAdmin, admin.ModelAdmin):
+class ReportKindAdmin(AuditedChanges, ThaiAdmin, admin.ModelAdmin):
     form = ReportKindForm
     list_display = ("code", "form_ref", "name_th", "frequency", "due_days", "types", "active")
     list_filter = ("frequency", "active")
@@ -52,7 +53,10 @@ class ReportKindAdmin(ThaiAdmin, admin.ModelAdmin):
 
 
 @admin.register(FactoryOperator)
-class FactoryOperatorAdmin(ThaiAdmin, admin.ModelAdmin):
+class FactoryOperatorAdmin(AuditedChanges, ThaiAdmin, admin.ModelAdmin):
+    """Who operates which factory is a grant (an operator sees that factory's results): every add,
+    change and delete here enters the audit chain."""
+
     list_display = ("person", "factory", "created_at")
     search_fields = ("person__username", "person__first_name", "factory__name", "factory__reg_no")
     raw_id_fields = ("person", "factory")
