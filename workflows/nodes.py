@@ -113,6 +113,46 @@ class View(flow.View):
         )
 
 
+class Approval(View):
+    """A step of an approval chain (workflows.approvals): given to the approver the case's pending
+    step names, and held by that person only — never by anyone the flow excludes for that step
+    (segregation of duties), however the task reached them. Approval steps are never handed over by
+    hand: when the chain changes, the next step names its approver again.
+
+    `chain`: a function of the process giving the case's approval steps (a related manager), or None
+    while there is none; `never`: a function of (process, pending step) giving the ids of people who
+    may never decide it (e.g. the case's inspector; the order's drafter above the first level)."""
+
+    def __init__(self, view, *, chain, never):
+        super().__init__(view)
+        self._chain, self._never = chain, never
+
+    def _resolve(self, instance):
+        """On the node the flow keeps (Viewflow copies the nodes a class declares), its owner and
+        duty are its own approver and pending-approver rule."""
+        super()._resolve(instance)
+        self._chain = this.resolve(instance, self._chain)
+        self._never = this.resolve(instance, self._never)
+        self._owner, self._duty = self.approver, self.is_pending_approver
+
+    def pending(self, process):
+        from . import approvals
+
+        steps = self._chain(process.coerced)
+        return approvals.pending(steps) if steps is not None else None
+
+    def approver(self, activation):
+        step = self.pending(activation.process)
+        return step.approver if step else None
+
+    def is_pending_approver(self, person, task) -> bool:
+        process = task.process.coerced
+        step = self.pending(process)
+        if step is None or person.pk in self._never(process, step):
+            return False
+        return step.approver_id == person.pk
+
+
 class InlineGateway:
     """Activation of a gateway that is not written to the database: `previous` is the activation of
     the persisted task that reached it, which the next task links to."""

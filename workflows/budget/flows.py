@@ -40,11 +40,9 @@ class ProjectFlow(KamkapFlow):
     start = flow.StartHandle(this.start_project).Next(this.submit)
     submit = flow.Function(this.submit_project).Annotation(title=_("Send for approval")).Next(this.approve)
     approve = (
-        nodes.View(views.ApproveProjectView.as_view())
+        nodes.Approval(views.ApproveProjectView.as_view(), chain=this.project_chain, never=this.never_approves)
         .Annotation(title=_("Approve the project"))
-        .Assign(this.next_approver)
         .Permission(OVERSEE, obj=_office)
-        .Duty(this.is_pending_approver)
         .onCreate(this.task_created)
         .Next(this.decided)
     )
@@ -72,17 +70,12 @@ class ProjectFlow(KamkapFlow):
     def submit_project(self, activation):
         services.project_submit(project=activation.process.coerced.project)
 
-    def next_approver(self, activation):
-        step = services.pending_approval(activation.process.coerced.project)
-        return step.approver if step else None
+    def project_chain(self, process):
+        return process.project.approvals
 
-    def is_pending_approver(self, user, task):
-        """The approver the chain names next — never the project's own officer."""
-        project = task.process.coerced.project
-        if user.pk == project.officer_id:
-            return False
-        step = services.pending_approval(project)
-        return step is not None and step.approver_id == user.pk
+    def never_approves(self, process, step) -> set[int]:
+        """A project's own officer never approves it."""
+        return {process.project.officer_id}
 
     def officer(self, activation):
         return activation.process.coerced.case.officer

@@ -82,11 +82,9 @@ class InspectionFlow(KamkapFlow):
         .Next(this.approve_order)
     )
     approve_order = (
-        nodes.View(views.ApproveOrderView.as_view())
+        nodes.Approval(views.ApproveOrderView.as_view(), chain=this.order_chain, never=this.never_approves_order)
         .Annotation(title=_("Approve the order"))
-        .Assign(this.next_approver)
         .Permission(OVERSEE, obj=_office)
-        .Duty(this.is_pending_approver)
         .onCreate(this.task_created)
         .Next(this.order_decided)
     )
@@ -126,20 +124,17 @@ class InspectionFlow(KamkapFlow):
     def inspector(self, activation):
         return activation.process.case.inspector
 
-    def next_approver(self, activation):
-        order = services.current_order(activation.process.coerced.inspection)
-        step = services.pending_approval(order) if order else None
-        return step.approver if step else None
+    def order_chain(self, process):
+        order = services.current_order(process.inspection)
+        return order.approvals if order else None
 
-    def is_pending_approver(self, user, task):
-        """The approver the chain names next — never the case's inspector, nor the order's drafter
-        above the first level (the officer who drafts signs it at their own level)."""
-        inspection = task.process.coerced.case
-        order = services.current_order(inspection)
-        step = services.pending_approval(order) if order else None
-        if step is None or user.pk == inspection.inspector_id or (step.step > 1 and user.pk == order.drafted_by_id):
-            return False
-        return step.approver_id == user.pk
+    def never_approves_order(self, process, step) -> set[int]:
+        """The case's inspector never approves its order; its drafter approves only at the first
+        level (the officer who drafts signs it at their own level)."""
+        never = {process.inspection.inspector_id}
+        if step.step > 1:
+            never.add(step.order.drafted_by_id)
+        return never
 
     def order_deadline(self, activation):
         order = services.current_order(activation.process.coerced.inspection)
