@@ -1,6 +1,8 @@
-"""Shared pieces of our admin screens: dates shown in the Buddhist era and typed as day/month/BE
-year (`BuddhistEraDates`), and every change saved in the admin written to the audit chain of the
-record it changes, with before and after (`AuditedChanges`)."""
+"""Shared pieces of our admin screens, mixed into every ModelAdmin of ours as `ThaiAdmin`: dates shown
+in the Buddhist era and typed as day/month/BE year (`BuddhistEraDates`) and a record's history in the
+reader's language (`ThaiHistory`); and, where the admin changes data people are judged by (the
+organisation, who operates a factory), every change written to the audit chain of the record it
+changes, with before and after (`AuditedChanges`)."""
 
 from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
