@@ -116,6 +116,10 @@ def backup(target: Path | None = None, *, using: str = DEFAULT_DB_ALIAS, progres
         target = target / default_name()
     if target.exists():
         raise BackupError(f"{target} already exists; name another file.")
+    if target.resolve().is_relative_to(Path(settings.MEDIA_ROOT).resolve()):
+        raise BackupError(f"{target} is under MEDIA_ROOT ({settings.MEDIA_ROOT}): write the backup elsewhere.")
+    if _engine(connections[using]) == "postgresql":
+        pg_tool("pg_dump")  # before anything is written
     partial = target.with_name(target.name + ".partial")
     try:
         out = open(partial, "wb")  # noqa: SIM115 (closed below, removed on failure)
@@ -146,6 +150,9 @@ def backup(target: Path | None = None, *, using: str = DEFAULT_DB_ALIAS, progres
     except OSError as error:
         partial.unlink(missing_ok=True)
         raise BackupError(f"The backup to {target} failed: {error}") from None
+    except DatabaseError as error:
+        partial.unlink(missing_ok=True)
+        raise BackupError(f"The database cannot be read: {error}") from None
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -461,7 +468,10 @@ def restore(
     path = Path(path)
     progress(f"Checking {path}…")
     manifest = read_manifest(path, using=using, progress=progress)
+    engine = manifest["database"]["engine"]
     progress(f"Archive OK: {len(manifest['files']):,} files match the manifest (made {manifest['created_at']})")
+    if engine == "postgresql":
+        pg_tool("pg_restore")  # before anything is changed
     if not confirm(manifest):
         return None
     media_root = Path(settings.MEDIA_ROOT)
@@ -476,11 +486,13 @@ def restore(
         if again is None:
             raise BackupError(f"{path} changed while it was being restored; nothing was restored.")
         _compare(again, found)  # the archive could have changed since it was checked
-        engine = manifest["database"]["engine"]
         progress(f"Database ({engine}): restoring…")
         connection = connections[using]
         connection.close()
-        (_sqlite_restore if engine == "sqlite" else _pg_restore)(connection, staging / DATABASE_FILES[engine])
+        try:
+            (_sqlite_restore if engine == "sqlite" else _pg_restore)(connection, staging / DATABASE_FILES[engine])
+        except DatabaseError as error:
+            raise BackupError(f"The database cannot be restored: {error}") from None
         connection.close()
         progress("Database restored.")
         media = [name for name in found if name.startswith(MEDIA)]

@@ -322,6 +322,14 @@ def test_a_backup_over_an_existing_file_is_refused(tmp_path):
     assert (tmp_path / "backup.tar.gz").read_text() == "an older backup"
 
 
+def test_a_backup_inside_the_media_it_copies_is_refused(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT.mkdir()
+    with pytest.raises(CommandError, match="under MEDIA_ROOT"):
+        call_command("backup", str(tmp_path / "media"))
+    assert not list((tmp_path / "media").iterdir())
+
+
 def test_without_pg_dump_the_error_says_what_to_install(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.setattr(backups, "PG_BIN_GLOB", str(tmp_path / "postgresql" / "*" / "bin"))
