@@ -1,0 +1,118 @@
+"""A PostgreSQL restart costs errors only while the server is down: a connection kept between
+requests (CONN_MAX_AGE) is tested before the next request uses it (CONN_HEALTH_CHECKS, set by
+project.env.env_database), so the first request after the restart reconnects instead of answering
+500 on the dead connection — without restarting the app.
+
+A throwaway cluster of the test's own (initdb in a temporary directory, its own port), started,
+restarted and stopped by the test: the shared server is never touched. Requests are driven as Django
+drives them (request_started / request_finished around each), on a connection alias of their own."""
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+from django.core.signals import request_finished, request_started
+from django.db import OperationalError, connections
+
+from project.env import env_database
+
+PG_BIN = next(iter(sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)), None)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Cluster:
+    def __init__(self):
+        self.root = Path(tempfile.mkdtemp(prefix="kamkap-pg-"))
+        self.root.chmod(0o755)
+        self.data = self.root / "data"
+        self.port = free_port()
+
+    def _run(self, *args):
+        command = [str(Path(PG_BIN) / args[0]), *args[1:]]
+        if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, capture_output=True, timeout=60)  # noqa: S603 (our own arguments)
+
+    def init(self):
+        self.data.mkdir()
+        if os.geteuid() == 0:
+            shutil.chown(self.root, "postgres")
+            shutil.chown(self.data, "postgres")
+        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
+
+    def start(self):
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.root / "log"), "-w", "start")
+
+    def stop(self):
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def remove(self):
+        try:
+            self.stop()
+        except subprocess.CalledProcessError:
+            pass  # already stopped
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+@pytest.fixture
+def cluster():
+    if PG_BIN is None or shutil.which("runuser") is None:
+        pytest.skip("PostgreSQL server binaries are not installed (.ci/run installs them)")
+    instance = Cluster()
+    instance.init()
+    instance.start()
+    yield instance
+    instance.remove()
+
+
+def alias(name: str, port: int, *, health_checks: bool) -> str:
+    config = env_database("KAMKAP_TEST_UNUSED", f"postgres://postgres@127.0.0.1:{port}/postgres")
+    config["CONN_HEALTH_CHECKS"] = health_checks
+    configured = connections.configure_settings({"default": connections.settings["default"], name: config})
+    connections.settings[name] = configured[name]
+    return name
+
+
+def request(name: str) -> int:
+    """One request's worth of work on the alias, with Django's start and end of request around it."""
+    request_started.send(sender=None)
+    try:
+        with connections[name].cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone()[0]
+    finally:
+        request_finished.send(sender=None)
+
+
+def test_the_first_request_after_a_restart_reconnects(cluster, django_db_blocker):
+    checked = alias("restart_checked", cluster.port, health_checks=True)
+    unchecked = alias("restart_unchecked", cluster.port, health_checks=False)  # the setting before issue 14
+    try:
+        with django_db_blocker.unblock():
+            assert request(checked) == 1 and request(unchecked) == 1  # both keep their connection open
+            kept = connections[checked].connection
+            cluster.stop()
+            with pytest.raises(OperationalError):  # while the server is down: an error, as expected
+                request(checked)
+            cluster.start()
+            assert request(checked) == 1, "the app reconnects by itself after the restart"
+            assert connections[checked].connection is not kept
+            with pytest.raises(OperationalError):  # without health checks the stale connection fails once
+                request(unchecked)
+            assert request(unchecked) == 1
+    finally:
+        for name in ("restart_checked", "restart_unchecked"):
+            connections[name].close()
+            del connections[name]
+            connections.settings.pop(name, None)
