@@ -96,23 +96,26 @@ def request(name: str) -> int:
 
 
 def test_the_first_request_after_a_restart_reconnects(cluster, django_db_blocker):
-    checked = alias("restart_checked", cluster.port, health_checks=True)
-    unchecked = alias("restart_unchecked", cluster.port, health_checks=False)  # the setting before issue 14
+    names = ("restart_checked", "restart_unchecked", "restart_during")
+    checked = alias(names[0], cluster.port, health_checks=True)
+    unchecked = alias(names[1], cluster.port, health_checks=False)  # the setting before issue 14
+    during = alias(names[2], cluster.port, health_checks=True)
     try:
         with django_db_blocker.unblock():
-            assert request(checked) == 1 and request(unchecked) == 1  # both keep their connection open
+            assert [request(name) for name in names] == [1, 1, 1]  # each keeps its connection open
             kept = connections[checked].connection
             cluster.stop()
             with pytest.raises(OperationalError):  # while the server is down: an error, as expected
-                request(checked)
+                request(during)
             cluster.start()
-            assert request(checked) == 1, "the app reconnects by itself after the restart"
+            assert request(checked) == 1, "the kept connection is found dead and replaced, no error"
             assert connections[checked].connection is not kept
+            assert request(during) == 1
             with pytest.raises(OperationalError):  # without health checks the stale connection fails once
                 request(unchecked)
             assert request(unchecked) == 1
     finally:
-        for name in ("restart_checked", "restart_unchecked"):
+        for name in names:
             connections[name].close()
             del connections[name]
             connections.settings.pop(name, None)
