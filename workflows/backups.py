@@ -554,6 +554,13 @@ def _pending_migrations(using: str, progress: Progress) -> None:
         return
     if plan:
         progress(f"NOTE: {len(plan)} migration(s) of this code are not applied: run `manage.py migrate`.")
+    known = set(executor.loader.graph.nodes)
+    known.update(key for squashed in executor.loader.replacements.values() for key in squashed.replaces)
+    unknown = set(executor.loader.applied_migrations) - known
+    if unknown:
+        progress(
+            f"WARNING: the backup has {len(unknown)} migration(s) this code does not know: a newer Kamkap made it."
+        )
 
 
 # --- checks --------------------------------------------------------------------------------------------------
