@@ -2,6 +2,8 @@
 picked from lists, nothing is typed as JSON; a bad rule gets a Thai message and changes nothing; the
 page is Thai, with dates in the Buddhist era and the bundled Sarabun."""
 
+import json
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -145,3 +147,9 @@ def test_the_history_of_a_rule_is_dated_in_the_buddhist_era(admin_client, rule):
     assert "16 พ.ย. 2569" in page and "2026" not in page
     assert english_parts(page, {"admin"}) == []  # "Changed Name …" was English whatever the language
     assert "ชื่อ" in page and "ลำดับความสำคัญ" in page
+
+
+def test_the_admin_javascript_speaks_thai(admin_client):
+    catalog = admin_client.get(reverse("admin:jsi18n")).content.decode()
+    for thai in ("เลือก%sทั้งหมด", "ท่านเลือกคำสั่งไว้"):  # the two-box picker; an action without saving
+        assert json.dumps(thai)[1:-1] in catalog
