@@ -8,7 +8,7 @@ PORT ?= 8000
 # The suite runs twice: on SQLite, then on the PostgreSQL server named here.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kamkap
 
-.PHONY: run test setup migrate demo test-sqlite test-postgres test-dates screenshots lint format messages clean bench
+.PHONY: run run-prod test setup migrate demo test-sqlite test-postgres test-dates screenshots lint format messages clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,14 @@ demo: migrate
 run: demo
 	@echo "Kamkap on http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production-like serving on this machine: migrate, collect static files, gunicorn with
+# project/gunicorn.py (workers, timeouts, its own control socket: GUNICORN_* from the environment).
+# DEBUG is off, so SECRET_KEY must be set; Celery worker and beat run as their own processes (README).
+run-prod: setup
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py collectstatic --noinput -v0
+	DEBUG=$${DEBUG:-false} $(VENV)/bin/gunicorn -c project/gunicorn.py project.wsgi
 
 test: setup
 	$(MAKE) --no-print-directory lint

@@ -1,0 +1,57 @@
+"""Production serving: two gunicorn instances started with project/gunicorn.py on one machine both
+serve (each has its own control socket; gunicorn 27's default one is shared and the second clashed)."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def alive(port: int) -> int | None:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2) as response:  # noqa: S310
+            return response.status
+    except OSError:
+        return None
+
+
+def serve(port: int, tmp_path) -> subprocess.Popen:
+    env = {**os.environ, "PORT": str(port), "GUNICORN_WORKERS": "1", "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
+           "DEBUG": "true", "GUNICORN_ACCESS_LOG": "/dev/null"}  # fmt: skip
+    env.pop("GUNICORN_CONTROL_SOCKET", None)
+    return subprocess.Popen(  # noqa: S603 (our own arguments)
+        [str(GUNICORN), "-c", "project/gunicorn.py", "project.wsgi"], cwd=ROOT, env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+
+
+@pytest.mark.skipif(not GUNICORN.exists(), reason="gunicorn is not installed")
+def test_two_instances_on_one_machine_both_serve(tmp_path):
+    ports = [free_port(), free_port()]
+    servers = [serve(port, tmp_path) for port in ports]
+    try:
+        deadline = time.monotonic() + 30
+        answers = [None, None]
+        while None in answers and time.monotonic() < deadline:  # ready when both answer, within a bound
+            answers = [alive(port) for port in ports]
+            assert all(server.poll() is None for server in servers), servers[1].stderr.read().decode()[-2000:]
+            time.sleep(0.1)
+        assert answers == [200, 200]
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
