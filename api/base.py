@@ -3,17 +3,28 @@ the site's LoginRequiredMiddleware must let API requests through instead of redi
 page; domain errors raised by services become 400 answers here, in one place."""
 
 from django.contrib.auth.decorators import login_not_required
-from rest_framework.exceptions import ValidationError
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from org.errors import DomainError
 from registry.errors import RegistryError
 
+from .pagination import Pages
+
+# An object id in a path: digits a primary key can hold. `/api/cases/0.5/` or an id too large for the
+# database is no route at all, answered by not_found below instead of reaching the database.
+ID_IN_PATH = r"[0-9]{1,18}"
+
 
 class ApiView:
     """Mixin of every API view class: its view function is exempt from LoginRequiredMiddleware
-    (the view's own authentication and permission classes decide)."""
+    (the view's own authentication and permission classes decide). Its lists page with api.pagination."""
+
+    pagination_class = Pages
+    lookup_value_regex = ID_IN_PATH
 
     @classmethod
     def as_view(cls, *args, **kwargs):
@@ -41,3 +52,11 @@ def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         exc = ValidationError(field_errors(exc))
     return drf_exception_handler(exc, context)
+
+
+@csrf_exempt
+@login_not_required
+def not_found(request, *args, **kwargs):
+    """Any path under /api/ that no endpoint serves: a JSON 404 like the endpoints' own, whatever the
+    method, instead of Django's HTML page."""
+    return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)

@@ -14,6 +14,7 @@ from workflows.inspection.models import CorrectiveOrder, Inspection
 from workflows.processes import case_reference
 
 from . import selectors
+from .filters import MAX_ID
 
 
 def absolute(request, url: str) -> str:
@@ -239,11 +240,26 @@ class SelfReportSerializer(serializers.ModelSerializer):
         return absolute(self.context.get("request"), report.get_absolute_url())
 
 
+class BoundedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """An id the database can hold (1 to 2⁶³−1): a larger number is "no such object", not an overflow
+    inside the database driver (a 500 on SQLite)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, int | str) and not isinstance(data, bool):
+            try:
+                number = int(data)
+            except ValueError:
+                self.fail("incorrect_type", data_type=type(data).__name__)
+            if not 1 <= number <= MAX_ID:
+                self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
+
+
 class SelfReportFilingSerializer(serializers.Serializer):
     """A filing: the factory (one the caller may see), the kind by code, the period as written (`2567`,
     `2567-H1`, `2567-03`) and the figures by key. The figures are checked by the service."""
 
-    factory = serializers.PrimaryKeyRelatedField(
+    factory = BoundedPrimaryKeyRelatedField(
         queryset=Factory.objects.all(),
         error_messages={"does_not_exist": _("No factory with this id is open to you.")},
     )
@@ -263,12 +279,16 @@ class SelfReportFilingSerializer(serializers.Serializer):
         return factory
 
 
+CODE_MAX = 2**31 - 1
+
+
 class ComplaintSubmitSerializer(serializers.Serializer):
     """The public complaint form's fields. Its rules (length, place, photos, rate) are the service's."""
 
     description = serializers.CharField(max_length=5000)
-    province = serializers.IntegerField(help_text=_("Official province code, e.g. 90"))
-    district = serializers.IntegerField(help_text=_("Official district code"))
+    # Bounded so that no number overflows the database driver; which codes exist is the service's rule.
+    province = serializers.IntegerField(min_value=0, max_value=CODE_MAX, help_text=_("Official province code, e.g. 90"))
+    district = serializers.IntegerField(min_value=0, max_value=CODE_MAX, help_text=_("Official district code"))
     factory_text = serializers.CharField(
         max_length=255, required=False, allow_blank=True, default="",
         help_text=_("Registration number or name of the factory, if known"),

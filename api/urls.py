@@ -2,11 +2,11 @@
 from a CDN). Every view is exempt from the login redirect: DRF answers 401/403 itself (api.base)."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import base, views
 
 app_name = "api"
 
@@ -23,4 +23,5 @@ urlpatterns = [
     path("complaints/status/<str:tracking_no>/", views.ComplaintStatusView.as_view(), name="complaint-status"),
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     *router.urls,
+    re_path(r"", base.not_found, name="not-found"),  # last: any other path under /api/ is a JSON 404
 ]
