@@ -22,6 +22,21 @@ DELETED = _("Deleted in the admin")
 SECRET = {"password"}  # never copied into the audit trail
 
 
+class ShownOnly:
+    """An admin (or inline) that shows its rows and never adds, edits or deletes them: workflow state
+    (changed by the flows, whose services write the audit chain), grants (computed from the
+    organisation), the steps nobody may hold (read from the tasks)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 def be_column(name: str, label) -> callable:
     """A list column (or, as an attribute of a ModelAdmin, a read-only field) showing the date field
     `name` in the Buddhist era."""

@@ -20,25 +20,13 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
-from org.admin_forms import ThaiAdmin
+from org.admin_forms import ShownOnly, ThaiAdmin
 from org.calendar import format_be
 from org.models import Unit
 from workflows import audit
 
 from .grants import CODENAMES
 from .models import UnitUserObjectPermission
-
-
-class ShownOnly:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 admin.site.unregister(Group)
 admin.site.unregister(TokenProxy)

@@ -6,29 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.admin import FlowClassListFilter, ProcessAdmin, TaskAdmin
 from viewflow.workflow.models import Process, Task
 
-from org.admin_forms import ThaiAdmin, be_column
+from org.admin_forms import ShownOnly, ThaiAdmin, be_column
 from workflows import audit
 
 from .admin_forms import ApprovalRuleForm, levels_text
 from .inspection.models import OrderKind, Severity
 from .models import ApprovalRule, RuleSubject
 from .processes import case_reference
-
-
-class ReadOnly:
-    """Workflow state is changed by the flows only (their services write the audit chain): in the
-    admin a task or process can be looked at, never edited, added or deleted — blanking a task's
-    owner permission made it claimable by anyone, deleting a process orphaned its case."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 # A node given no title of its own is titled by Viewflow from its code name, in English ("Start",
 # "Check Compliance"): such a step is named by its kind.
@@ -108,7 +92,7 @@ class FlowFilter(FlowClassListFilter):
         return queryset.filter(process__flow_class=self.value()) if self.value() else queryset
 
 
-class TaskRows(admin.TabularInline):
+class TaskRows(ShownOnly, admin.TabularInline):
     """The steps of a process, read-only."""
 
     model = Task
@@ -120,22 +104,13 @@ class TaskRows(admin.TabularInline):
     show_change_link = True
     template = "admin/edit_inline/tabular_numbered.html"
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 admin.site.unregister(Process)
 admin.site.unregister(Task)
 
 
 @admin.register(Process)
-class ReadOnlyProcessAdmin(ReadOnly, ThaiAdmin, ProcessAdmin):
+class ReadOnlyProcessAdmin(ShownOnly, ThaiAdmin, ProcessAdmin):
     """Each field with a Thai label and dates in the Buddhist era (Viewflow's own labels are English)."""
 
     actions = None
@@ -154,7 +129,7 @@ class ReadOnlyProcessAdmin(ReadOnly, ThaiAdmin, ProcessAdmin):
 
 
 @admin.register(Task)
-class ReadOnlyTaskAdmin(ReadOnly, ThaiAdmin, TaskAdmin):
+class ReadOnlyTaskAdmin(ShownOnly, ThaiAdmin, TaskAdmin):
     """Each field with a Thai label and dates in the Buddhist era (Viewflow's own labels are English)."""
 
     actions = None

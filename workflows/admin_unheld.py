@@ -5,13 +5,14 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.status import STATUS
 
+from org.admin_forms import ShownOnly
 from org.calendar import format_be
 
 from .models import UnheldStep
 
 
 @admin.register(UnheldStep)
-class UnheldStepAdmin(admin.ModelAdmin):
+class UnheldStepAdmin(ShownOnly, admin.ModelAdmin):
     list_display = ("step", "case", "office", "reason", "named", "found")
     list_filter = ("reason",)
     list_select_related = ("task", "task__process", "office")
@@ -32,12 +33,3 @@ class UnheldStepAdmin(admin.ModelAdmin):
     @admin.display(description=_("found"), ordering="created_at")
     def found(self, obj):
         return format_be(obj.created_at)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
