@@ -5,13 +5,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.admin import FlowClassListFilter, ProcessAdmin, TaskAdmin
 from viewflow.workflow.models import Process, Task
+from viewflow.workflow.status import STATUS
 
 from org.admin_forms import ShownOnly, ThaiAdmin, be_column
+from org.calendar import format_be
 from workflows import audit
 
 from .admin_forms import ApprovalRuleForm, levels_text
 from .inspection.models import OrderKind, Severity
-from .models import ApprovalRule, RuleSubject
+from .models import ApprovalRule, RuleSubject, UnheldStep
 from .processes import case_reference
 
 # A node given no title of its own is titled by Viewflow from its code name, in English ("Start",
@@ -207,3 +209,30 @@ class ApprovalRuleAdmin(ThaiAdmin, admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for rule in queryset:
             self.delete_model(request, rule)
+
+
+@admin.register(UnheldStep)
+class UnheldStepAdmin(ShownOnly, admin.ModelAdmin):
+    """The steps nobody could be given (workflows.duties.report_unheld): a row leaves the list once
+    someone holds the task or it is closed."""
+
+    list_display = ("step", "case", "office", "reason", "named", "found")
+    list_filter = ("reason",)
+    list_select_related = ("task", "task__process", "office")
+
+    def get_queryset(self, request):
+        open_unowned = {"task__owner__isnull": True, "task__status__in": [STATUS.NEW, STATUS.ASSIGNED]}
+        return super().get_queryset(request).filter(**open_unowned)
+
+    @admin.display(description=_("step"))
+    def step(self, obj):
+        node = obj.task.flow_task
+        return f"{node.flow_class.instance.process_title}: {node.task_title or node.name}"
+
+    @admin.display(description=_("case"))
+    def case(self, obj):
+        return str(obj.task.process.coerced.case)
+
+    @admin.display(description=_("found"), ordering="created_at")
+    def found(self, obj):
+        return format_be(obj.created_at)

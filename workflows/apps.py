@@ -11,7 +11,6 @@ class WorkflowsConfig(AppConfig):
 
         from org.models import ActingAssignment, Holding, Position, Unit
 
-        from . import admin_unheld  # noqa: F401 (the process administrator's list of steps nobody holds)
         from .roles import forget
 
         for model in (Unit, Position, Holding, ActingAssignment):
