@@ -13,6 +13,7 @@ from org.errors import DomainError
 from registry.errors import RegistryError
 
 from .pagination import Pages
+from .schema import ApiSchema
 
 # An object id in a path: digits a primary key can hold. `/api/cases/0.5/` or an id too large for the
 # database is no route at all, answered by not_found below instead of reaching the database.
@@ -24,6 +25,7 @@ class ApiView:
     (the view's own authentication and permission classes decide). Its lists page with api.pagination."""
 
     pagination_class = Pages
+    schema = ApiSchema()
     lookup_value_regex = ID_IN_PATH
 
     @classmethod

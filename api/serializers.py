@@ -295,7 +295,8 @@ class ComplaintSubmitSerializer(serializers.Serializer):
     )  # fmt: skip
     contact_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     contact_phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
-    contact_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    # No default: "" is not an e-mail address, so a document saying `default: ""` was invalid OpenAPI.
+    contact_email = serializers.EmailField(required=False, allow_blank=True)
     photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 

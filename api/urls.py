@@ -1,9 +1,11 @@
-"""The REST API under /api/ with its OpenAPI schema (JSON or YAML; no UI pages that would load assets
-from a CDN). Every view is exempt from the login redirect: DRF answers 401/403 itself (api.base)."""
+"""The REST API, served under /api/v1/ (and, unchanged, under the unversioned /api/: project/urls.py),
+with its OpenAPI schema (JSON or YAML) and a Swagger UI page whose assets are our own static files
+(drf-spectacular-sidecar, no CDN). Every view is exempt from the login redirect: DRF answers 401/403
+itself (api.base)."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from . import base, views
@@ -22,6 +24,7 @@ urlpatterns = [
     path("complaints/", views.ComplaintSubmitView.as_view(), name="complaint-submit"),
     path("complaints/status/<str:tracking_no>/", views.ComplaintStatusView.as_view(), name="complaint-status"),
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
+    path("docs/", login_not_required(SpectacularSwaggerView.as_view(url_name="api:schema")), name="docs"),
     *router.urls,
     re_path(r"", base.not_found, name="not-found"),  # last: any other path under /api/ is a JSON 404
 ]

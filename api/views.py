@@ -111,16 +111,19 @@ class ComplaintSubmitView(ApiView, GenericAPIView):
     serializer_class = serializers.ComplaintSubmitSerializer
 
     @extend_schema(
+        # Offered as multipart only, the one encoding that carries the photos; a JSON body without
+        # photos is still accepted (README), but a client generated from the document sends multipart.
+        request={"multipart/form-data": serializers.ComplaintSubmitSerializer},
         responses={
             201: serializers.ComplaintReceiptSerializer,
             400: OpenApiResponse(description="Per-field errors (Thai); nothing stored"),
             429: OpenApiResponse(description="Too many complaints from this address within the hour"),
-        }
+        },
     )
     def post(self, request):
         form = self.get_serializer(data=request.data)
         form.is_valid(raise_exception=True)
-        data = dict(form.validated_data)
+        data = {"contact_email": "", **form.validated_data}
         photos = data.pop("photos")
         try:  # the form's per-address limit, answered as 429
             complaint = complaint_services.complaint_submit(data=data, photos=photos, source_ip=client_ip(request))
@@ -150,9 +153,10 @@ class ComplaintStatusView(ApiView, GenericAPIView):
 class TokenView(ApiView, ObtainAuthToken):
     """Username and password → the person's API token (send it as `Authorization: Token <key>`)."""
 
+    authentication_classes = []  # needs no credentials (and a stale session or token does not get in the way)
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
 
-    @extend_schema(request=serializers.TokenRequestSerializer, responses={200: serializers.TokenSerializer})
+    @extend_schema(auth=[], request=serializers.TokenRequestSerializer, responses={200: serializers.TokenSerializer})
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI assets for /api/v1/docs/, served as our own static files
     "guardian",
     "viewflow",
     "viewflow.workflow",
@@ -231,8 +232,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Factories, self-reports, complaints, inspection cases and tasks (token or session auth).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SCHEMA_PATH_PREFIX": "/api/",
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"OrderStatusEnum": "workflows.inspection.models.OrderStatus"},
-    # No UI pages: the schema is served as JSON/YAML only (closed network, no CDN assets).
+    # The document describes /api/v1/ only; the unversioned /api/ aliases are not repeated in it.
+    "PREPROCESSING_HOOKS": ["api.schema.versioned_only"],
+    # The docs page's Swagger UI comes from our static files (drf-spectacular-sidecar): no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }

@@ -38,7 +38,8 @@ urlpatterns = [
     path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("complaint/", include("workflows.complaint.urls")),
-    path("api/", include("api.urls")),
+    path("api/v1/", include("api.urls")),  # "api:…" names reverse to /api/v1/
+    path("api/", include(("api.urls", "api"), namespace="api-unversioned")),  # the same views, kept as aliases
     path("dashboards/", include("dashboards.urls")),
     path("", site.urls),
 ]

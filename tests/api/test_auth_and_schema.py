@@ -73,8 +73,8 @@ def test_schema_generates_valid_without_warnings(tmp_path):
     target = tmp_path / "schema.yaml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
     text = target.read_text()
-    for path in ["/api/factories/", "/api/cases/{id}/", "/api/tasks/", "/api/selfreports/", "/api/complaints/",
-                 "/api/complaints/status/{tracking_no}/", "/api/token/"]:  # fmt: skip
+    for path in ["/api/v1/factories/", "/api/v1/cases/{id}/", "/api/v1/tasks/", "/api/v1/selfreports/",
+                 "/api/v1/complaints/", "/api/v1/complaints/status/{tracking_no}/", "/api/v1/token/"]:  # fmt: skip
         assert f"  {path}:" in text, path
 
 

@@ -93,7 +93,7 @@ def test_operator_files_through_the_service(client, mine):
     assert response.status_code == 201, response.content
     report = SelfReport.objects.get(pk=response.json()["id"])
     assert report.channel == "api" and report.filed_by == link.person and report.period_start == H2.start
-    assert response["Location"].endswith(f"{URL}{report.pk}/")
+    assert response["Location"].endswith(f"/api/v1/selfreports/{report.pk}/")  # links name the version
     assert AuditEntry.objects.filter(action="selfreport.file", chain=audit.chain_key(report)).exists()
 
 
