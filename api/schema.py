@@ -32,6 +32,8 @@ ERRORS = {
     "401": ("Error", ERROR, "No valid credentials: send `Authorization: Token <key>` (or a session)"),
     "403": ("Error", ERROR, "Authenticated, but not allowed to do this (or a session request without CSRF token)"),
     "404": ("Error", ERROR, "No such object open to the caller, no such page, or no such path"),
+    "409": ("Error", ERROR, "A request with this Idempotency-Key is still being processed"),
+    "422": ("Error", ERROR, "This Idempotency-Key was already used with a different request"),
     "429": ("Error", ERROR, "Too many requests from this address or account; try again later"),
 }
 

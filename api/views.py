@@ -24,7 +24,7 @@ from workflows.complaint.errors import RateLimited
 from workflows.complaint.public import client_ip
 from workflows.inspection.selectors import published_results
 
-from . import filters, selectors, serializers
+from . import filters, idempotency, selectors, serializers
 from .base import ApiView, field_errors
 
 
@@ -82,8 +82,14 @@ class SelfReportViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixi
 
     @extend_schema(
         request=serializers.SelfReportFilingSerializer,
-        responses={201: serializers.SelfReportSerializer, 400: OpenApiResponse(description="Per-field errors")},
+        parameters=[idempotency.PARAMETER],
+        responses={
+            201: serializers.SelfReportSerializer,
+            400: OpenApiResponse(description="Per-field errors"),
+            **idempotency.RESPONSES,
+        },
     )
+    @idempotency.idempotent("selfreport-create")
     def create(self, request, *args, **kwargs):
         filing = serializers.SelfReportFilingSerializer(data=request.data, context=self.get_serializer_context())
         filing.is_valid(raise_exception=True)
@@ -114,12 +120,17 @@ class ComplaintSubmitView(ApiView, GenericAPIView):
         # Offered as multipart only, the one encoding that carries the photos; a JSON body without
         # photos is still accepted (README), but a client generated from the document sends multipart.
         request={"multipart/form-data": serializers.ComplaintSubmitSerializer},
+        parameters=[idempotency.PARAMETER],
         responses={
-            201: serializers.ComplaintReceiptSerializer,
+            201: OpenApiResponse(
+                serializers.ComplaintReceiptSerializer, description="Filed; `Location` is its status URL"
+            ),
             400: OpenApiResponse(description="Per-field errors (Thai); nothing stored"),
             429: OpenApiResponse(description="Too many complaints from this address within the hour"),
+            **idempotency.RESPONSES,
         },
     )
+    @idempotency.idempotent("complaint-submit")
     def post(self, request):
         form = self.get_serializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -131,7 +142,8 @@ class ComplaintSubmitView(ApiView, GenericAPIView):
             raise Throttled(detail=exc.message) from None
         status_url = reverse("api:complaint-status", args=[complaint.tracking_no])
         receipt = {"tracking_no": complaint.tracking_no, "status_url": request.build_absolute_uri(status_url)}
-        return Response(serializers.ComplaintReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED)
+        body = serializers.ComplaintReceiptSerializer(receipt).data
+        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": receipt["status_url"]})
 
 
 class ComplaintStatusView(ApiView, GenericAPIView):
