@@ -8,7 +8,7 @@ PORT ?= 8000
 # The suite runs twice: on SQLite, then on the PostgreSQL server named here.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kamkap
 
-.PHONY: run run-prod test setup migrate demo test-sqlite test-postgres test-dates screenshots lint format messages clean bench
+.PHONY: run run-prod test setup migrate demo test-sqlite test-postgres test-dates screenshots lint format messages clean bench bench-load
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -83,6 +83,17 @@ INBOX ?= 2000
 
 bench: setup
 	$(PY) bench/run.py --factories $(FACTORIES) --cases $(CASES) --inbox $(INBOX)
+
+# Load test (issue 14): locust headless on loopback against gunicorn (project/gunicorn.py) on PostgreSQL,
+# a mix of inbox, case pages, factory search, dashboards, API lists and task completions (bench/load/).
+# The generated database is kept as <LOAD_DATABASE_URL>_seed; each run works on a fresh copy of it.
+LOAD_USERS ?= 50
+LOAD_TIME ?= 5m
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kamkap_load
+
+bench-load: setup
+	$(PY) bench/load/run.py --users $(LOAD_USERS) --time $(LOAD_TIME) --database-url $(LOAD_DATABASE_URL) \
+		--factories $(FACTORIES) --cases $(CASES) --inbox $(INBOX)
 
 # ruff's DTZ rules refuse a naive now()/today(); a datetime's .date() is its UTC date (from 17:00 UTC
 # already tomorrow in Bangkok), so the day a person means is read with timezone.localdate(value).

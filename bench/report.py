@@ -47,18 +47,23 @@ def _plain(value):
 
 
 def write(figures: dict, evidence: dict, context: dict) -> dict:
+    from .load.report import kept_results, kept_section
+
+    load, load_section = kept_results(), kept_section()  # make bench-load's figures are not ours to drop
     values = {name: _plain(value) for name, value in figures.items()}
     goals = {
         k.name: {"goal": k.goal, "met": k.met(values), **({"actual": k.actual(values)} if k.actual else {})}
         for k in KEYS
         if k.met
     }
+    goals.update(load.pop("goals", {}))
+    values.update(load)
     spread = {
         name: {"min": v.low, "max": v.high, "reps": v.reps} for name, v in figures.items() if isinstance(v, Figure)
     }
     results = {**values, "spread": spread, "goals": goals, **context, "evidence": evidence}
     (HERE / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n")
-    (HERE / "RESULTS.md").write_text(markdown(figures, goals, evidence, context))
+    (HERE / "RESULTS.md").write_text(markdown(figures, goals, evidence, context, load_section))
     return results
 
 
@@ -68,7 +73,7 @@ def _figure_cells(value) -> tuple[str, str]:
     return f"{value:g}", "exact"
 
 
-def markdown(figures: dict, goals: dict, evidence: dict, context: dict) -> str:
+def markdown(figures: dict, goals: dict, evidence: dict, context: dict, load_section: str = "") -> str:
     m, gen = context["machine"], context.get("generation") or {}
     lines = [
         "# Benchmark results (issue 5)",
@@ -108,6 +113,8 @@ def markdown(figures: dict, goals: dict, evidence: dict, context: dict) -> str:
         mark = "" if not goal else ("yes" if goal["met"] else "**no**")
         mark += f" ({goal['actual']})" if "actual" in goal else ""
         lines.append(f"| `{key.name}` | {key.what} | {median} {key.unit} | {spread} | {key.goal} | {mark} |")
+    if load_section:
+        lines += ["", load_section.rstrip("\n")]
     lines += ["", "## Evidence (profiled in the same run)", ""]
     for name, value in evidence.items():
         if isinstance(value, list):
