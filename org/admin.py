@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from permissions import grants
 
 from .admin_forms import AuditedChanges, ThaiAdmin, be_column
-from .models import ActingAssignment, Holding, Person, Position, Unit
+from .models import ActingAssignment, ClosureDay, Holding, Person, Position, Unit
 from .services import overlapping
 
 
@@ -95,3 +95,15 @@ class PersonAdmin(OrgAdmin):
     readonly_fields = ("is_superuser", "is_staff", "last_login_be", "date_joined_be")
     last_login_be = be_column("last_login", gettext_lazy("last login"))
     date_joined_be = be_column("date_joined", gettext_lazy("date joined"))
+
+
+@admin.register(ClosureDay)
+class ClosureDayAdmin(OrgAdmin):
+    """Days the offices do not work besides weekends and public holidays (org.workdays): the extra
+    days the cabinet announces (no office: the whole ministry) and an office's own closures."""
+
+    list_display = ("day_be", "name", "office")
+    list_filter = ("office",)
+    fields = ("day", "name", "office")
+    autocomplete_fields = ("office",)
+    day_be = be_column("day", gettext_lazy("day"))

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ObjectDoesNotExist
@@ -7,13 +8,13 @@ from viewflow.workflow.admin import FlowClassListFilter, ProcessAdmin, TaskAdmin
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
-from org.admin_forms import ShownOnly, ThaiAdmin, be_column
+from org.admin_forms import AuditedChanges, ShownOnly, ThaiAdmin, be_column
 from org.calendar import format_be
 from workflows import audit
 
 from .admin_forms import ApprovalRuleForm, levels_text
 from .inspection.models import OrderKind, Severity
-from .models import ApprovalRule, RuleSubject, UnheldStep
+from .models import ApprovalRule, RuleSubject, SlaRule, UnheldStep
 from .processes import case_reference
 
 # A node given no title of its own is titled by Viewflow from its code name, in English ("Start",
@@ -236,3 +237,44 @@ class UnheldStepAdmin(ShownOnly, admin.ModelAdmin):
     @admin.display(description=_("found"), ordering="created_at")
     def found(self, obj):
         return format_be(obj.created_at)
+
+
+def human_steps() -> list[tuple[str, str]]:
+    """Every human step of every flow, as (its stored reference, "flow: step") for a choice."""
+    from viewflow.workflow.fields import get_task_ref
+
+    from . import nodes
+    from .budget.flows import DirectiveFlow, EscalationFlow, ProgressFlow, ProjectFlow
+    from .complaint.flows import ComplaintFlow
+    from .inspection.flows import InspectionFlow
+    from .planning.flows import PlanFlow
+
+    flows = (InspectionFlow, ComplaintFlow, PlanFlow, ProjectFlow, ProgressFlow, DirectiveFlow, EscalationFlow)
+    return [
+        (get_task_ref(node), f"{flow.process_title}: {node.task_title or node.name}")
+        for flow in flows
+        for node in flow.instance.nodes()
+        if isinstance(node, nodes.View)
+    ]
+
+
+class SlaRuleForm(forms.ModelForm):
+    flow_task = forms.ChoiceField(label=_("step"), choices=human_steps)
+
+    class Meta:
+        model = SlaRule
+        fields = ("flow_task", "days", "counting", "remind_days_before")
+
+
+@admin.register(SlaRule)
+class SlaRuleAdmin(AuditedChanges, ThaiAdmin, admin.ModelAdmin):
+    """How long each step may take, in working days (weekends, public holidays and closure days not
+    counted) or in calendar days where the law counts days; a step picked from the flows, never typed."""
+
+    form = SlaRuleForm
+    audit_action = "admin.sla"
+    list_display = ("step", "days", "counting", "remind_days_before")
+
+    @admin.display(description=_("step"))
+    def step(self, obj):
+        return dict(human_steps()).get(obj.flow_task, obj.flow_task)

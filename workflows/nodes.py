@@ -13,8 +13,6 @@ its own: the task after it links to the task before it, and a predicate that fai
 completion (the person sees the error, nothing is half done) instead of parking the process in an
 errored gateway."""
 
-from datetime import timedelta
-
 from django.urls import path
 from django.utils.timezone import now
 from viewflow import this
@@ -102,7 +100,7 @@ class View(flow.View):
     def due_at(self, activation):
         if self._due is not None:
             return self._due(activation)
-        return now() + timedelta(days=sla.days_for(self))
+        return sla.due_at(self, activation.process.coerced.owning_office_id)
 
     @property
     def view_path(self):

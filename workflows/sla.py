@@ -2,7 +2,7 @@
 periodic job that reminds and escalates. A human task carries its due date from its creation in
 `Task.scheduled` (workflows.nodes.View); what the job did to a task is kept in TaskNotice."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.core.cache import cache
 from django.utils import timezone
@@ -10,22 +10,41 @@ from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.models import Task
 
 from org.calendar import format_be
+from org.workdays import add_working_days
 
-from .models import SlaRule, TaskNotice
+from .models import DayCount, SlaRule, TaskNotice
 from .processes import case_reference
 
 DEFAULT_DAYS = 7
+END_OF_DAY = time(16, 30)  # a task due on a day is due when the office closes
+
+
+def rule_for(flow_task) -> tuple[int, str, int]:
+    """(days allowed, how they are counted, working days before to remind) for a node, cached for a
+    minute (SlaRule.save clears it); without a rule, DEFAULT_DAYS working days."""
+    key = SlaRule.cache_key(get_task_ref(flow_task))
+    found = cache.get(key)
+    if found is None:
+        rule = SlaRule.objects.filter(flow_task=get_task_ref(flow_task)).first()
+        found = (rule.days, rule.counting, rule.remind_days_before) if rule else (DEFAULT_DAYS, DayCount.WORKING, 1)
+        cache.set(key, found, 60)
+    return tuple(found)
 
 
 def days_for(flow_task) -> int:
-    """Days allowed for a node, cached for a minute (SlaRule.save clears it)."""
-    key = SlaRule.cache_key(get_task_ref(flow_task))
-    days = cache.get(key)
-    if days is None:
-        rule = SlaRule.objects.filter(flow_task=get_task_ref(flow_task)).first()
-        days = rule.days if rule else DEFAULT_DAYS
-        cache.set(key, days, 60)
-    return days
+    return rule_for(flow_task)[0]
+
+
+def due_at(flow_task, office_id: int | None, now=None) -> datetime:
+    """When a new task of the node is due: at the close of the office's working day `days` working
+    days after today (Bangkok; weekends, public holidays and closure days not counted), or `days`
+    calendar days from now where the rule counts calendar days."""
+    days, counting, _remind = rule_for(flow_task)
+    now = now or timezone.now()
+    if counting == DayCount.CALENDAR:
+        return now + timedelta(days=days)
+    day = add_working_days(timezone.localdate(now), days, office_id)
+    return timezone.make_aware(datetime.combine(day, END_OF_DAY))
 
 
 def due_of(task: Task):
@@ -64,8 +83,6 @@ def escalation_target(task: Task, office, on):
 def sweep(now=None) -> tuple[int, int]:
     """The periodic SLA job: remind owners of tasks coming due, and escalate overdue tasks of every
     flow one level up (escalation_target), once each. Returns (reminded, escalated)."""
-    from datetime import timedelta as _td
-
     from django.conf import settings
     from django.core.mail import send_mail
     from django.utils import translation
@@ -77,8 +94,14 @@ def sweep(now=None) -> tuple[int, int]:
     ).select_related("owner")
     reminded = escalated = 0
     with translation.override(settings.LANGUAGE_CODE):
-        coming = open_tasks.filter(scheduled__lt=now + _td(days=1), scheduled__gte=now)
+        today = timezone.localdate(now)
+        furthest = max([1, *SlaRule.objects.values_list("remind_days_before", flat=True)])
+        window = timezone.make_aware(datetime.combine(add_working_days(today, furthest), END_OF_DAY))
+        coming = open_tasks.filter(scheduled__lte=window, scheduled__gte=now)
         for task in coming.exclude(sla_notice__reminded_at__isnull=False):
+            remind_before = rule_for(task.flow_task)[2]
+            if timezone.localdate(task.scheduled) > add_working_days(today, remind_before):
+                continue  # its own rule reminds later
             owner = task.owner
             if owner and owner.email:
                 send_mail(

@@ -1,3 +1,4 @@
+from .closures import ClosureDay
 from .geo import District, Province, SubDistrict
 from .people import Person
 from .positions import ActingAssignment, Holding, Position, PositionKind
@@ -5,6 +6,7 @@ from .units import Unit, UnitKind
 
 __all__ = [
     "ActingAssignment",
+    "ClosureDay",
     "District",
     "Holding",
     "Person",

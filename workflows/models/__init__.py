@@ -1,7 +1,7 @@
 from .approval import ApprovalRule, RuleSubject
 from .audit import AuditChain, AuditEntry
 from .outbox import OutboxMessage
-from .sla import SlaRule, TaskNotice
+from .sla import DayCount, SlaRule, TaskNotice
 from .unheld import UnheldReason, UnheldStep
 
 __all__ = [
@@ -10,6 +10,7 @@ __all__ = [
     "AuditChain",
     "AuditEntry",
     "OutboxMessage",
+    "DayCount",
     "SlaRule",
     "TaskNotice",
     "UnheldReason",

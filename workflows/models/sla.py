@@ -7,12 +7,18 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Task
 
 
+class DayCount(models.TextChoices):
+    WORKING = "working", _("Working days (weekends, public holidays and closure days not counted)")
+    CALENDAR = "calendar", _("Calendar days (where the law counts days)")
+
+
 class SlaRule(models.Model):
     flow_task = models.CharField(
         _("task"), max_length=255, unique=True, help_text=_("e.g. inspection/flows.InspectionFlow.inspect")
     )
     days = models.PositiveSmallIntegerField(_("days allowed"))
-    remind_days_before = models.PositiveSmallIntegerField(_("remind this many days before"), default=1)
+    counting = models.CharField(_("days counted as"), max_length=10, choices=DayCount.choices, default=DayCount.WORKING)
+    remind_days_before = models.PositiveSmallIntegerField(_("remind this many working days before"), default=1)
 
     class Meta:
         ordering = ["flow_task"]

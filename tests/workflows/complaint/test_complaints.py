@@ -301,12 +301,19 @@ def test_songkhla_group_head_sees_the_complaint_with_its_contact(client, songkhl
 
 
 def test_each_complaint_step_is_due_by_its_own_rule(songkhla):
+    """In working days, due when the office closes on the last of them (org.workdays)."""
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    from org.workdays import add_working_days
     from workflows.demo import SLA_DAYS, load_demo_rules
 
     load_demo_rules()
     complaint = submit()
     task = task_of(complaint, "triage")
-    assert (task.scheduled - task.created).days == SLA_DAYS["complaint"]["triage"]
+    due = add_working_days(timezone.localdate(task.created), SLA_DAYS["complaint"]["triage"], songkhla.unit.pk)
+    assert timezone.localtime(task.scheduled) == timezone.make_aware(datetime.combine(due, time(16, 30)))
 
 
 def test_an_overdue_triage_is_escalated_to_the_provincial_industry_officer(songkhla, mailoutbox):

@@ -1,10 +1,11 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 from viewflow.workflow.models import Task
 
+from org.workdays import add_working_days
 from tests.clock import bangkok
 from tests.conftest import LOPBURI, staff
 from tests.factories import FactoryFactory
@@ -62,7 +63,8 @@ def test_tasks_get_due_dates_from_the_sla_rules_and_overdue_ones_are_flagged(cli
     SlaRule.objects.create(flow_task="inspection/flows.InspectionFlow.assign", days=2)
     inspection = services.inspection_start(factory=FactoryFactory(), by=songkhla.head)
     task = open_task(inspection, "assign")
-    assert (task.scheduled - task.created).days == 2
+    due = add_working_days(timezone.localdate(task.created), 2, songkhla.unit.pk)  # working days (org.workdays)
+    assert timezone.localtime(task.scheduled) == timezone.make_aware(datetime.combine(due, time(16, 30)))
     Task.objects.filter(pk=task.pk).update(scheduled=timezone.now() - timedelta(hours=1))
     client.force_login(songkhla.head)
     page = client.get(reverse("inspection:inbox") + "?due=overdue").content.decode()
