@@ -97,6 +97,9 @@ app.conf.update(
     broker_connection_retry_on_startup=True,
     broker_transport_options={
         "visibility_timeout": VISIBILITY_TIMEOUT,
+        # How often a worker looks for messages whose worker died (Kombu's defaults for the default timeout).
+        "unacked_restore_interval": min(10, max(1, VISIBILITY_TIMEOUT // 10)),
+        "unacked_restore_throttle": min(10, max(1, VISIBILITY_TIMEOUT // 100)),
         "socket_connect_timeout": 2,
         "socket_timeout": 5,
     },

@@ -1,0 +1,173 @@
+# ruff: noqa: F811 (fixtures imported from other modules are parameters of the tests)
+"""Background work survives broker and worker faults. Real parts on loopback: a redis-server of the
+test's own as the broker (stopped and started), Celery not eager, and a real `celery -A project worker`
+killed with SIGKILL in the middle of an import. Bounded: every wait has a deadline."""
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+
+from project.celery import app as celery_app
+from registry import services as registry_services
+from tests.project.test_cache_outage import server  # noqa: F401 (fixture)
+from tests.registry.test_import import csv_bytes, row
+from tests.workflows.inspection.conftest import checklist, factory, songkhla  # noqa: F401 (fixtures)
+from tests.workflows.inspection.test_flow_paths import do, open_task
+from workflows import outbox
+from workflows.inspection import services
+from workflows.models import OutboxMessage
+from workflows.tasks import send_task_mail
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(settings.BASE_DIR)
+
+
+@pytest.fixture
+def broker(server):
+    """Celery as in production (not eager) with the test's redis-server as its broker."""
+    conf = celery_app.conf
+    saved = conf.task_always_eager, conf.broker_url
+    conf.task_always_eager, conf.broker_url = False, server.url
+    yield server
+    conf.task_always_eager, conf.broker_url = saved
+
+
+def take_messages(redis_server) -> list[tuple[str, list, dict]]:
+    """What a worker would take from the queue: (task, args, kwargs) of every message, acknowledged."""
+    taken = []
+    with celery_app.connection_for_read(redis_server.url) as conn:
+        queue = conn.SimpleQueue("celery")
+        while True:
+            try:
+                message = queue.get(timeout=1)
+            except queue.Empty:
+                break
+            args, kwargs, _embed = message.payload
+            taken.append((message.headers["task"], args, kwargs))
+            message.ack()
+        queue.close()
+    return taken
+
+
+def test_a_step_completed_while_the_broker_is_down_answers_at_once_and_mails_once_when_it_is_back(
+    broker,
+    client,
+    songkhla,
+    checklist,
+    factory,
+    django_capture_on_commit_callbacks,
+):
+    songkhla.inspector.email = "inspector@industry.example"
+    songkhla.inspector.save(update_fields=["email"])
+    inspection = services.inspection_start(factory=factory, by=songkhla.head)
+    broker.stop()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        started = time.monotonic()
+        response = do(client, songkhla.head, inspection, "assign", {"inspector": songkhla.inspector.pk})
+        answered_in = time.monotonic() - started
+    assert response.status_code == 302 and answered_in < 5  # was: 19 s, then a 500
+    task = open_task(inspection, "inspect")  # the step is committed: the inspector has the case
+    message = OutboxMessage.objects.get(task=send_task_mail.name, args=[task.pk])
+    assert (message.sent_at, message.done_at, message.attempts) == (None, None, 1)
+    assert "connecting" in message.last_error
+    assert outbox.relay() == (0, OutboxMessage.objects.unsent().count())  # still down: nothing sent
+
+    broker.start()
+    sent, pending = outbox.relay()
+    assert sent >= 1 and pending == 0
+    message.refresh_from_db()
+    assert message.sent_at is not None and message.done_at is None
+    taken = take_messages(broker)
+    assert (send_task_mail.name, [task.pk], {"outbox_id": message.pk}) in taken
+
+    for name, args, kwargs in taken + taken:  # every message run, and each delivered twice
+        celery_app.tasks[name].apply(args, kwargs)
+    assert [m.to for m in mail.outbox] == [["inspector@industry.example"]]
+    message.refresh_from_db()
+    assert message.done_at is not None
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the worker shares a copy of the SQLite test database")
+def test_an_import_whose_worker_is_killed_finishes_once_after_a_restart(broker, songkhla_head, tmp_path, settings):
+    """The worker is killed with SIGKILL while it checks rows; the broker gives the unacknowledged
+    message to the restarted worker, which runs the job to its end, once."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    rows = 6000
+    job = registry_services.import_start(
+        by=songkhla_head, upload=SimpleUploadedFile("f.csv", csv_bytes([row(i) for i in range(1, rows + 1)]))
+    )  # the outbox row is pending: the test's transaction never commits, the relay will send it
+    database = tmp_path / "shared.sqlite3"
+    connection.ensure_connection()
+    database.write_bytes(connection.connection.serialize())  # the test database as this test sees it
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "REDIS_URL": broker.url,
+        "CACHE_URL": "",
+        "CELERY_EAGER": "false",
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "CELERY_VISIBILITY_TIMEOUT": "2",  # production: longer than the longest task
+        "PYTHONPATH": str(ROOT),
+    }
+
+    def shared(sql, *params):
+        """Read the database the worker writes to."""
+        with sqlite3.connect(database, timeout=20) as db:
+            return db.execute(sql, params).fetchone()
+
+    def worker():
+        command = [sys.executable, "-m", "celery", "-A", "project", "worker", "--concurrency=1", "--without-gossip",
+                   "--without-mingle", "--without-heartbeat", "-l", "warning"]  # fmt: skip
+        return subprocess.Popen(  # noqa: S603 (its own process group: the worker and its pool process, killed as one)
+            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
+
+    def stop(process):
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=20)
+
+    def wait_for(condition, seconds, what):
+        deadline = time.monotonic() + seconds
+        while not condition():
+            assert time.monotonic() < deadline, f"no {what} within {seconds} s"
+            time.sleep(0.02)
+
+    relay = subprocess.run(
+        [sys.executable, "manage.py", "relay_outbox"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )  # noqa: S603
+    assert relay.stdout.strip() == "Sent: 1, still pending: 0", relay.stderr
+    status = f"select status, processed_rows, created_count from registry_factoryimport where id = {job.pk}"
+    first = worker()
+    try:
+        wait_for(lambda: shared(status)[1] > 0, 60, "progress")  # checking rows, part way
+        os.killpg(first.pid, signal.SIGKILL)  # the machine's plug pulled: no warm shutdown, no ack
+        first.wait(timeout=10)
+    finally:
+        stop(first)
+    killed = shared(status)
+    assert killed[0] == "validating" and 0 < killed[1] < rows, killed
+    assert shared("select count(*) from registry_factory")[0] == 0
+
+    second = worker()
+    try:
+        wait_for(lambda: shared(status)[0] in ("done", "failed"), 90, "end of the job")
+        time.sleep(3)  # a second delivery, had there been one, would have run by now
+    finally:
+        stop(second)
+    assert shared(status) == ("done", rows, rows)
+    assert shared("select count(*) from registry_factory")[0] == rows
+    done = "select count(*) from workflows_outboxmessage where done_at is not null and args = json_array(?)"
+    assert shared(done, job.pk)[0] == 1
