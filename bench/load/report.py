@@ -96,7 +96,7 @@ def insert_section(text: str, section: str) -> str:
 
 
 def markdown(figures: dict, load: dict) -> str:
-    total, run = load["stats"]["total"], load["run"]
+    total, run, cpu = load["stats"]["total"], load["run"], load["cpu_seconds"]
     p95_met = "met" if figures["load_p95_ms"] <= 250 else "**not met**"
     errors_met = "met" if figures["load_errors"] == 0 else "**not met**"
     lines = [
@@ -106,7 +106,8 @@ def markdown(figures: dict, load: dict) -> str:
         f"Written by bench/load/run.py on {load['date']}: `{load['command']}`. locust {run['locust']} headless on "
         f"loopback, {run['users']} users (spawned {run['spawn_rate']}/s, each waits {run['wait'][0]:g}–"
         f"{run['wait'][1]:g} s between requests) for {run['seconds']:g} s against gunicorn "
-        f"({run['gunicorn_workers']} sync workers, project/gunicorn.py) on {load['database']} "
+        f"({run['gunicorn_workers']} sync workers, project/gunicorn.py; each worker warmed first by unmeasured "
+        f"login-page requests) on {load['database']} "
         f"({load['sizes']['factories']:,} factories, {load['sizes']['cases']:,} cases, a fresh copy of the "
         f"generated database). {load['machine']}",
         "",
@@ -117,6 +118,9 @@ def markdown(figures: dict, load: dict) -> str:
         f"- Task completions through the task pages, answered with the redirect as locust saw them: "
         f"{load['completions_answered']}; in gunicorn's access log: {load['completions_logged']}; recorded in "
         f"the database: {load['completions_recorded']}.",
+        f"- CPU used: gunicorn's workers {cpu['gunicorn_workers']:g} s ({cpu['gunicorn_ms_per_request']:g} ms a "
+        f"request), locust {cpu['locust']:g} s, in {run['seconds']:g} s on {load.get('cores', 2)} cores; PostgreSQL's "
+        "share not counted.",
         "",
         "| request | count | errors | p50 ms | p95 ms | max ms |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",

@@ -1,6 +1,6 @@
 """`make bench-load`: locust headless on loopback against gunicorn on PostgreSQL (issue 14).
 
-    .venv/bin/python bench/load/run.py [--users 50] [--time 5m] [--spawn-rate 5] [--workers N]
+    .venv/bin/python bench/load/run.py [--users 50] [--time 5m] [--spawn-rate 2] [--workers N]
         [--database-url postgres://postgres@127.0.0.1:5432/kamkap_load] [--factories 3000] [--cases 20000]
         [--inbox 2000] [--no-write]
 
@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import secrets
 import shlex
 import shutil
@@ -27,6 +28,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -50,7 +52,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--time", default="5m", help="locust's --run-time: 30s, 5m…")
-    parser.add_argument("--spawn-rate", type=float, default=5)
+    parser.add_argument("--spawn-rate", type=float, default=2, help="users started a second (each logs in)")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: project/gunicorn.py's)")
     parser.add_argument("--database-url", default=os.environ.get("LOAD_DATABASE_URL") or DEFAULT_URL)
     for name, default in DEFAULTS.items():
@@ -165,6 +167,21 @@ def start_gunicorn(url: str, workdir: Path, workers: int | None) -> tuple[subpro
     raise SystemExit(f"gunicorn did not answer /health/ within 90 s:\n{log.read_text()[-3000:]}")
 
 
+def warm_up(base: str, workers: int) -> float:
+    """Unmeasured login-page requests, several at once, until every worker has served some: a worker's
+    first request imports the views and compiles the templates (about 5 s here under load), which a
+    server that has been running has long done. Returns the seconds it took."""
+    began = time.perf_counter()
+
+    def fetch(_n: int) -> None:
+        with urllib.request.urlopen(f"{base}/accounts/login/", timeout=60) as response:
+            response.read()
+
+    with ThreadPoolExecutor(max_workers=2 * workers) as pool:
+        list(pool.map(fetch, range(6 * workers)))
+    return time.perf_counter() - began
+
+
 def stop(server: subprocess.Popen) -> None:
     """TERM to gunicorn's master (a graceful stop), KILL to its process group if it lingers."""
     if server.poll() is None:
@@ -174,6 +191,27 @@ def stop(server: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def workers_cpu(master: int) -> dict[int, float]:
+    """CPU seconds each gunicorn worker (a child of the master) has used so far."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if ppid == master:
+            found[int(stat.parent.name)] = _cpu_seconds(int(stat.parent.name))
+    return found
 
 
 def workers_of(log: Path) -> int:
@@ -244,14 +282,20 @@ def main(argv=None) -> None:
         plan_file.write_text(json.dumps(plan, ensure_ascii=False))
         print(f"Users {counts}; completions planned {plan['completions_planned']}", flush=True)
         server, base, log = start_gunicorn(args.database_url, workdir, args.workers)
+        warmed = warm_up(base, max(1, len(workers_cpu(server.pid))))
         load_before, started = os.getloadavg()[0], timezone.now()
+        cpu_before, locust_before = workers_cpu(server.pid), resource.getrusage(resource.RUSAGE_CHILDREN)
         began = time.perf_counter()
         try:
             run_locust(base, plan_file, prefix, args)
         finally:
             seconds = time.perf_counter() - began
-            load_after = os.getloadavg()[0]
+            load_after, cpu_after = os.getloadavg()[0], workers_cpu(server.pid)
+            locust_after = resource.getrusage(resource.RUSAGE_CHILDREN)  # before gunicorn is reaped
             stop(server)
+        locust_cpu = sum(getattr(locust_after, f) - getattr(locust_before, f) for f in ("ru_utime", "ru_stime"))
+        # Workers replaced during the run (max_requests) took their CPU time with them: a lower bound.
+        server_cpu = sum(cpu - cpu_before.get(pid, 0.0) for pid, cpu in cpu_after.items())
         stats = report.read_stats(prefix)
         server_5xx, workers = server_errors(workdir / "access.log"), workers_of(log)
         logged = completions_logged(workdir / "access.log")
@@ -282,11 +326,19 @@ def main(argv=None) -> None:
             "time": args.time,
             "seconds": round(seconds),
             "gunicorn_workers": workers,
+            "warm_up_s": round(warmed, 1),
             "locust": version("locust"),
             "roles": counts,
         },  # fmt: skip
         "machine": machine_line(load_before, load_after),
+        "cores": os.cpu_count(),
         "load_average": {"before": round(load_before, 2), "after": round(load_after, 2)},
+        "cpu_seconds": {
+            "gunicorn_workers": round(server_cpu, 1),
+            "locust": round(locust_cpu, 1),
+            "gunicorn_ms_per_request": round(1000 * server_cpu / max(stats["total"]["requests"], 1), 1),
+            "workers_replaced": len(set(cpu_before) - set(cpu_after)),
+        },  # fmt: skip
         "server_5xx": server_5xx,
         "server_tracebacks": tracebacks,
         "completions_answered": answered,
@@ -298,7 +350,7 @@ def main(argv=None) -> None:
     print(
         f"{total['requests']:,} requests in {seconds:.0f} s: {total['rps']} requests/s, p50 {total['p50_ms']:g} ms, "
         f"p95 {total['p95_ms']:g} ms, p99 {total['p99_ms']:g} ms, errors {total['errors']} (server 5xx {server_5xx}); "
-        f"completions answered {answered}, in gunicorn's log {logged}, recorded {recorded}"
+        f"completions answered {answered}, in gunicorn's log {logged}, recorded {recorded}; CPU {load['cpu_seconds']}"
     )
     for failure in stats["failures"][:10]:
         print(f"  error: {failure}")

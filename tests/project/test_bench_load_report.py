@@ -40,7 +40,8 @@ def load_of(prefix) -> dict:
         "run": {"users": 50, "spawn_rate": 5, "wait": [1, 3], "seconds": 300, "gunicorn_workers": 5,
                 "locust": "2.47.0"},
         "server_5xx": 0, "completions_answered": {"review": 19}, "completions_logged": {"review": 19},
-        "completions_recorded": {"review": 19}, "stats": report.read_stats(prefix),
+        "completions_recorded": {"review": 19}, "stats": report.read_stats(prefix), "cores": 2,
+        "cpu_seconds": {"gunicorn_workers": 9.6, "locust": 2.0, "gunicorn_ms_per_request": 30.0},
     }  # fmt: skip
 
 
