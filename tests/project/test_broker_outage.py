@@ -12,11 +12,13 @@ import time
 from pathlib import Path
 
 import pytest
+from celery.exceptions import Retry
 from django.conf import settings
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import OperationalError, connection
 
+from project.celery import KamkapTask
 from project.celery import app as celery_app
 from registry import services as registry_services
 from tests.project.test_cache_outage import server  # noqa: F401 (fixture)
@@ -40,6 +42,11 @@ def broker(server):
     conf.task_always_eager, conf.broker_url = False, server.url
     yield server
     conf.task_always_eager, conf.broker_url = saved
+
+
+@celery_app.task(name="tests.project.test_broker_outage.database_away")
+def database_away():
+    raise OperationalError("server closed the connection unexpectedly")
 
 
 def take_messages(redis_server) -> list[tuple[str, list, dict]]:
@@ -171,3 +178,26 @@ def test_an_import_whose_worker_is_killed_finishes_once_after_a_restart(broker, 
     assert shared("select count(*) from registry_factory")[0] == rows
     done = "select count(*) from workflows_outboxmessage where done_at is not null and args = json_array(?)"
     assert shared(done, job.pk)[0] == 1
+
+
+def test_a_transient_error_in_a_worker_is_tried_again_later_with_a_growing_delay(broker):
+    """As in a worker (not eager, not called directly): the task is sent again, to run in 10–20 s at
+    its third try, and the error is not the task's end."""
+    assert isinstance(database_away, KamkapTask)
+    database_away.push_request(id="t-1", called_directly=False, is_eager=False, retries=2, args=[], kwargs={})
+    try:
+        with pytest.raises(Retry) as retried:
+            database_away()
+    finally:
+        database_away.pop_request()
+    assert isinstance(retried.value.exc, OperationalError)
+    assert 10 <= retried.value.when <= 20  # 5 s, 10 s, 20 s … with jitter
+    [(name, args, kwargs)] = take_messages(broker)
+    assert name == database_away.name
+
+    database_away.push_request(id="t-1", called_directly=False, is_eager=False, retries=6, args=[], kwargs={})
+    try:
+        with pytest.raises(OperationalError):  # the last retry: the error is the task's end
+            database_away()
+    finally:
+        database_away.pop_request()
