@@ -86,3 +86,17 @@ class BrokenMail:
 
     def send_messages(self, messages):
         raise OSError("SMTP down")
+
+
+def test_a_task_that_keeps_failing_does_not_hold_up_the_others(assigned, songkhla):
+    broken = OutboxMessage.objects.create(task="workflows.tasks.no_such_task", args=[1])
+    mailed = OutboxMessage.objects.create(task=send_task_mail.name, args=[open_task(assigned, "inspect").pk])
+    sent = len(mail.outbox)
+    assert outbox.relay() == (1, 1)
+    assert [m.to for m in mail.outbox[sent:]] == [[songkhla.inspector.email]]
+    for _ in range(outbox.EAGER_ATTEMPTS + 2):
+        outbox.relay()
+    broken.refresh_from_db()
+    mailed.refresh_from_db()
+    assert broken.attempts == outbox.EAGER_ATTEMPTS and "no_such_task" in broken.last_error  # left to a person
+    assert mailed.attempts == 1 and len(mail.outbox) == sent + 1
