@@ -4,6 +4,7 @@ page; domain errors raised by services become 400 answers here, in one place."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.settings import api_settings
@@ -27,6 +28,23 @@ class ApiView:
     pagination_class = Pages
     schema = ApiSchema()
     lookup_value_regex = ID_IN_PATH
+
+    def known_query_parameters(self) -> set[str]:
+        known = set()
+        if getattr(self, "filterset_class", None) is not None and self.filter_backends:
+            known.update(self.filterset_class.base_filters)
+        if self.pagination_class is not None:
+            known.update({self.pagination_class.page_query_param, self.pagination_class.page_size_query_param})
+        return known
+
+    def initial(self, request, *args, **kwargs):
+        """After authentication, permissions and throttles: a GET's query parameter that this endpoint
+        does not know (a misspelt filter, `office[x]=`) is a 400 naming it rather than silently ignored."""
+        super().initial(request, *args, **kwargs)
+        if request.method == "GET":
+            unknown = sorted(set(request.query_params) - self.known_query_parameters())
+            if unknown:
+                raise ValidationError({name: [gettext("Unknown parameter.")] for name in unknown})
 
     @classmethod
     def as_view(cls, *args, **kwargs):

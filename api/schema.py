@@ -19,10 +19,14 @@ FIELD_ERRORS = {
     "description": (
         "Per-field errors: each key names the field or query parameter that was wrong (non_field_errors for "
         "the request as a whole), with its messages; a nested object holds the errors of a nested value "
-        "(e.g. values.bod)."
+        "(e.g. values.bod). A body that cannot be read at all (malformed JSON) is {detail: message}."
     ),
     "additionalProperties": {
-        "oneOf": [{"type": "array", "items": {"type": "string"}}, {"type": "object", "additionalProperties": True}]
+        "oneOf": [
+            {"type": "array", "items": {"type": "string"}},
+            {"type": "object", "additionalProperties": True},
+            {"type": "string"},
+        ]
     },
 }
 

@@ -10,6 +10,7 @@ from viewflow.workflow.models import Task
 from org.models import Province, Unit
 from permissions import operators
 from registry.models import Factory, SelfReport
+from workflows.complaint.services import DESCRIPTION_MAX, DESCRIPTION_MIN
 from workflows.inspection.models import CorrectiveOrder, Inspection
 from workflows.processes import case_reference
 
@@ -282,10 +283,27 @@ class SelfReportFilingSerializer(serializers.Serializer):
 CODE_MAX = 2**31 - 1
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "minLength": DESCRIPTION_MIN,
+        "maxLength": DESCRIPTION_MAX,
+        "pattern": rf"^\S[\s\S]{{{DESCRIPTION_MIN - 2},}}\S$",
+        "description": f"{DESCRIPTION_MIN} to {DESCRIPTION_MAX} characters, not counting spaces at either end",
+    }
+)
+class DescriptionField(serializers.CharField):
+    """The complaint's account: its length is the service's rule (with its message), stated in the
+    schema so that a client knows it before sending."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=DESCRIPTION_MAX, **kwargs)
+
+
 class ComplaintSubmitSerializer(serializers.Serializer):
     """The public complaint form's fields. Its rules (length, place, photos, rate) are the service's."""
 
-    description = serializers.CharField(max_length=5000)
+    description = DescriptionField()
     # Bounded so that no number overflows the database driver; which codes exist is the service's rule.
     province = serializers.IntegerField(min_value=0, max_value=CODE_MAX, help_text=_("Official province code, e.g. 90"))
     district = serializers.IntegerField(min_value=0, max_value=CODE_MAX, help_text=_("Official district code"))

@@ -109,3 +109,18 @@ def test_huge_place_codes_in_a_complaint_are_a_400_and_store_nothing(client, son
         body = assert_json(client.post("/api/complaints/", data, content_type="application/json"), 400)
         assert field in body
     assert not Complaint.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url, params",
+    [("/api/cases/", {"is_opne": "true"}), ("/api/factories/", {"office[x]": "1"}), ("/api/tasks/", {"owner": "1"}),
+     ("/api/factories/1/", {"expand": "office"})],
+)  # fmt: skip
+def test_an_unknown_query_parameter_is_a_400_naming_it_not_ignored(client, songkhla, url, params):
+    client.force_login(songkhla.officer)
+    body = assert_json(client.get(url, params), 400)
+    assert body == {name: ["ไม่รู้จักพารามิเตอร์นี้"] for name in params}
+
+
+def test_unknown_parameters_are_judged_after_authentication(client):
+    assert client.get("/api/cases/", {"is_opne": "true"}).status_code == 401

@@ -112,3 +112,22 @@ def test_the_docs_page_loads_only_our_own_static_files(client):
         assert url.startswith(settings.STATIC_URL), url
     assert "http://" not in page and "https://" not in page and "//cdn" not in page
     assert "/api/v1/schema/" in page
+
+
+def test_error_bodies_match_their_documented_schema(client, songkhla, document):
+    """A 400 for a field, for a query parameter and for an unreadable body, and a 404: each is what the
+    document says a 400 or a 404 looks like."""
+    from openapi_schema_validator import OAS30Validator
+
+    schemas = document["components"]["schemas"]
+    client.force_login(songkhla.officer)
+    answers = [
+        (client.get("/api/v1/cases/", {"is_open": "maybe"}), "FieldErrors"),
+        (client.post("/api/v1/selfreports/", "{not json", content_type="application/json"), "FieldErrors"),
+        (client.post("/api/v1/selfreports/", {"values": "x"}, content_type="application/json"), "FieldErrors"),
+        (client.get("/api/v1/cases/0.5/"), "Error"),
+        (client.get("/api/v1/cases/123456789/"), "Error"),
+    ]
+    for response, name in answers:
+        assert response.status_code in (400, 404), response.content
+        OAS30Validator(schemas[name]).validate(response.json())
