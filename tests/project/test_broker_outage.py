@@ -4,6 +4,7 @@ test's own as the broker (stopped and started), Celery not eager, and a real `ce
 killed with SIGKILL in the middle of an import. Bounded: every wait has a deadline."""
 
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -21,7 +22,7 @@ from django.db import OperationalError, connection
 from project.celery import KamkapTask
 from project.celery import app as celery_app
 from registry import services as registry_services
-from tests.project.test_cache_outage import server  # noqa: F401 (fixture)
+from tests.project.test_cache_outage import RedisServer
 from tests.registry.test_import import csv_bytes, row
 from tests.workflows.inspection.conftest import checklist, factory, songkhla  # noqa: F401 (fixtures)
 from tests.workflows.inspection.test_flow_paths import do, open_task
@@ -34,14 +35,34 @@ pytestmark = pytest.mark.django_db
 ROOT = Path(settings.BASE_DIR)
 
 
+# Processes this test starts keep the real clock: under `make test-dates` (faketime) redis-server never
+# answers, and the worker's clock would start again at the faked instant.
+REAL_CLOCK = {name: value for name, value in os.environ.items() if name not in ("LD_PRELOAD", "FAKETIME")}
+
+
+class Broker(RedisServer):
+    def start(self):
+        faked = {name: os.environ.pop(name) for name in ("LD_PRELOAD", "FAKETIME") if name in os.environ}
+        try:
+            super().start()
+        finally:
+            os.environ.update(faked)
+
+
 @pytest.fixture
-def broker(server):
-    """Celery as in production (not eager) with the test's redis-server as its broker."""
+def broker(tmp_path):
+    """Celery as in production (not eager) with a redis-server of the test's own as its broker."""
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed (.ci/run installs it)")
+    server = Broker(tmp_path)
+    server.start()
     conf = celery_app.conf
     saved = conf.task_always_eager, conf.broker_url
     conf.task_always_eager, conf.broker_url = False, server.url
     yield server
     conf.task_always_eager, conf.broker_url = saved
+    if server.process.poll() is None:
+        server.stop()
 
 
 @celery_app.task(name="tests.project.test_broker_outage.database_away")
@@ -119,7 +140,7 @@ def test_an_import_whose_worker_is_killed_finishes_once_after_a_restart(broker, 
     database.write_bytes(connection.connection.serialize())  # the test database as this test sees it
 
     env = {
-        **os.environ,
+        **REAL_CLOCK,
         "DATABASE_URL": f"sqlite:///{database}",
         "REDIS_URL": broker.url,
         "CACHE_URL": "",
