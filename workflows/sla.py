@@ -80,6 +80,34 @@ def escalation_target(task: Task, office, on):
     return None
 
 
+CLAIM_CHUNK = 500
+
+
+def claim(task_ids: list[int], field: str, now) -> set[int]:
+    """Mark `field` (reminded_at or escalated_at) on the notices of `task_ids` that have none yet, and
+    return the ids this call marked. One conditional UPDATE decides each task, so of two sweeps
+    running at once (two workers, a job run twice) only one reminds or escalates it; a constant
+    number of statements per chunk of tasks."""
+    from django.db import connection
+
+    if field not in ("reminded_at", "escalated_at"):
+        raise ValueError(field)
+    claimed: set[int] = set()
+    table, column = connection.ops.quote_name(TaskNotice._meta.db_table), connection.ops.quote_name(field)
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    for start in range(0, len(task_ids), CLAIM_CHUNK):
+        chunk = task_ids[start : start + CLAIM_CHUNK]
+        TaskNotice.objects.bulk_create([TaskNotice(task_id=pk) for pk in chunk], ignore_conflicts=True)
+        marks = ", ".join(["%s"] * len(chunk))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET {column} = %s WHERE task_id IN ({marks}) AND {column} IS NULL RETURNING task_id",  # noqa: S608 (names quoted, values bound)
+                [stamp, *chunk],
+            )
+            claimed.update(row[0] for row in cursor.fetchall())
+    return claimed
+
+
 def sweep(now=None) -> tuple[int, int]:
     """The periodic SLA job: remind owners of tasks coming due, and escalate overdue tasks of every
     flow one level up (escalation_target), once each. Returns (reminded, escalated)."""
@@ -98,10 +126,13 @@ def sweep(now=None) -> tuple[int, int]:
         furthest = max([1, *SlaRule.objects.values_list("remind_days_before", flat=True)])
         window = timezone.make_aware(datetime.combine(add_working_days(today, furthest), END_OF_DAY))
         coming = open_tasks.filter(scheduled__lte=window, scheduled__gte=now)
-        for task in coming.exclude(sla_notice__reminded_at__isnull=False):
-            remind_before = rule_for(task.flow_task)[2]
-            if timezone.localdate(task.scheduled) > add_working_days(today, remind_before):
-                continue  # its own rule reminds later
+        due_soon = [
+            task
+            for task in coming.exclude(sla_notice__reminded_at__isnull=False)
+            if timezone.localdate(task.scheduled) <= add_working_days(today, rule_for(task.flow_task)[2])
+        ]  # each by its own rule's days
+        mine = claim([task.pk for task in due_soon], "reminded_at", now)
+        for task in (task for task in due_soon if task.pk in mine):
             owner = task.owner
             if owner and owner.email:
                 send_mail(
@@ -110,9 +141,10 @@ def sweep(now=None) -> tuple[int, int]:
                     settings.DEFAULT_FROM_EMAIL,
                     [owner.email],
                 )
-            TaskNotice.objects.update_or_create(task=task, defaults={"reminded_at": now})
             reminded += 1
-        for task in open_tasks.filter(scheduled__lt=now).exclude(sla_notice__escalated_at__isnull=False):
+        overdue = list(open_tasks.filter(scheduled__lt=now).exclude(sla_notice__escalated_at__isnull=False))
+        mine = claim([task.pk for task in overdue], "escalated_at", now)
+        for task in (task for task in overdue if task.pk in mine):
             process = task.process.coerced
             case = process.case
             boss = escalation_target(task, process.case_office, timezone.localdate(now))
@@ -124,6 +156,5 @@ def sweep(now=None) -> tuple[int, int]:
                     settings.DEFAULT_FROM_EMAIL,
                     [boss.email],
                 )
-            TaskNotice.objects.update_or_create(task=task, defaults={"escalated_at": now})
             escalated += 1
     return reminded, escalated

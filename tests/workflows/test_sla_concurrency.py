@@ -1,0 +1,69 @@
+# ruff: noqa: F811 (pytest fixtures imported from the inspection conftest are arguments of the test)
+"""Two SLA sweeps at the same moment (two workers, or beat firing twice) on PostgreSQL: every overdue
+task is escalated, and each exactly once — one conditional UPDATE decides who escalates it."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.db import connections
+from django.utils import timezone
+from viewflow.workflow.models import Task
+
+from tests.factories import FactoryFactory
+from tests.workflows.inspection.conftest import checklist, songkhla  # noqa: F401
+from tests.workflows.inspection.test_flow_paths import open_task
+from workflows import sla
+from workflows.inspection import services
+from workflows.models import TaskNotice
+
+pytestmark = [
+    pytest.mark.skipif(
+        not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+        reason="concurrent sweeps are tested on PostgreSQL (make test runs the suite there too)",
+    ),
+]
+TASKS = 20
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    from org.geo import load_geography
+    from org.models import Unit
+    from org.services import build_org_tree
+
+    if not Unit.objects.exists():
+        load_geography()
+        build_org_tree()
+
+
+def test_two_sweeps_at_once_escalate_each_overdue_task_once(reference_data, songkhla, checklist):
+    songkhla.officer.email = "pio@example.go.th"
+    songkhla.officer.save()
+    tasks = [
+        open_task(services.inspection_start(factory=FactoryFactory(), by=songkhla.head), "assign") for _ in range(TASKS)
+    ]
+    Task.objects.filter(pk__in=[t.pk for t in tasks]).update(scheduled=timezone.now() - timedelta(hours=2))
+    mail.outbox.clear()
+    barrier = threading.Barrier(2)
+    results = [None, None]
+
+    def run(index: int) -> None:
+        barrier.wait()
+        try:
+            results[index] = sla.sweep()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(escalated for _reminded, escalated in results) == TASKS
+    assert TaskNotice.objects.filter(escalated_at__isnull=False).count() == TASKS
+    escalations = [m for m in mail.outbox if m.to == ["pio@example.go.th"]]
+    assert len(escalations) == TASKS
+    assert sla.sweep() == (0, 0)
