@@ -2,6 +2,7 @@
 small pages, filters that do not list every process (VIEWFLOW.md trap 3)."""
 
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.views.generic import TemplateView
 from viewflow.workflow.models import Task
@@ -28,6 +29,10 @@ def steps() -> list[tuple[str, str]]:
 class TaskListView(TemplateView):
     template_name = "inspection/task_list.html"
     kind = "inbox"
+    # The same step already done once in this case: the task came back (returned with comments).
+    done_before = Task.objects.filter(
+        process_id=OuterRef("process_id"), flow_task=OuterRef("flow_task"), status=STATUS.DONE, pk__lt=OuterRef("pk")
+    )
 
     def tasks(self):
         raise NotImplementedError
@@ -54,6 +59,7 @@ class TaskListView(TemplateView):
             "process__inspectionprocess__inspection__factory",
             "process__inspectionprocess__inspection__office",
         ).order_by("scheduled", "pk")  # the due date (workflows.nodes.View), as indexed
+        tasks = tasks.annotate(returned=Exists(self.done_before))
         page = Paginator(tasks, PAGE).get_page(self.request.GET.get("page"))
         now = timezone.now()
         for task in page:
