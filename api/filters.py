@@ -52,7 +52,22 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
-class FactoryFilter(django_filters.FilterSet):
+class StrictFilterSet(django_filters.FilterSet):
+    """A filter given with no value (`office=`, `is_open=`) is an error naming it, not "no filter";
+    only the text search `q` may be empty."""
+
+    def is_valid(self):
+        valid = super().is_valid()
+        for name, declared in self.filters.items():
+            if isinstance(declared, django_filters.CharFilter) or name not in self.data:
+                continue
+            if not any(str(value).strip() for value in self.data.getlist(name)):
+                self.form.add_error(name, forms.ValidationError(self.form.fields[name].error_messages["required"]))
+                valid = False
+        return valid
+
+
+class FactoryFilter(StrictFilterSet):
     province = IdFilter(field_name="province_id", label=_("Province code"))
     office = IdFilter(field_name="office_id", label=_("Office id"))
     status = django_filters.ChoiceFilter(choices=FactoryStatus.choices, label=_("Status"))
@@ -69,7 +84,7 @@ class FactoryFilter(django_filters.FilterSet):
         return queryset.filter(Q(reg_no__icontains=value) | Q(name__icontains=value) | Q(operator__icontains=value))
 
 
-class CaseFilter(django_filters.FilterSet):
+class CaseFilter(StrictFilterSet):
     office = IdFilter(field_name="office_id", label=_("Office id"))
     factory = IdFilter(field_name="factory_id", label=_("Factory id"))
     outcome = django_filters.ChoiceFilter(choices=Outcome.choices, label=_("Outcome"))
@@ -82,7 +97,7 @@ class CaseFilter(django_filters.FilterSet):
         fields = ["office", "factory", "outcome", "is_open"]
 
 
-class SelfReportFilter(django_filters.FilterSet):
+class SelfReportFilter(StrictFilterSet):
     factory = IdFilter(field_name="factory_id", label=_("Factory id"))
     kind = django_filters.CharFilter(field_name="kind__code", label=_("Report kind code"))
 

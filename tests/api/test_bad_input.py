@@ -124,3 +124,19 @@ def test_an_unknown_query_parameter_is_a_400_naming_it_not_ignored(client, songk
 
 def test_unknown_parameters_are_judged_after_authentication(client):
     assert client.get("/api/cases/", {"is_opne": "true"}).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "url, param",
+    [*ID_FILTERS, ("/api/cases/", "is_open"), ("/api/cases/", "outcome"), ("/api/factories/", "status")],
+)
+def test_a_filter_given_without_a_value_is_a_400_naming_it(client, songkhla, url, param):
+    client.force_login(songkhla.officer)
+    body = assert_json(client.get(url, {param: ""}), 400)
+    assert list(body) == [param]
+
+
+def test_an_empty_text_search_is_no_filter(client, songkhla):
+    FactoryFactory()
+    client.force_login(songkhla.officer)
+    assert assert_json(client.get("/api/factories/", {"q": ""}), 200)["count"] == 1
