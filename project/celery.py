@@ -25,10 +25,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
 # must outlast the longest task, or a slow import would be started twice.
 IMPORT_SOFT_TIME_LIMIT = env_int("CELERY_IMPORT_SOFT_TIME_LIMIT", 30 * 60, minimum=1)
 VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", IMPORT_SOFT_TIME_LIMIT + 35 * 60, minimum=1)
-# Options of the import tasks: their own time limit. An import commits its progress as it goes, so its
-# outbox row is marked done after it and the job's own finished_at keeps a second delivery from writing
-# twice (registry.imports.run_checked).
-IMPORT_TASK = {
+# Options of the long tasks (CSV imports, every factory's risk score): their own time limit, and they
+# commit as they go, so their outbox row is marked done after them; what keeps a second delivery from
+# writing twice is their own (an import's finished_at, registry.imports.run_checked; a recompute of
+# every score gives the same scores).
+LONG_TASK = {
     "outbox_atomic": False,
     "soft_time_limit": IMPORT_SOFT_TIME_LIMIT,
     "time_limit": IMPORT_SOFT_TIME_LIMIT + 60,

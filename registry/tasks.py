@@ -1,13 +1,13 @@
 from celery import shared_task
 
-from project.celery import IMPORT_TASK
+from project.celery import LONG_TASK
 
 from . import sweep
 from .imports import run_import
 from .models import FactoryImport
 
 
-@shared_task(**IMPORT_TASK)
+@shared_task(**LONG_TASK)
 def import_factories(job_id: int) -> int:
     job = run_import(FactoryImport.objects.select_related("created_by").get(pk=job_id))
     return job.created_count

@@ -5,6 +5,7 @@ from project.celery import IMPORT_SOFT_TIME_LIMIT, VISIBILITY_TIMEOUT, KamkapTas
 from project.celery import app as celery_app
 from registry.selfreports.tasks import import_reports
 from registry.tasks import import_factories
+from workflows.planning.tasks import recompute_risk_all
 from workflows.tasks import relay_outbox, send_task_mail
 
 
@@ -18,7 +19,7 @@ def test_a_message_is_acknowledged_when_its_task_ended_and_taken_one_at_a_time()
 
 
 def test_an_import_has_its_own_limit_and_the_broker_waits_longer_than_any_task():
-    for task in (import_factories, import_reports):
+    for task in (import_factories, import_reports, recompute_risk_all):
         assert task.soft_time_limit == IMPORT_SOFT_TIME_LIMIT < task.time_limit
         assert task.outbox_atomic is False  # its progress commits as it goes
     assert VISIBILITY_TIMEOUT > import_factories.time_limit > celery_app.conf.task_time_limit
