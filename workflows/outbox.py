@@ -16,6 +16,7 @@ With Celery eager (the embedded demo, the tests) the hand-over runs the task in 
 the commit, as before."""
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -31,23 +32,34 @@ CONNECT_TIMEOUT = 2  # seconds to reach the broker before the row is left for th
 RELAY_BATCH = 500
 EAGER_ATTEMPTS = 5  # with Celery eager, a row whose task failed this often is left (with its error) to a person
 KEEP_DONE = timedelta(days=14)  # done rows are kept a while to look into, then deleted by the relay
+# After the broker failed once, a process leaves its rows to the relay this long without trying: a
+# request that gives three tasks does not wait three timeouts of a broker that does not answer.
+QUIET_SECONDS = 15
+_quiet_until = 0.0
 
 
 def enqueue(task: Task | str, *args: Any, **kwargs: Any) -> OutboxMessage:
     """Run `task(*args, **kwargs)` once, after the current transaction commits (arguments: JSON)."""
     name = task if isinstance(task, str) else task.name
     message = OutboxMessage.objects.create(task=name, args=list(args), kwargs=kwargs)
-    transaction.on_commit(lambda: publish(message))
+    transaction.on_commit(lambda: publish(message, after_failure_wait=True))
     return message
 
 
-def publish(message: OutboxMessage) -> bool:
+def publish(message: OutboxMessage, *, after_failure_wait: bool = False) -> bool:
     """Hand one row to the broker now. False (and the row left pending, its error kept) when the
-    broker or, in eager mode, the task failed; never raises."""
+    broker or, in eager mode, the task failed; never raises. `after_failure_wait`: not even tried
+    within QUIET_SECONDS of this process's last broker failure (the relay always tries)."""
+    global _quiet_until
+    eager = current_app.conf.task_always_eager
+    if after_failure_wait and not eager and time.monotonic() < _quiet_until:
+        return False
     try:
         _send(message)
     except Exception as exc:  # noqa: BLE001 (whatever went wrong, the row waits for the relay)
         logger.warning("Outbox message %s (%s) not sent: %r", message.pk, message.task, exc)
+        if not eager:
+            _quiet_until = time.monotonic() + QUIET_SECONDS
         message.attempts, message.last_error = message.attempts + 1, repr(exc)[:2000]
         OutboxMessage.objects.filter(pk=message.pk).update(attempts=message.attempts, last_error=message.last_error)
         return False

@@ -50,8 +50,9 @@ class Broker(RedisServer):
 
 
 @pytest.fixture
-def broker(tmp_path):
+def broker(tmp_path, monkeypatch):
     """Celery as in production (not eager) with a redis-server of the test's own as its broker."""
+    monkeypatch.setattr(outbox, "_quiet_until", 0.0)  # no broker failure seen yet by this process
     if shutil.which("redis-server") is None:
         pytest.skip("redis-server is not installed (.ci/run installs it)")
     server = Broker(tmp_path)
@@ -124,6 +125,22 @@ def test_a_step_completed_while_the_broker_is_down_answers_at_once_and_mails_onc
     assert [m.to for m in mail.outbox] == [["inspector@industry.example"]]
     message.refresh_from_db()
     assert message.done_at is not None
+
+
+def test_after_a_broker_failure_the_next_commits_leave_their_work_to_the_relay_at_once(
+    broker, django_capture_on_commit_callbacks
+):
+    broker.stop()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = outbox.enqueue(send_task_mail, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = outbox.enqueue(send_task_mail, 0)  # a broker that does not answer is not asked again
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.attempts, second.attempts, second.last_error) == (1, 0, "")
+
+    broker.start()
+    assert outbox.relay() == (2, 0)  # the relay always asks
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the worker shares a copy of the SQLite test database")
