@@ -10,7 +10,8 @@ transaction leaves no row, so no work is sent for a change that never happened.
 
 The task receives the row's id (`outbox_id`, handled by project.celery.KamkapTask) and marks the row
 done in the same transaction as its work: a message delivered twice (a worker killed before it
-acknowledged, a retry, a relay racing the commit hook) does its work once.
+acknowledged, a retry, a relay racing the commit hook) does its work once. Long tasks that commit as
+they go (imports, project.celery.LONG_TASK) mark it after their work and keep their own guard.
 
 With Celery eager (the embedded demo, the tests) the hand-over runs the task in the process, after
 the commit, as before."""
