@@ -45,6 +45,11 @@ class Broker(RedisServer):
         faked = {name: os.environ.pop(name) for name in ("LD_PRELOAD", "FAKETIME") if name in os.environ}
         try:
             super().start()
+        except Exception:
+            if self.process is not None:  # started but never answered: not left running behind the test
+                self.process.kill()
+                self.process.wait(timeout=10)
+            raise
         finally:
             os.environ.update(faked)
 
