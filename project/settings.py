@@ -128,6 +128,7 @@ AXES_LOCKOUT_CALLABLE = "project.login.locked_out"
 # A session ends after SESSION_IDLE_MINUTES without a request: its expiry slides forward as the person
 # works (project/sessions.py renews it at most once a minute, not a session write per request).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
+SESSION_ENGINE = "project.sessions"  # database sessions that note when they were last saved
 
 LANGUAGE_CODE = "th"
 LANGUAGES = [("th", _("Thai")), ("en", _("English"))]
