@@ -4,12 +4,15 @@ where a number or true/false belongs, is a 400 naming the parameter, never a 500
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
+from viewflow.workflow.models import Task
 
 from registry.models import Factory, FactoryStatus, SelfReport
-from workflows.inspection.models import Inspection, Outcome
+from workflows.inspection.models import CorrectiveOrder, Inspection, Outcome
 
 MAX_ID = 2**63 - 1  # the largest value a primary key (BigAutoField) can hold, on SQLite and PostgreSQL
 
@@ -52,6 +55,57 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
+class InstantField(forms.DateTimeField):
+    """An ISO 8601 instant (`2026-12-01T08:00:00+07:00`; without an offset, Bangkok time), within years
+    1–9998 so that no conversion to UTC overflows."""
+
+    default_error_messages = {"invalid": _("Enter a date and time in ISO 8601, e.g. 2026-12-01T08:00:00+07:00.")}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            parsed = parse_datetime(str(value).strip())
+        except ValueError:  # well formed, but no such day or hour
+            parsed = None
+        if parsed is None or not 1 < parsed.year < 9999:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        if timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed)
+        return parsed
+
+
+@extend_schema_field({"type": "string", "format": "date-time"})
+class UpdatedSinceFilter(django_filters.Filter):
+    """Rows changed at or after an instant, for incremental sync: each list says what "changed" means."""
+
+    field_class = InstantField
+
+    def __init__(self, *, changed, **kwargs):
+        kwargs.setdefault("label", _("Only rows changed at or after this instant (ISO 8601)"))
+        super().__init__(**kwargs)
+        self.changed = changed  # instant → Q
+
+    def filter(self, queryset, value):
+        if value is None:
+            return queryset
+        return queryset.filter(self.changed(value))
+
+
+def case_changed(since):
+    """A case changed since `since`: created, submitted, signed off or closed, or moved by its flow (a
+    task of it created, assigned or finished), or an order drafted. Edits outside the flow (the admin)
+    are not seen: Inspection keeps no updated_at."""
+    tasks = Task.objects.filter(process__inspectionprocess__inspection=OuterRef("pk")).filter(
+        Q(created__gte=since) | Q(assigned__gte=since) | Q(finished__gte=since)
+    )
+    orders = CorrectiveOrder.objects.filter(inspection=OuterRef("pk"), drafted_at__gte=since)
+    return (
+        Q(created_at__gte=since) | Q(submitted_at__gte=since) | Q(signed_off_at__gte=since)
+        | Q(closed_at__gte=since) | Exists(tasks) | Exists(orders)
+    )  # fmt: skip
+
+
 class StrictFilterSet(django_filters.FilterSet):
     """A filter given with no value (`office=`, `is_open=`) is an error naming it, not "no filter";
     only the text search `q` may be empty."""
@@ -72,10 +126,11 @@ class FactoryFilter(StrictFilterSet):
     office = IdFilter(field_name="office_id", label=_("Office id"))
     status = django_filters.ChoiceFilter(choices=FactoryStatus.choices, label=_("Status"))
     q = django_filters.CharFilter(method="search", label=_("Registration number, name or operator contains"))
+    updated_since = UpdatedSinceFilter(changed=lambda since: Q(updated_at__gte=since))
 
     class Meta:
         model = Factory
-        fields = ["province", "office", "status", "q"]
+        fields = ["province", "office", "status", "q", "updated_since"]
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -91,16 +146,28 @@ class CaseFilter(StrictFilterSet):
     is_open = StrictBooleanFilter(
         field_name="closed_at", lookup_expr="isnull", label=_("Open (true) or closed (false)")
     )
+    updated_since = UpdatedSinceFilter(changed=case_changed)
 
     class Meta:
         model = Inspection
-        fields = ["office", "factory", "outcome", "is_open"]
+        fields = ["office", "factory", "outcome", "is_open", "updated_since"]
 
 
 class SelfReportFilter(StrictFilterSet):
     factory = IdFilter(field_name="factory_id", label=_("Factory id"))
     kind = django_filters.CharFilter(field_name="kind__code", label=_("Report kind code"))
+    updated_since = UpdatedSinceFilter(changed=lambda since: Q(filed_at__gte=since))  # an amendment is filed anew
 
     class Meta:
         model = SelfReport
-        fields = ["factory", "kind"]
+        fields = ["factory", "kind", "updated_since"]
+
+
+class TaskFilter(StrictFilterSet):
+    updated_since = UpdatedSinceFilter(
+        changed=lambda since: Q(created__gte=since) | Q(assigned__gte=since) | Q(started__gte=since)
+    )
+
+    class Meta:
+        model = Task
+        fields = ["updated_since"]
