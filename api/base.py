@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -13,6 +14,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from org.errors import DomainError
 from registry.errors import RegistryError
 
+from .authentication import ExpiringTokenAuthentication
 from .pagination import Pages
 from .schema import ApiSchema
 
@@ -25,6 +27,7 @@ class ApiView:
     """Mixin of every API view class: its view function is exempt from LoginRequiredMiddleware
     (the view's own authentication and permission classes decide). Its lists page with api.pagination."""
 
+    authentication_classes = [ExpiringTokenAuthentication, SessionAuthentication]
     pagination_class = Pages
     schema = ApiSchema()
     lookup_value_regex = ID_IN_PATH

@@ -1,11 +1,13 @@
 """The REST API. Every view asks permissions/ (access, operators) for what the caller may see, reads
 through selectors and writes through the services; domain errors become 400s (api.base)."""
 
+from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, parsers, status, viewsets
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import PermissionDenied, Throttled, ValidationError
 from rest_framework.generics import GenericAPIView
@@ -26,6 +28,7 @@ from workflows.complaint.public import client_ip
 from workflows.inspection.selectors import published_results
 
 from . import filters, idempotency, selectors, serializers
+from .authentication import is_expired
 from .base import ApiView, field_errors
 
 
@@ -166,7 +169,8 @@ class ComplaintStatusView(ApiView, GenericAPIView):
 
 
 class TokenView(ApiView, ObtainAuthToken):
-    """Username and password → the person's API token (send it as `Authorization: Token <key>`)."""
+    """Username and password → the person's API token (send it as `Authorization: Token <key>`). The
+    same key until it is API_TOKEN_DAYS old (30 days by default), then a new one (api.authentication)."""
 
     authentication_classes = []  # needs no credentials (and a stale session or token does not get in the way)
     throttle_classes = [ScopedRateThrottle]
@@ -174,4 +178,12 @@ class TokenView(ApiView, ObtainAuthToken):
 
     @extend_schema(auth=[], request=serializers.TokenRequestSerializer, responses={200: serializers.TokenSerializer})
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        form = self.get_serializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        user = form.validated_data["user"]
+        with transaction.atomic():
+            token, _created = Token.objects.select_for_update().get_or_create(user=user)
+            if is_expired(token):  # a new key in place of the expired one
+                token.delete()
+                token = Token.objects.create(user=user)
+        return Response({"token": token.key})
