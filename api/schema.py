@@ -55,7 +55,7 @@ class ApiSchema(AutoSchema):
         codes = set()
         reads_input = self.method in ("POST", "PUT", "PATCH")
         is_list = self.method == "GET" and self._is_list_view()
-        if reads_input or is_list:  # a bad body, or a bad filter / page parameter
+        if reads_input or self.method == "GET":  # a bad body; a bad or unknown query parameter (api.base)
             codes.add("400")
         if view.authentication_classes:  # a wrong or expired token is refused even where no login is needed
             codes.add("401")

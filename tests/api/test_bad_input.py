@@ -114,7 +114,7 @@ def test_huge_place_codes_in_a_complaint_are_a_400_and_store_nothing(client, son
 @pytest.mark.parametrize(
     "url, params",
     [("/api/cases/", {"is_opne": "true"}), ("/api/factories/", {"office[x]": "1"}), ("/api/tasks/", {"owner": "1"}),
-     ("/api/factories/1/", {"expand": "office"})],
+     ("/api/factories/1/", {"expand": "office"}), ("/api/complaints/status/RC-2569-ZZZZZZ/", {"lang": "en"})],
 )  # fmt: skip
 def test_an_unknown_query_parameter_is_a_400_naming_it_not_ignored(client, songkhla, url, params):
     client.force_login(songkhla.officer)
