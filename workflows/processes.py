@@ -44,7 +44,13 @@ class CaseProcess:
         field = self._meta.get_field(self.case_field)
         if field.is_cached(self):
             return getattr(self, self.case_field)
-        return field.related_model.objects.select_related(*self.case_related).get(pk=getattr(self, field.attname))
+        cases = field.related_model.objects.select_related(*self.case_related).annotate(**self.case_annotations())
+        return cases.get(pk=getattr(self, field.attname))
+
+    @classmethod
+    def case_annotations(cls) -> dict:
+        """Figures of the case the flow's services read, loaded with the case (no query of their own)."""
+        return {}
 
 
 REFERENCE_FIELDS = ("ref_no", "tracking_no", "code")  # a case's own number, where it has one

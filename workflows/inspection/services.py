@@ -302,8 +302,10 @@ def review_decide(*, inspection: Inspection, by: Person, decision: str, comments
         raise InspectionError(_("Choose approve or return."))
     if decision == RoundDecision.RETURN and not comments.strip():
         raise InspectionError(_("Say what must be corrected when returning the case."))
-    last = inspection.last_review
-    number = last.number + 1 if last else 1
+    if hasattr(inspection, "last_review_number"):  # loaded with the case (InspectionProcess.case_annotations)
+        number = (inspection.last_review_number or 0) + 1
+    else:
+        number = getattr(inspection.last_review, "number", 0) + 1
     acting = signed_as(by, PositionKind.GROUP_HEAD, inspection.office, _today())
     with transaction.atomic(savepoint=False):  # checked above: what fails from here fails the whole change
         review = approvals.round_record(
@@ -317,7 +319,7 @@ def review_decide(*, inspection: Inspection, by: Person, decision: str, comments
             acting_for=acting,
             comment=comments,
         )
-    inspection.last_review = review
+    inspection.last_review, inspection.last_review_number = review, number
     return review
 
 
