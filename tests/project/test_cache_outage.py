@@ -3,7 +3,6 @@ the database (slower) and one warning is logged; when Redis is back, the cache i
 redis-server of the test's own on a free port (never the shared one)."""
 
 import shutil
-import socket
 import subprocess
 import time
 
@@ -12,14 +11,10 @@ import redis
 from django.core.cache import cache
 from django.test import override_settings
 
+from tests.subprocesses import free_port, real_clock
+
 pytestmark = pytest.mark.django_db
 PAGES = ("/", "/inspection/", "/registry/factory/", "/budget/projects/")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class RedisServer:
@@ -39,7 +34,7 @@ class RedisServer:
     def start(self):
         args = ["--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
         self.process = subprocess.Popen(  # noqa: S603 (our own binary and arguments)
-            [self.binary, *args, "--dir", str(self.directory)], stdout=subprocess.DEVNULL
+            [self.binary, *args, "--dir", str(self.directory)], stdout=subprocess.DEVNULL, env=real_clock()
         )
         deadline = time.monotonic() + 10
         while True:  # ready when it answers, within a bound
@@ -48,6 +43,8 @@ class RedisServer:
                     return
             except redis.exceptions.ConnectionError:
                 if time.monotonic() > deadline:
+                    self.process.kill()  # never left running behind the test
+                    self.process.wait(timeout=10)
                     raise
             time.sleep(0.05)
 

@@ -1,8 +1,6 @@
 """Production serving: two gunicorn instances started with project/gunicorn.py on one machine both
 serve (each has its own control socket; gunicorn 27's default one is shared and the second clashed)."""
 
-import os
-import socket
 import subprocess
 import sys
 import time
@@ -11,14 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.subprocesses import free_port, real_clock
+
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def alive(port: int) -> int | None:
@@ -30,8 +24,8 @@ def alive(port: int) -> int | None:
 
 
 def serve(port: int, tmp_path) -> subprocess.Popen:
-    env = {**os.environ, "PORT": str(port), "GUNICORN_WORKERS": "1", "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
-           "DEBUG": "true", "GUNICORN_ACCESS_LOG": "/dev/null"}  # fmt: skip
+    env = real_clock(PORT=str(port), GUNICORN_WORKERS="1", DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+                     DEBUG="true", GUNICORN_ACCESS_LOG="/dev/null")  # fmt: skip
     env.pop("GUNICORN_CONTROL_SOCKET", None)
     return subprocess.Popen(  # noqa: S603 (our own arguments)
         [str(GUNICORN), "-c", "project/gunicorn.py", "project.wsgi"], cwd=ROOT, env=env,

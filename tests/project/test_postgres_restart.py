@@ -10,7 +10,6 @@ drives them (request_started / request_finished around each), on a connection al
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
@@ -20,14 +19,9 @@ from django.core.signals import request_finished, request_started
 from django.db import OperationalError, connections
 
 from project.env import env_database
+from tests.subprocesses import free_port, real_clock
 
 PG_BIN = next(iter(sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)), None)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Cluster:
@@ -41,7 +35,7 @@ class Cluster:
         command = [str(Path(PG_BIN) / args[0]), *args[1:]]
         if os.geteuid() == 0:  # PostgreSQL refuses to run as root
             command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(command, check=True, capture_output=True, timeout=60)  # noqa: S603 (our own arguments)
+        subprocess.run(command, check=True, capture_output=True, timeout=60, env=real_clock())  # noqa: S603 (our own arguments)
 
     def init(self):
         self.data.mkdir()

@@ -3,7 +3,6 @@ Every change is audited; a changed weight recomputes every score in the backgrou
 
 from django import forms
 from django.contrib import admin
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from org.admin_forms import ThaiAdmin, be_column
@@ -48,9 +47,13 @@ class AuditedAdmin(ThaiAdmin, admin.ModelAdmin):
         self.after_change()
 
     def after_change(self):
+        """Scores are recomputed once the change is committed, through the outbox (a broker that is
+        down neither slows nor fails the save; the relay hands the work over when it is back)."""
+        from workflows import outbox
+
         from .tasks import recompute_risk_all
 
-        transaction.on_commit(recompute_risk_all.delay)
+        outbox.enqueue(recompute_risk_all)
 
 
 @admin.register(RiskWeight)
