@@ -239,27 +239,19 @@ class UnheldStepAdmin(ShownOnly, admin.ModelAdmin):
         return format_be(obj.created_at)
 
 
-def human_steps() -> list[tuple[str, str]]:
-    """Every human step of every flow, as (its stored reference, "flow: step") for a choice."""
+def step_choices() -> list[tuple[str, str]]:
+    """Every human step, as (its stored reference, "flow: step") for a choice."""
     from viewflow.workflow.fields import get_task_ref
 
-    from . import nodes
-    from .budget.flows import DirectiveFlow, EscalationFlow, ProgressFlow, ProjectFlow
-    from .complaint.flows import ComplaintFlow
-    from .inspection.flows import InspectionFlow
-    from .planning.flows import PlanFlow
+    from .flows import human_steps
 
-    flows = (InspectionFlow, ComplaintFlow, PlanFlow, ProjectFlow, ProgressFlow, DirectiveFlow, EscalationFlow)
     return [
-        (get_task_ref(node), f"{flow.process_title}: {node.task_title or node.name}")
-        for flow in flows
-        for node in flow.instance.nodes()
-        if isinstance(node, nodes.View)
+        (get_task_ref(node), f"{flow.process_title}: {node.task_title or node.name}") for flow, node in human_steps()
     ]
 
 
 class SlaRuleForm(forms.ModelForm):
-    flow_task = forms.ChoiceField(label=_("step"), choices=human_steps)
+    flow_task = forms.ChoiceField(label=_("step"), choices=step_choices)
 
     class Meta:
         model = SlaRule
@@ -277,4 +269,4 @@ class SlaRuleAdmin(AuditedChanges, ThaiAdmin, admin.ModelAdmin):
 
     @admin.display(description=_("step"))
     def step(self, obj):
-        return dict(human_steps()).get(obj.flow_task, obj.flow_task)
+        return dict(step_choices()).get(obj.flow_task, obj.flow_task)

@@ -25,3 +25,20 @@ class KamkapFlow(flow.Flow):
         if obj is None:
             return access.can_anywhere(user, "view")
         return access.can(user, "view", obj)
+
+
+def every_flow() -> tuple:
+    """Kamkap's flows, for what concerns all of them (service levels in the admin, the duties matrix)."""
+    from .budget.flows import DirectiveFlow, EscalationFlow, ProgressFlow, ProjectFlow
+    from .complaint.flows import ComplaintFlow
+    from .inspection.flows import InspectionFlow
+    from .planning.flows import PlanFlow
+
+    return InspectionFlow, ComplaintFlow, PlanFlow, ProjectFlow, ProgressFlow, DirectiveFlow, EscalationFlow
+
+
+def human_steps() -> list:
+    """(flow, node) of every human step of every flow."""
+    from .nodes import View
+
+    return [(flow, node) for flow in every_flow() for node in flow.instance.nodes() if isinstance(node, View)]

@@ -24,6 +24,7 @@ from project.celery import app as celery_app
 from registry import services as registry_services
 from tests.project.test_cache_outage import RedisServer
 from tests.registry.test_import import csv_bytes, row
+from tests.subprocesses import real_clock
 from tests.workflows.inspection.conftest import checklist, factory, songkhla  # noqa: F401 (fixtures)
 from tests.workflows.inspection.test_flow_paths import do, open_task
 from workflows import outbox
@@ -35,32 +36,13 @@ pytestmark = pytest.mark.django_db
 ROOT = Path(settings.BASE_DIR)
 
 
-# Processes this test starts keep the real clock: under `make test-dates` (faketime) redis-server never
-# answers, and the worker's clock would start again at the faked instant.
-REAL_CLOCK = {name: value for name, value in os.environ.items() if name not in ("LD_PRELOAD", "FAKETIME")}
-
-
-class Broker(RedisServer):
-    def start(self):
-        faked = {name: os.environ.pop(name) for name in ("LD_PRELOAD", "FAKETIME") if name in os.environ}
-        try:
-            super().start()
-        except Exception:
-            if self.process is not None:  # started but never answered: not left running behind the test
-                self.process.kill()
-                self.process.wait(timeout=10)
-            raise
-        finally:
-            os.environ.update(faked)
-
-
 @pytest.fixture
 def broker(tmp_path, monkeypatch):
     """Celery as in production (not eager) with a redis-server of the test's own as its broker."""
     monkeypatch.setattr(outbox, "_quiet_until", 0.0)  # no broker failure seen yet by this process
     if shutil.which("redis-server") is None:
         pytest.skip("redis-server is not installed (.ci/run installs it)")
-    server = Broker(tmp_path)
+    server = RedisServer(tmp_path)  # with the real clock and killed if it never answers
     server.start()
     conf = celery_app.conf
     saved = conf.task_always_eager, conf.broker_url
@@ -162,7 +144,7 @@ def test_an_import_whose_worker_is_killed_finishes_once_after_a_restart(broker, 
     database.write_bytes(connection.connection.serialize())  # the test database as this test sees it
 
     env = {
-        **REAL_CLOCK,
+        **real_clock(),
         "DATABASE_URL": f"sqlite:///{database}",
         "REDIS_URL": broker.url,
         "CACHE_URL": "",
