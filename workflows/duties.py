@@ -88,3 +88,23 @@ def report_unheld(task, *, refused=None) -> None:
         % {"step": task.flow_task.task_title or task.flow_task.name},
         after={"reason": str(UnheldReason(reason).label), "named": str(refused) if refused is not None else ""},
     )  # fmt: skip
+
+
+def hand_over(task, *, to, by, subject, label, acting_for: str = "") -> None:
+    """Give an open task to `to` by hand, once the caller has checked who may hand it over: only to a
+    person the step's duty lets hold it (the last guard, whatever the page), and written to `subject`'s
+    audit trail with the owner before and after."""
+    from django.core.exceptions import PermissionDenied
+    from viewflow.workflow.status import STATUS
+
+    from . import audit
+
+    if not task.flow_task.may_hold(to, task):
+        raise PermissionDenied
+    before = task.owner_id
+    task.owner, task.status = to, STATUS.ASSIGNED
+    task.save(update_fields=["owner", "status"])
+    audit.record(
+        subject=subject, action="task.reassign", label=label, by=by, acting_for=acting_for,
+        before={"owner": before}, after={"owner": to.pk, "step": task.flow_task.name},
+    )  # fmt: skip

@@ -9,13 +9,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from viewflow.workflow.status import STATUS
 
 from org.calendar import fiscal_year
 from org.models import District, Person, PositionKind, Province, Unit
 from permissions import access
 from registry.models import Factory
-from workflows import audit, uploads
+from workflows import audit, duties, uploads
 from workflows.inspection.models import Inspection, InspectionReason
 from workflows.planning.risk import risk_refresh
 from workflows.roles import signed_as
@@ -238,18 +237,11 @@ def complaint_task_reassign(*, task, to: Person | None, by: Person):
     if not task.flow_task.may_hold(to, task):
         message = _("%(person)s may not take this step: it goes to a group head of the complaint's office.")
         raise ComplaintError(message % {"person": to.display_name}, field="to")
-    before = task.owner_id
-    task.owner, task.status = to, STATUS.ASSIGNED
-    task.save(update_fields=["owner", "status"])
-    audit.record(
-        subject=complaint,
-        action="task.reassign",
+    duties.hand_over(
+        task, to=to, by=by, subject=complaint,
         label=_("%(step)s handed over to %(person)s") % {"step": task.flow_task, "person": to.display_name},
-        by=by,
         acting_for=signed_as(by, PositionKind.GROUP_HEAD, complaint.office, timezone.localdate()),
-        before={"owner": before},
-        after={"owner": to.pk, "step": task.flow_task.name},
-    )
+    )  # fmt: skip
     return task
 
 

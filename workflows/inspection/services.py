@@ -14,7 +14,7 @@ from org.calendar import fiscal_year
 from org.models import Holding, Person, PositionKind, Unit
 from permissions import access
 from registry.models import Factory
-from workflows import approvals, audit, uploads
+from workflows import approvals, audit, duties, uploads
 from workflows.chain import resolve_chain
 from workflows.models.approvals import RoundDecision, StepDecision
 from workflows.planning.risk import risk_refresh
@@ -514,18 +514,8 @@ def task_reassign(*, task, to: Person, by: Person):
         raise InspectionError(_("This step goes to whoever holds the post; it is not handed over by hand."))
     if not task.flow_task.may_hold(to, task):
         raise InspectionError(_("%(person)s is not an inspector of this office.") % {"person": to})
-    before = task.owner_id
-    task.owner, task.status = to, STATUS.ASSIGNED
-    task.save(update_fields=["owner", "status"])
+    duties.hand_over(task, to=to, by=by, subject=inspection, label=_("Task reassigned to %(person)s") % {"person": to})
     if task.flow_task.name in ("inspect", "follow_up"):
         inspection.inspector = to
         inspection.save(update_fields=["inspector"])
-    audit.record(
-        subject=inspection,
-        action="task.reassign",
-        label=_("Task reassigned to %(person)s") % {"person": to},
-        by=by,
-        before={"owner": before},
-        after={"owner": to.pk},
-    )
     return task
