@@ -1,5 +1,6 @@
 """Production serving: two gunicorn instances started with project/gunicorn.py on one machine both
-serve (each has its own control socket; gunicorn 27's default one is shared and the second clashed)."""
+serve, each with a control socket of its own (gunicorn 27's default, ~/.gunicorn/gunicorn.ctl, is one
+path for every instance: the second took it over and `gunicornc` reached the wrong one)."""
 
 import subprocess
 import sys
@@ -45,6 +46,8 @@ def test_two_instances_on_one_machine_both_serve(tmp_path):
             assert all(server.poll() is None for server in servers), servers[1].stderr.read().decode()[-2000:]
             time.sleep(0.1)
         assert answers == [200, 200]
+        sockets = [Path(f"/tmp/kamkap-gunicorn-127.0.0.1-{port}.ctl") for port in ports]  # noqa: S108
+        assert all(socket.is_socket() for socket in sockets), "each instance listens on its own control socket"
     finally:
         for server in servers:
             server.terminate()
