@@ -1,19 +1,14 @@
 """What every API view shares: DRF authenticates (token or session) and answers 401/403 as JSON, so
 the site's LoginRequiredMiddleware must let API requests through instead of redirecting to the login
-page; domain errors raised by services become 400 answers here, in one place."""
+page; every error is answered in one shape by api.errors (the setting names it here: exception_handler)."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import JsonResponse
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.settings import api_settings
-from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.exceptions import ValidationError
 
-from org.errors import DomainError
-from registry.errors import RegistryError
-
+from . import errors
 from .authentication import ExpiringTokenAuthentication
 from .pagination import Pages
 from .schema import ApiSchema
@@ -21,6 +16,9 @@ from .schema import ApiSchema
 # An object id in a path: digits a primary key can hold. `/api/cases/0.5/` or an id too large for the
 # database is no route at all, answered by not_found below instead of reaching the database.
 ID_IN_PATH = r"[0-9]{1,18}"
+
+
+exception_handler = errors.exception_handler
 
 
 class ApiView:
@@ -54,32 +52,9 @@ class ApiView:
         return login_not_required(super().as_view(*args, **kwargs))
 
 
-def field_errors(exc: DomainError, *, nested: str | None = None, known: frozenset[str] = frozenset()) -> dict:
-    """{field: [message]} of a domain error. With `nested`, fields not in `known` (e.g. the figures
-    of a self-report) go under that key, the way the request carried them."""
-    if isinstance(exc, RegistryError):
-        errors = exc.errors
-    else:
-        errors = {exc.field or api_settings.NON_FIELD_ERRORS_KEY: exc.message}
-    found: dict = {}
-    for field, message in errors.items():
-        if nested and field not in known and field != api_settings.NON_FIELD_ERRORS_KEY:
-            found.setdefault(nested, {})[field] = [str(message)]
-        else:
-            found[field] = [str(message)]
-    return found
-
-
-def exception_handler(exc, context):
-    """DRF's handler, after turning a DomainError a view did not handle into a 400 with its field."""
-    if isinstance(exc, DomainError):
-        exc = ValidationError(field_errors(exc))
-    return drf_exception_handler(exc, context)
-
-
 @csrf_exempt
 @login_not_required
 def not_found(request, *args, **kwargs):
     """Any path under /api/ that no endpoint serves: a JSON 404 like the endpoints' own, whatever the
     method, instead of Django's HTML page."""
-    return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
+    return errors.not_found_response()

@@ -1,6 +1,6 @@
 """The OpenAPI document of /api/v1/ (drf-spectacular): only the versioned paths, and every error an
-operation really answers documented with its body, so a client generated from it (or a checker such
-as schemathesis) meets no undocumented status."""
+operation really answers documented with the one Error component (api.errors), so a client generated
+from it (or a checker such as schemathesis) meets no undocumented status or body."""
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
@@ -8,37 +8,42 @@ from rest_framework.permissions import AllowAny
 
 VERSION_PREFIX = "/api/v1/"
 
-ERROR = {
-    "type": "object",
-    "description": "A refusal that concerns the whole request: authentication, permission, not found, too many.",
-    "properties": {"detail": {"type": "string", "description": "What went wrong, in Thai unless English is chosen"}},
-    "required": ["detail"],
-}
-FIELD_ERRORS = {
-    "type": "object",
-    "description": (
-        "Per-field errors: each key names the field or query parameter that was wrong (non_field_errors for "
-        "the request as a whole), with its messages; a nested object holds the errors of a nested value "
-        "(e.g. values.bod). A body that cannot be read at all (malformed JSON) is {detail: message}."
-    ),
-    "additionalProperties": {
-        "oneOf": [
-            {"type": "array", "items": {"type": "string"}},
-            {"type": "object", "additionalProperties": True},
-            {"type": "string"},
-        ]
-    },
-}
 
-# status → (component name, schema, description)
+def error_component() -> dict:
+    from .errors import CODES
+
+    codes = "; ".join(f"`{code}`: {text}" for code, text in CODES.items())
+    return {
+        "type": "object",
+        "description": f"Every error of the API, whatever its status. Codes: {codes}.",
+        "properties": {
+            "code": {"type": "string", "description": "What went wrong, for machines (stable, snake_case)"},
+            "message": {
+                "type": "string",
+                "description": "What went wrong, for people: Thai unless `Accept-Language: en` (or the cookie)",
+            },
+            "fields": {
+                "type": "object",
+                "description": (
+                    "Each field or query parameter that was wrong, with its messages (a nested value by a dotted "
+                    "path, e.g. values.bod; non_field_errors for the request as a whole); empty otherwise"
+                ),
+                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            },
+        },
+        "required": ["code", "message", "fields"],
+    }
+
+
+# status → description; each answers with the one Error component
 ERRORS = {
-    "400": ("FieldErrors", FIELD_ERRORS, "Invalid input (a body field or a query parameter); nothing was changed"),
-    "401": ("Error", ERROR, "No valid credentials: send `Authorization: Token <key>` (or a session)"),
-    "403": ("Error", ERROR, "Authenticated, but not allowed to do this (or a session request without CSRF token)"),
-    "404": ("Error", ERROR, "No such object open to the caller, no such page, or no such path"),
-    "409": ("Error", ERROR, "A request with this Idempotency-Key is still being processed"),
-    "422": ("Error", ERROR, "This Idempotency-Key was already used with a different request"),
-    "429": ("Error", ERROR, "Too many requests from this address or account; try again later"),
+    "400": "Invalid input (a body field or a query parameter: see fields); nothing was changed",
+    "401": "No valid credentials: send `Authorization: Token <key>` (or a session)",
+    "403": "Authenticated, but not allowed to do this (or a session request without CSRF token)",
+    "404": "No such object open to the caller, no such page, or no such path",
+    "409": "A conflict: the task is taken, closed or busy, or a request with this Idempotency-Key is in progress",
+    "422": "This Idempotency-Key was already used with a different request",
+    "429": "Too many requests from this address or account; try again later",
 }
 
 
@@ -77,10 +82,11 @@ class ApiSchema(AutoSchema):
         if not self.view.authentication_classes:
             operation["security"] = []  # says it outright: no credentials needed (none are read)
         responses = operation.setdefault("responses", {})
+        component = ResolvedComponent(
+            name="Error", type=ResolvedComponent.SCHEMA, schema=error_component(), object="Error"
+        )
+        registry.register_on_missing(component)
         for code in sorted(self.error_codes() | (set(responses) & set(ERRORS))):
-            name, schema, description = ERRORS[code]
-            component = ResolvedComponent(name=name, type=ResolvedComponent.SCHEMA, schema=schema, object=name)
-            registry.register_on_missing(component)
-            documented = responses.setdefault(code, {"description": description})
-            documented.setdefault("content", {"application/json": {"schema": component.ref}})
+            documented = responses.setdefault(code, {"description": ERRORS[code]})
+            documented["content"] = {"application/json": {"schema": component.ref}}
         return operation

@@ -29,7 +29,8 @@ from workflows.inspection.selectors import published_results
 
 from . import filters, idempotency, selectors, serializers
 from .authentication import is_expired
-from .base import ApiView, field_errors
+from .base import ApiView
+from .errors import field_errors
 
 
 class FactoryViewSet(ApiView, viewsets.ReadOnlyModelViewSet):

@@ -18,7 +18,7 @@ def test_anonymous_gets_401_json_not_a_login_redirect(client, url):
     assert response.status_code == 401
     assert response["Content-Type"] == "application/json"
     assert response["WWW-Authenticate"] == "Token"
-    assert "detail" in response.json()
+    assert response.json()["code"] == "not_authenticated"
 
 
 def test_anonymous_cannot_file_a_selfreport(client):
@@ -41,7 +41,7 @@ def test_wrong_password_gets_no_token(client):
     person = PersonFactory()
     response = client.post("/api/token/", {"username": person.username, "password": "wrong"})
     assert response.status_code == 400
-    assert "non_field_errors" in response.json()
+    assert "non_field_errors" in response.json()["fields"]
     assert not Token.objects.exists()
 
 

@@ -32,7 +32,7 @@ def assert_json(response, status: int) -> dict:
 def test_an_id_filter_out_of_range_is_a_400_naming_it(client, songkhla, url, param, value):
     client.force_login(songkhla.officer)
     body = assert_json(client.get(url, {param: value}), 400)
-    assert list(body) == [param] and body[param][0]
+    assert list(body["fields"]) == [param] and body["fields"][param][0]
 
 
 def test_the_largest_id_is_accepted_and_finds_nothing(client, songkhla):
@@ -45,14 +45,14 @@ def test_the_largest_id_is_accepted_and_finds_nothing(client, songkhla):
 def test_is_open_must_be_true_or_false(client, songkhla, value):
     client.force_login(songkhla.officer)
     body = assert_json(client.get("/api/cases/", {"is_open": value}), 400)
-    assert list(body) == ["is_open"]
+    assert list(body["fields"]) == ["is_open"]
 
 
 def test_is_open_says_what_it_takes_in_thai_or_english(client, songkhla):
     client.force_login(songkhla.officer)
-    assert client.get("/api/cases/", {"is_open": "maybe"}).json() == {"is_open": ["กรุณาระบุ true หรือ false"]}
+    assert client.get("/api/cases/", {"is_open": "maybe"}).json()["fields"] == {"is_open": ["กรุณาระบุ true หรือ false"]}
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    assert client.get("/api/cases/", {"is_open": "maybe"}).json() == {"is_open": ["Enter true or false."]}
+    assert client.get("/api/cases/", {"is_open": "maybe"}).json()["fields"] == {"is_open": ["Enter true or false."]}
 
 
 @pytest.mark.parametrize("value", ["", "0", "-1", "abc", "1.5", "๑"])
@@ -60,20 +60,20 @@ def test_is_open_says_what_it_takes_in_thai_or_english(client, songkhla):
 def test_a_bad_page_or_page_size_is_a_400(client, songkhla, param, value):
     client.force_login(songkhla.officer)
     body = assert_json(client.get("/api/factories/", {param: value}), 400)
-    assert list(body) == [param]
+    assert list(body["fields"]) == [param]
 
 
 def test_page_size_has_a_maximum_and_is_honoured_below_it(client, songkhla):
     FactoryFactory.create_batch(3)
     client.force_login(songkhla.officer)
-    assert list(assert_json(client.get("/api/factories/", {"page_size": 201}), 400)) == ["page_size"]
+    assert list(assert_json(client.get("/api/factories/", {"page_size": 201}), 400)["fields"]) == ["page_size"]
     body = assert_json(client.get("/api/factories/", {"page_size": 2, "page": 2}), 200)
     assert body["count"] == 3 and len(body["results"]) == 1 and body["previous"]
 
 
 def test_a_page_past_the_last_is_a_json_404(client, songkhla):
     client.force_login(songkhla.officer)
-    assert "detail" in assert_json(client.get("/api/factories/", {"page": 2}), 404)
+    assert assert_json(client.get("/api/factories/", {"page": 2}), 404)["code"] == "not_found"
 
 
 @pytest.mark.parametrize(
@@ -84,12 +84,12 @@ def test_a_page_past_the_last_is_a_json_404(client, songkhla):
 def test_unknown_paths_under_api_are_a_json_404(client, songkhla, path):
     client.force_login(songkhla.officer)
     body = assert_json(client.get(path), 404)
-    assert set(body) == {"detail"}
+    assert set(body) == {"code", "message", "fields"} and body["code"] == "not_found" and body["fields"] == {}
 
 
 def test_unknown_path_is_a_json_404_for_anyone_and_any_method(client):
-    assert "detail" in assert_json(client.post("/api/nothing-here/", {}), 404)
-    assert "detail" in assert_json(client.delete("/api/cases/0.5/"), 404)
+    assert assert_json(client.post("/api/nothing-here/", {}), 404)["code"] == "not_found"
+    assert assert_json(client.delete("/api/cases/0.5/"), 404)["code"] == "not_found"
 
 
 def test_a_huge_factory_id_in_a_filing_is_a_400_and_saves_nothing(client, songkhla):
@@ -97,7 +97,7 @@ def test_a_huge_factory_id_in_a_filing_is_a_400_and_saves_nothing(client, songkh
     for factory in (2**63, 10**30, -5):
         data = {"factory": factory, "kind": "rw", "period": "2567-H2", "values": {}}
         body = assert_json(client.post("/api/selfreports/", data, content_type="application/json"), 400)
-        assert "factory" in body
+        assert "factory" in body["fields"]
     assert not SelfReport.objects.exists()
 
 
@@ -107,7 +107,7 @@ def test_huge_place_codes_in_a_complaint_are_a_400_and_store_nothing(client, son
     for field in ("province", "district"):
         data = form_data(**{field: 10**19})
         body = assert_json(client.post("/api/complaints/", data, content_type="application/json"), 400)
-        assert field in body
+        assert field in body["fields"]
     assert not Complaint.objects.exists()
 
 
@@ -119,7 +119,7 @@ def test_huge_place_codes_in_a_complaint_are_a_400_and_store_nothing(client, son
 def test_an_unknown_query_parameter_is_a_400_naming_it_not_ignored(client, songkhla, url, params):
     client.force_login(songkhla.officer)
     body = assert_json(client.get(url, params), 400)
-    assert body == {name: ["ไม่รู้จักพารามิเตอร์นี้"] for name in params}
+    assert body["fields"] == {name: ["ไม่รู้จักพารามิเตอร์นี้"] for name in params}
 
 
 def test_unknown_parameters_are_judged_after_authentication(client):
@@ -133,7 +133,7 @@ def test_unknown_parameters_are_judged_after_authentication(client):
 def test_a_filter_given_without_a_value_is_a_400_naming_it(client, songkhla, url, param):
     client.force_login(songkhla.officer)
     body = assert_json(client.get(url, {param: ""}), 400)
-    assert list(body) == [param]
+    assert list(body["fields"]) == [param]
 
 
 def test_an_empty_text_search_is_no_filter(client, songkhla):

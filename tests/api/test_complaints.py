@@ -73,7 +73,7 @@ def test_bad_input_is_400_per_field_in_thai_and_stores_nothing(client, songkhla,
     before = stored()
     response = post(client, **over)
     assert response.status_code == 400
-    errors = response.json()
+    errors = response.json()["fields"]
     assert list(errors) == [field]
     assert message in errors[field][0]
     assert stored() == before
@@ -87,7 +87,7 @@ def test_photos_come_as_multipart_and_are_checked_by_the_form_rules(client, song
     before = stored()
     fake = {**form_data(), "photos": [SimpleUploadedFile("a.jpg", b"<?php 1;", content_type="image/jpeg")]}
     refused = client.post(URL, fake, REMOTE_ADDR="198.51.100.9")
-    assert refused.status_code == 400 and list(refused.json()) == ["photos"]
+    assert refused.status_code == 400 and list(refused.json()["fields"]) == ["photos"]
     assert stored() == before
 
 
@@ -97,7 +97,7 @@ def test_same_per_address_limit_as_the_form(client, songkhla):
     before = stored()
     response = post(client, ip="192.0.2.50")
     assert response.status_code == 429
-    assert "ในหนึ่งชั่วโมงแล้ว" in response.json()["detail"]
+    assert "ในหนึ่งชั่วโมงแล้ว" in response.json()["message"]
     assert stored() == before
     assert post(client, ip="192.0.2.51").status_code == 201  # another address is not held back
 
@@ -119,7 +119,7 @@ def test_description_is_required(client, songkhla):
     data = form_data()
     del data["description"]
     response = client.post(URL, data, content_type="application/json")
-    assert response.status_code == 400 and "description" in response.json()
+    assert response.status_code == 400 and "description" in response.json()["fields"]
     assert stored() == (0, 0, 0)
 
 

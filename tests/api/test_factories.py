@@ -67,7 +67,7 @@ def test_filters_by_status_search_province_and_office(client, songkhla, two_prov
 def test_a_bad_filter_value_is_a_400(client, songkhla):
     client.force_login(songkhla.officer)
     response = client.get("/api/factories/", {"status": "exploded"})
-    assert response.status_code == 400 and "status" in response.json()
+    assert response.status_code == 400 and "status" in response.json()["fields"]
 
 
 def test_list_queries_do_not_grow_with_the_page(client, songkhla):

@@ -69,7 +69,9 @@ def test_the_same_key_with_another_body_is_a_422_and_creates_nothing(client, son
     before = stored()
     response = complain(client, description="เรื่องอื่นที่ต่างออกไป ควันดำจากปล่องโรงงานตลอดทั้งคืนจนถึงเช้า")
     assert response.status_code == 422
-    assert response.json() == {"detail": "Idempotency-Key นี้ถูกใช้กับคำขออื่นไปแล้ว กรุณาใช้คีย์ใหม่"}
+    assert response.json() == {
+        "code": "idempotency_key_reused", "message": "Idempotency-Key นี้ถูกใช้กับคำขออื่นไปแล้ว กรุณาใช้คีย์ใหม่", "fields": {}
+    }  # fmt: skip
     assert stored() == before
 
 
@@ -80,7 +82,7 @@ def test_the_422_speaks_english_when_chosen(client, songkhla):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = complain(client, contact_name="someone else")
     assert response.status_code == 422
-    assert "already used with a different request" in response.json()["detail"]
+    assert "already used with a different request" in response.json()["message"]
 
 
 def test_keys_belong_to_their_caller(client, songkhla):
@@ -111,7 +113,7 @@ def test_keys_are_forgotten_after_a_day(client, songkhla, time_machine):
 @pytest.mark.parametrize("key", ["", "has space", "x" * 256, "ไทย"])
 def test_a_malformed_key_is_a_400_naming_the_header(client, songkhla, key):
     response = complain(client, key=key)
-    assert response.status_code == 400 and list(response.json()) == ["Idempotency-Key"]
+    assert response.status_code == 400 and list(response.json()["fields"]) == ["Idempotency-Key"]
     assert not Complaint.objects.exists()
 
 
@@ -146,7 +148,7 @@ def test_another_person_with_the_same_key_is_not_given_my_answer(client, mine): 
     other = OperatorFactory(factory=FactoryFactory(factory_type=3)).person
     client.force_login(other)
     theirs = client.post(SELFREPORTS, data, content_type="application/json", HTTP_IDEMPOTENCY_KEY=KEY)
-    assert theirs.status_code == 400 and "factory" in theirs.json()  # their own request, judged on its own
+    assert theirs.status_code == 400 and "factory" in theirs.json()["fields"]  # their own request, judged on its own
 
 
 def test_the_schema_documents_the_key_and_its_answers(client):

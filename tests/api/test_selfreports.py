@@ -115,8 +115,8 @@ def test_amend_keeps_the_earlier_revision(client, mine):
 @pytest.mark.parametrize(
     "over, errors",
     [
-        ({"values": {**RW, "bod": "สิบแปด"}}, {"values": {"bod": ["บีโอดี (BOD): ต้องเป็นตัวเลข"]}}),
-        ({"values": {k: v for k, v in RW.items() if k != "tss"}}, {"values": {"tss": ["สารแขวนลอย (TSS): ต้องระบุ"]}}),
+        ({"values": {**RW, "bod": "สิบแปด"}}, {"values.bod": ["บีโอดี (BOD): ต้องเป็นตัวเลข"]}),
+        ({"values": {k: v for k, v in RW.items() if k != "tss"}}, {"values.tss": ["สารแขวนลอย (TSS): ต้องระบุ"]}),
         ({"kind": "nosuch"}, {"kind": ["ไม่รู้จักประเภทรายงาน nosuch"]}),
         ({"period": "2567-13"}, {"period": None}),
         ({"period": H1.code}, {"period": None}),  # already filed, not amending
@@ -139,7 +139,8 @@ def test_bad_input_is_400_per_field_and_saves_nothing(client, mine, over, errors
     before = state()
     response = post(client, filing(link.factory, **over))
     assert response.status_code == 400, response.content
-    body = response.json()
+    assert response.json()["code"] == "invalid"
+    body = response.json()["fields"]  # a nested value by its dotted path (values.bod)
     assert set(body) == set(errors)
     for field, expected in errors.items():
         if expected is not None:
@@ -149,7 +150,7 @@ def test_bad_input_is_400_per_field_and_saves_nothing(client, mine, over, errors
 
 def test_missing_fields_are_named_in_thai(client, mine):
     client.force_login(mine[0].person)
-    body = post(client, {}).json()
+    body = post(client, {}).json()["fields"]
     assert set(body) == {"factory", "kind", "period", "values"}
     assert body["kind"] == ["ฟิลด์นี้จำเป็น"]
 
@@ -159,7 +160,7 @@ def test_messages_follow_the_chosen_language(client, mine):
     client.force_login(link.person)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     body = post(client, filing(link.factory, values={**RW, "bod": "x"})).json()
-    assert body == {"values": {"bod": ["BOD: must be a number"]}}
+    assert body["fields"] == {"values.bod": ["BOD: must be a number"]}
 
 
 def test_a_factory_the_caller_may_not_see_is_refused_like_an_unknown_one(client, songkhla, lopburi_officer, mine):
@@ -190,7 +191,7 @@ def test_who_may_only_see_gets_403_and_nothing_is_saved(client, songkhla, mine):
     assert client.get(URL, {"factory": link.factory.pk}).json()["count"] == 1
     before = state()
     response = post(client, filing(link.factory))
-    assert response.status_code == 403 and "detail" in response.json()
+    assert response.status_code == 403 and response.json()["code"] == "permission_denied"
     assert state() == before
 
 

@@ -40,7 +40,7 @@ def test_an_expired_token_is_refused_and_a_new_one_issued(client):
     client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
     refused = get(client, old)
     assert refused.status_code == 401 and refused["WWW-Authenticate"] == "Token"
-    assert "expired" in refused.json()["detail"]
+    assert "expired" in refused.json()["message"] and refused.json()["code"] == "authentication_failed"
     answer = ask(client, person)
     assert answer.status_code == 200 and answer.json()["token"] != old.key
     assert not Token.objects.filter(key=old.key).exists()
@@ -58,4 +58,4 @@ def test_the_lifetime_is_a_setting(client, settings):
 
 def test_the_expired_message_is_thai_by_default(client):
     refused = get(client, aged(PersonFactory(), 31))
-    assert refused.json()["detail"] == "โทเค็นนี้หมดอายุแล้ว กรุณาขอโทเค็นใหม่ที่ POST /api/v1/token/"
+    assert refused.json()["message"] == "โทเค็นนี้หมดอายุแล้ว กรุณาขอโทเค็นใหม่ที่ POST /api/v1/token/"

@@ -93,4 +93,4 @@ def test_a_bad_instant_is_a_400_naming_it(client, songkhla, url, value):
     client.force_login(songkhla.head)
     response = client.get(url, {"updated_since": value})
     assert response.status_code == 400, response.content
-    assert list(response.json()) == ["updated_since"]
+    assert list(response.json()["fields"]) == ["updated_since"]
