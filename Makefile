@@ -7,6 +7,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # The suite runs twice: on SQLite, then on the PostgreSQL server named here.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kamkap
+# pytest-xdist: one test process per core (`auto`), a whole file to one process (module fixtures and
+# the files that create databases of their own stay on one process). PYTEST_WORKERS=0: one process.
+PYTEST_WORKERS ?= auto
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadfile
 
 .PHONY: run run-prod test setup migrate demo test-sqlite test-postgres test-dates screenshots lint format messages clean bench bench-load
 
@@ -44,12 +48,12 @@ test: setup
 	$(MAKE) --no-print-directory test-postgres
 
 test-sqlite: setup
-	DATABASE_URL= $(PY) -m pytest -q
+	DATABASE_URL= $(PY) -m pytest -q $(PYTEST_PARALLEL)
 
 # On our machines PostgreSQL runs on 127.0.0.1:5432; with CI=true a missing server fails the run.
 test-postgres: setup
 	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(TEST_DATABASE_URL)'.replace('/kamkap','/postgres'), connect_timeout=3).close()" 2>/dev/null; then \
-		DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest -q -m "not e2e"; \
+		DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest -q $(PYTEST_PARALLEL) -m "not e2e"; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "FAIL: no PostgreSQL at $(TEST_DATABASE_URL) (CI=true: PostgreSQL tests must run)"; exit 1; \
 	else \
@@ -66,7 +70,7 @@ test-dates: setup
 	@instants='$(AT)'; failed=""; IFS='|'; for when in $$instants; do \
 		utc=$$(date -u -d "TZ=\"Asia/Bangkok\" $$when" +'%Y-%m-%d %H:%M:%S') || exit 1; \
 		echo "test-dates: $$when Bangkok ($$utc UTC)"; \
-		TZ=UTC DATABASE_URL= faketime -f "@$$utc" $(PY) -m pytest -q -p no:cacheprovider -m "not e2e" \
+		TZ=UTC DATABASE_URL= faketime -f "@$$utc" $(PY) -m pytest -q $(PYTEST_PARALLEL) -p no:cacheprovider -m "not e2e" \
 			|| failed="$$failed [$$when]"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "test-dates: FAILED at$$failed (Bangkok time)"; exit 1; fi
