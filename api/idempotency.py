@@ -1,5 +1,6 @@
-"""`Idempotency-Key` on the API's creates. A caller that sends a create again with the same key and
-the same body (a retry after a timeout or a lost answer) gets the first answer back — same status,
+"""`Idempotency-Key` on the API's creates and task actions (claim, complete, evidence). A caller that
+sends one again with the same key and the same body and path (a retry after a timeout or a lost
+answer) gets the first answer back — same status,
 body and Location, with `Idempotent-Replayed: true` — and nothing is created again; the same key with
 another body is a 422. Only a successful answer is kept: after a refusal (400, 403, 429…) the key is
 free again, so the caller can correct the request and retry with it.
@@ -85,13 +86,17 @@ def _describe(value):
     return value
 
 
-def fingerprint_of(request) -> str:
-    """SHA-256 of the request's content: the JSON body, or the form fields and each file's content."""
+def fingerprint_of(request, target: dict | None = None) -> str:
+    """SHA-256 of the request's content: the JSON body, or the form fields and each file's content;
+    with `target` (the object in the path, e.g. the task claimed), that too: one key on two tasks is
+    two requests."""
     data = request.data
     if hasattr(data, "lists"):  # a form (QueryDict, files included)
         canonical = sorted((name, [_describe(v) for v in values]) for name, values in data.lists())
     else:
         canonical = data
+    if target:
+        canonical = {"target": target, "body": canonical}
     text = json.dumps(canonical, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(f"{request.content_type.split(';')[0]}\n{text}".encode()).hexdigest()
 
@@ -108,7 +113,7 @@ def replay(earlier: IdempotencyKey, fingerprint: str) -> Response:
 
 
 def idempotent(endpoint: str):
-    """Decorates an API view's create method (view, request, …) → Response."""
+    """Decorates an API view's create or action method (view, request, **path kwargs) → Response."""
 
     def decorate(method):
         @functools.wraps(method)
@@ -116,7 +121,7 @@ def idempotent(endpoint: str):
             if HEADER not in request.headers:
                 return method(view, request, *args, **kwargs)
             key = checked_key(request.headers[HEADER])
-            who, fingerprint = caller_of(request), fingerprint_of(request)
+            who, fingerprint = caller_of(request), fingerprint_of(request, kwargs)
             with transaction.atomic():
                 cutoff = timezone.now() - timedelta(hours=IDEMPOTENCY_HOURS)
                 IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()

@@ -90,3 +90,43 @@ class ApiSchema(AutoSchema):
             documented = responses.setdefault(code, {"description": ERRORS[code]})
             documented["content"] = {"application/json": {"schema": component.ref}}
         return operation
+
+
+class TaskSchema(ApiSchema):
+    """The task endpoints: `complete` takes the payload of the task's step, one of each human step's
+    (api.steps: the step's page's form, or the inspect step's serializer); claim, complete and evidence
+    may conflict (409)."""
+
+    def get_request_serializer(self):
+        if getattr(self.view, "action", None) == "complete":
+            schema = self.step_payloads()
+            return {"application/json": schema, "multipart/form-data": schema}
+        return super().get_request_serializer()
+
+    def error_codes(self) -> set[str]:
+        codes = super().error_codes()
+        if getattr(self.view, "action", None) in ("claim", "complete", "evidence"):
+            codes.update({"403", "409"})
+        return codes
+
+    def step_payloads(self) -> dict:
+        from workflows.flows import human_steps
+
+        from . import steps
+
+        alternatives = []
+        for flow, node in human_steps():
+            step = steps.step_of(node)
+            name = f"{flow.__name__}{node.name.title().replace('_', '')}Payload"
+            if isinstance(step, steps.InspectStep):
+                component = self.resolve_serializer(step.payload_serializer()(), "request")
+            else:
+                title = f"{flow.__name__}.{node.name}: {node.task_title or node.name}"
+                schema = {**step.schema(), "title": title}
+                component = ResolvedComponent(name=name, type=ResolvedComponent.SCHEMA, schema=schema, object=name)
+                self.registry.register_on_missing(component)
+            alternatives.append(component.ref)
+        return {
+            "anyOf": alternatives,
+            "description": "The payload of the task's step (its `step`; the task's detail lists its `payload` fields)",
+        }

@@ -342,3 +342,94 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
+
+
+class AnswerInSerializer(serializers.Serializer):
+    """One checklist answer: `value` (yes / no / na, a listed choice, or text) or `number` for an item
+    that takes a number; a note."""
+
+    item = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text=_("Checklist item id"))
+    value = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    number = serializers.DecimalField(max_digits=14, decimal_places=3, required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class InspectPayloadSerializer(serializers.Serializer):
+    """The inspect step's payload: the answers to change (items not sent keep theirs), the findings, the
+    day of the visit, and the evidence ids uploaded for the case (they must be the case's)."""
+
+    answers = AnswerInSerializer(many=True, required=False, default=list)
+    findings = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    inspected_on = serializers.DateField(required=False, allow_null=True)
+    evidence = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, default=list, max_length=500
+    )
+
+
+class TaskSerializer(MyTaskSerializer):
+    """A task in a list (mine, the queue): its step, case, state, holder and due date."""
+
+    owner = serializers.SerializerMethodField()
+    status = serializers.CharField(read_only=True, help_text=_("NEW (in the queue), ASSIGNED, DONE or CANCELED"))
+
+    class Meta(MyTaskSerializer.Meta):
+        fields = [*MyTaskSerializer.Meta.fields, "status", "owner"]
+
+    def get_owner(self, task) -> str | None:
+        return task.owner.display_name if task.owner_id else None
+
+
+class PayloadFieldSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    required = serializers.BooleanField()
+    type = serializers.CharField(required=False)
+    format = serializers.CharField(required=False)
+    choices = serializers.ListField(child=serializers.DictField(), required=False)
+    initial = serializers.JSONField(required=False, allow_null=True)
+
+
+class TaskActionsSerializer(serializers.Serializer):
+    claim = serializers.BooleanField(help_text=_("The caller may take it from the queue now"))
+    complete = serializers.BooleanField(help_text=_("The caller holds it and its duty lets them complete it"))
+
+
+class TaskDetailSerializer(TaskSerializer):
+    """A task with what its step needs: the fields of its payload (with their choices, e.g. a review's
+    decisions) and, for an inspection's inspect step, the checklist, the answers so far, the factory's
+    latest reported values and the evidence."""
+
+    actions = serializers.SerializerMethodField()
+    payload = serializers.SerializerMethodField()
+    needs = serializers.SerializerMethodField()
+
+    class Meta(TaskSerializer.Meta):
+        fields = [*TaskSerializer.Meta.fields, "actions", "payload", "needs"]
+
+    @extend_schema_field(TaskActionsSerializer)
+    def get_actions(self, task):
+        return self.context["actions"]
+
+    @extend_schema_field(PayloadFieldSerializer(many=True))
+    def get_payload(self, task):
+        return self.context["payload"]
+
+    @extend_schema_field({"type": "object", "nullable": True, "additionalProperties": True})
+    def get_needs(self, task):
+        return self.context["needs"]
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text=_("A JPEG, PNG or WebP photo, or a PDF"))
+    item = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, allow_null=True, help_text=_("Checklist item id")
+    )
+
+
+class EvidenceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    item = serializers.IntegerField(allow_null=True)
+    name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    url = serializers.CharField()

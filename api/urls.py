@@ -5,17 +5,17 @@ itself (api.base)."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from . import base, views
+from . import base, task_views, views
 
 app_name = "api"
 
 router = SimpleRouter()
 router.register("factories", views.FactoryViewSet, basename="factory")
 router.register("cases", views.CaseViewSet, basename="case")
-router.register("tasks", views.MyTaskViewSet, basename="task")
+router.register("tasks", task_views.TaskViewSet, basename="task")
 router.register("results", views.ResultViewSet, basename="result")
 router.register("selfreports", views.SelfReportViewSet, basename="selfreport")
 
@@ -24,7 +24,7 @@ urlpatterns = [
     path("complaints/", views.ComplaintSubmitView.as_view(), name="complaint-submit"),
     path("complaints/status/<str:tracking_no>/", views.ComplaintStatusView.as_view(), name="complaint-status"),
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
-    path("docs/", login_not_required(SpectacularSwaggerView.as_view(url_name="api:schema")), name="docs"),
+    path("docs/", login_not_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
     *router.urls,
     re_path(r"", base.not_found, name="not-found"),  # last: any other path under /api/ is a JSON 404
 ]

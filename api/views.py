@@ -14,7 +14,6 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
-from viewflow.workflow.models import Task
 
 from permissions import operators
 from registry.errors import RegistryError
@@ -64,18 +63,6 @@ class ResultViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):
         if not operators.is_operator(self.request.user):
             raise PermissionDenied(_("Inspection results are for the factories' operators."))
         return published_results(operators.factory_ids(self.request.user))
-
-
-class MyTaskViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):
-    """The caller's own open tasks in every flow, due first, each with the URL of its page."""
-
-    serializer_class = serializers.MyTaskSerializer
-    filterset_class = filters.TaskFilter
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # the schema generator has no person
-            return Task.objects.none()
-        return selectors.my_open_tasks(self.request.user)
 
 
 class SelfReportViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

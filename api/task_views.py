@@ -1,0 +1,119 @@
+"""Tasks through the API: the caller's own, their offices' queue, one task with what its step needs,
+and claim / complete / evidence — each through api.steps, which asks the node's own rules (its duty)
+and calls the step's own service, as the task's page does."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, parsers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from . import filters, idempotency, selectors, serializers, steps
+from .base import ApiView
+from .schema import TaskSchema
+
+CONFLICTS = {
+    403: OpenApiResponse(description="The step's duty does not let the caller do this (`not_your_duty`)"),
+    409: OpenApiResponse(
+        description="Someone else holds the task (`task_taken`), it is closed (`task_closed`), still in the queue "
+        "(`task_unclaimed`), someone is acting on it (`task_busy`), or the Idempotency-Key is in progress"
+    ),
+    422: idempotency.RESPONSES[422],
+}
+
+
+class TaskViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The caller's own open tasks in every flow (the list), due first, each with its case and the URL
+    of its page; the queue of their offices; a task with what its step needs; claim and complete."""
+
+    serializer_class = serializers.TaskSerializer
+    filterset_class = filters.TaskFilter
+    parser_classes = [parsers.JSONParser, parsers.MultiPartParser]
+    schema = TaskSchema()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no person
+            return Task.objects.none()
+        user = self.request.user
+        if self.action == "list":
+            return selectors.my_open_tasks(user)
+        if self.action == "queue":
+            return selectors.queue(user)
+        return selectors.visible_tasks(user)
+
+    def get_serializer_class(self):
+        return serializers.TaskDetailSerializer if self.action == "retrieve" else serializers.TaskSerializer
+
+    def task(self) -> Task:
+        task = self.get_object()
+        task.process = task.process.coerced  # the flow's own process, its case joined (selectors.with_cases)
+        return task
+
+    def answer(self, task_pk: int, code: int = status.HTTP_200_OK) -> Response:
+        task = selectors.visible_tasks(self.request.user).get(pk=task_pk)
+        return Response(serializers.TaskSerializer(task, context=self.get_serializer_context()).data, status=code)
+
+    @extend_schema(responses=serializers.TaskSerializer(many=True))
+    @action(detail=False, filterset_class=filters.TaskFilter)
+    def queue(self, request):
+        """The unowned tasks of the offices where the caller works, due first: claim one to hold it."""
+        return self.list(request)
+
+    def retrieve(self, request, *args, **kwargs):
+        task = self.task()
+        node, user = task.flow_task, request.user
+        activation = node.activation_class(task)
+        step, is_open = steps.step_of(node), task.status in steps.OPEN
+        context = {
+            **self.get_serializer_context(),
+            "actions": {
+                "claim": task.status == STATUS.NEW and task.owner_id is None and node.can_assign(user, task),
+                "complete": task.status == STATUS.ASSIGNED and node.can_execute(user, task),
+            },
+            "payload": step.fields(activation, request) if is_open else [],
+            "needs": step.needs(activation) if is_open else None,
+        }
+        return Response(serializers.TaskDetailSerializer(task, context=context).data)
+
+    @extend_schema(
+        request=None, parameters=[idempotency.PARAMETER], responses={200: serializers.TaskSerializer, **CONFLICTS}
+    )
+    @action(detail=True, methods=["post"])
+    @idempotency.idempotent("task-claim")
+    def claim(self, request, pk=None):
+        """Take the task from the office queue, if the step's duty lets the caller hold it."""
+        task = self.task()
+        steps.claim(task, request.user)
+        return self.answer(task.pk)
+
+    @extend_schema(parameters=[idempotency.PARAMETER], responses={200: serializers.TaskSerializer, **CONFLICTS})
+    @action(detail=True, methods=["post"])
+    @idempotency.idempotent("task-complete")
+    def complete(self, request, pk=None):
+        """Do the step with its own payload (see the task's `payload`; the schema lists each step's)
+        and send the case on, as the task's page does. A refused payload changes nothing."""
+        task = self.task()
+        is_form = hasattr(request.data, "lists")
+        payload = request.POST if is_form else request.data
+        steps.complete(task, request, payload, request.FILES if is_form else {})
+        return self.answer(task.pk)
+
+    @extend_schema(
+        request={"multipart/form-data": serializers.EvidenceUploadSerializer},
+        parameters=[idempotency.PARAMETER],
+        responses={201: serializers.EvidenceSerializer, **CONFLICTS},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[parsers.MultiPartParser])
+    @idempotency.idempotent("task-evidence")
+    def evidence(self, request, pk=None):
+        """A photo (or PDF) for the case's checklist, optionally for one item, by whoever holds the
+        inspect step: its id goes into the step's `evidence` when completing."""
+        upload = serializers.EvidenceUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        task = self.task()
+        file = steps.add_evidence(
+            task, request.user, upload=upload.validated_data["file"], item_id=upload.validated_data.get("item")
+        )
+        body = serializers.EvidenceSerializer(steps.evidence_row(file)).data
+        return Response(body, status=status.HTTP_201_CREATED)
