@@ -7,8 +7,8 @@ page); `given` — the engine's answer when the task is handed to the person (as
 owner a new task is created with: `node.may_hold`); `handed` — the group head hands it to the person
 on a hand-over page (the inspection's and the complaint's, tried for every step); `execute` — the
 task has reached the person by whatever path and they open and submit it; `bulk` — they send it to
-bulk approval. (The API has no
-task completion yet: issue 15 adds it, and its way in joins this table then.)
+bulk approval; `api` — through /api/v1/tasks/ they claim it from the queue, then, holding it, complete
+it (a holder's payload is refused as invalid, which shows the duty let them through to it).
 
 Each refused cell asserts its status code and that nothing changed (the tasks of the process, their
 owners and states, and the audit trail). A human step missing from HOLDERS fails the test."""
@@ -121,7 +121,7 @@ def _inspection_at(client, s, plant, step):
 
 
 def _order_at(client, s, plant, step):
-    inspection = s37_drafted(client, s, plant, (timezone.localdate() + timedelta(days=30)).isoformat())
+    inspection = s37_drafted(client, s, plant)
     if step == "approve_order":
         return open_task(inspection, "approve_order")
     do(client, s.officer, inspection, "approve_order", {"approve": "1"})
@@ -339,6 +339,44 @@ def check_execute(client, task, person, allowed, home_owner, cell):
     put(task, home_owner)
 
 
+API_REFUSED = {403: "not_your_duty", 404: "not_found"}  # 404: the task's office is not theirs to see
+
+
+def api_post(client, task, action, data=None):
+    return client.post(f"/api/v1/tasks/{task.pk}/{action}/", data or {}, content_type="application/json")
+
+
+def check_api(client, task, person, allowed, home_owner, cell):
+    """Claim from the queue, then complete while holding it, through the API: the same duty decides."""
+    put(task, None)
+    before = state(task)
+    login(client, person)
+    response = api_post(client, task, "claim")
+    if allowed:
+        task.refresh_from_db()
+        assert response.status_code == 200 and task.owner_id == person.pk, (cell, "claim", response.content[:300])
+    else:
+        _api_refused(response, person, cell, "claim")
+        assert state(task) == before, (cell, "claim")
+    if person is not None:
+        put(task, person)
+    before = state(task)
+    response = api_post(client, task, "complete", {"__probe__": "1"})
+    if allowed:  # past the duty, the payload (or the step's service) refuses the probe
+        assert response.status_code == 400 and response.json()["code"] == "invalid", (cell, response.content[:300])
+    else:
+        _api_refused(response, person, cell, "complete")
+    assert state(task) == before, (cell, "complete")
+    put(task, home_owner)
+
+
+def _api_refused(response, person, cell, action):
+    if person is None:
+        assert response.status_code == 401, (cell, action, response.status_code)
+        return
+    assert API_REFUSED.get(response.status_code) == response.json()["code"], (cell, action, response.content[:300])
+
+
 def check_bulk(client, task, person, home_owner, cell):
     if person is not None:
         put(task, person)
@@ -364,6 +402,7 @@ def test_who_may_hold_each_step_however_they_come_to_it(client, reach, people, s
         if person is not None and home_owner is not None and person != home_owner:
             check_handed(client, task, person, allowed, home_owner, who["head"], Cell(step, persona, "handed"))
         check_execute(client, task, person, allowed, home_owner, Cell(step, persona, "execute"))
+        check_api(client, task, person, allowed, home_owner, Cell(step, persona, "api"))
         if (step, persona) not in BULK:
             check_bulk(client, task, person, home_owner, Cell(step, persona, "bulk"))
     for step_, persona in BULK:
@@ -404,3 +443,4 @@ def test_whose_work_it_is_never_decides_it_even_acting_for_the_post(client, reac
     check_given(task, doer, False, cell)
     check_claim(client, task, doer, False, home_owner, cell)
     check_execute(client, task, doer, False, home_owner, cell)
+    check_api(client, task, doer, False, home_owner, cell)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from org.admin_forms import ThaiAdmin, be_column
+from org.admin_forms import AuditedChanges, ThaiAdmin, be_column
 
 from . import checklists
 from .admin_forms import (
@@ -21,7 +21,15 @@ from .admin_forms import (
     titled_filter,
 )
 from .errors import InspectionError
-from .models import ChecklistItem, ChecklistSection, ChecklistTemplate, ChecklistVersion, VersionStatus
+from .models import (
+    ChecklistItem,
+    ChecklistSection,
+    ChecklistTemplate,
+    ChecklistVersion,
+    Letterhead,
+    OrderWording,
+    VersionStatus,
+)
 
 PUBLISHED_AT = be_column("published_at", gettext_lazy("published"))
 
@@ -344,3 +352,20 @@ class ChecklistSectionAdmin(RefusalsAsMessages, ThaiAdmin, admin.ModelAdmin):
         for section in queryset.select_related("version"):
             checklists.ensure_editable(section.version)
         super().delete_queryset(request, queryset)
+
+
+@admin.register(OrderWording)
+class OrderWordingAdmin(AuditedChanges, ThaiAdmin, admin.ModelAdmin):
+    """What each kind of order's letter says: subject, legal basis, appeal clause, delegation line."""
+
+    list_display = ("kind", "subject")
+    fields = ("kind", "subject", "legal_basis", "appeal", "delegated_from")
+
+
+@admin.register(Letterhead)
+class LetterheadAdmin(AuditedChanges, ThaiAdmin, admin.ModelAdmin):
+    """The emblem (the Garuda, on the ministry's row) and each office's address and contact block."""
+
+    list_display = ("unit", "phone", "email")
+    list_select_related = ("unit",)
+    fields = ("unit", "emblem", "address", "section", "phone", "fax", "email")

@@ -1,8 +1,6 @@
 """Demo inspection cases in every state, driven through the real services and flow (idempotent:
 nothing is added when cases exist)."""
 
-from datetime import timedelta
-
 from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -135,10 +133,9 @@ def load_demo_cases() -> int:
     _complete(case, "inspect", _inspected(case, compliant=False))
     review(case)
     sign(case)
-    deadline = timezone.localdate() + timedelta(days=30)
     _complete(case, "draft_order", lambda owner: services.order_draft(
-        inspection=case, by=owner, kind="s37", requirement="ให้รื้อถอนสิ่งกีดขวางทางหนีไฟและติดตั้งป้ายทางออกฉุกเฉินให้ครบ",
-        deadline=deadline))  # fmt: skip
+        inspection=case, by=owner, kind="s37", requirement="รื้อถอนสิ่งกีดขวางทางหนีไฟออกทั้งหมด\n"
+        "ติดตั้งป้ายทางออกฉุกเฉินให้ครบทุกทางออก\nจัดให้มีผู้ควบคุมประจำหม้อน้ำตามกฎหมาย", period_days=30))  # fmt: skip
     order = services.current_order(case)
     _complete(case, "approve_order", lambda owner: services.order_decide(order=order, by=owner, approve=True))
     # Chai Nat: the group head signs off as acting provincial industry officer.

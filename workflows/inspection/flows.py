@@ -1,8 +1,6 @@
 """InspectionFlow: assign → inspect → review (return loop) → sign-off → compliant? close :
 order → approval up the chain → issued → follow-up at the deadline → obeyed? close : s.39."""
 
-from datetime import datetime, time
-
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
@@ -13,7 +11,7 @@ from workflows import duties, nodes
 from workflows.flows import OFFICE_QUEUE, OVERSEE, KamkapFlow
 from workflows.roles import filler_for_office
 
-from . import services, views
+from . import delivery, services, views
 from .models import InspectionProcess
 
 
@@ -137,8 +135,7 @@ class InspectionFlow(KamkapFlow):
         return never
 
     def order_deadline(self, activation):
-        order = services.current_order(activation.process.coerced.inspection)
-        return timezone.make_aware(datetime.combine(order.deadline, time(8, 0)))
+        return delivery.follow_up_at(services.current_order(activation.process.coerced.inspection))
 
     def escalate_case(self, activation):
         services.escalate_to_closure(inspection=activation.process.coerced.inspection)

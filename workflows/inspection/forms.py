@@ -5,7 +5,8 @@ from org.forms import BEDateField
 from org.models import Person
 from workflows.models.approvals import RoundDecision
 
-from .models import AnswerType, InspectionReason, OrderKind
+from .delivery import MAX_PERIOD_DAYS, MIN_PERIOD_DAYS
+from .models import AnswerType, DeliveryMethod, InspectionReason, OrderKind
 
 
 class StartForm(forms.Form):
@@ -96,8 +97,27 @@ class SignOffForm(forms.Form):
 
 class OrderForm(forms.Form):
     kind = forms.ChoiceField(choices=OrderKind.choices, label=_("Legal basis"))
-    requirement = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label=_("What the factory must do"))
-    deadline = BEDateField(label=_("Deadline"))
+    requirement = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("What the factory must do"),
+        help_text=_("One action per line."),
+    )
+    period_days = forms.IntegerField(
+        min_value=MIN_PERIOD_DAYS,
+        max_value=MAX_PERIOD_DAYS,
+        initial=30,
+        label=_("Period (days from receipt)"),
+        help_text=_("Calendar days counted from the day the factory receives the order."),
+    )
+
+
+class DeliveryForm(forms.Form):
+    method = forms.ChoiceField(choices=DeliveryMethod.choices, widget=forms.RadioSelect, label=_("Delivered by"))
+    received_on = BEDateField(label=_("Date of receipt"))
+    receiver = forms.CharField(required=False, max_length=200, label=_("Received by"))
+    tracking_no = forms.CharField(required=False, max_length=20, label=_("Registered mail tracking number"))
+    posted_on = BEDateField(required=False, label=_("Mailed on"))
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Note"))
 
 
 class ApproveForm(forms.Form):

@@ -8,11 +8,20 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from org.models import Person, PositionKind
+from org.models import Holding, Person, PositionKind, Unit
 from workflows.roles import signed_as
 
 from . import crosscheck
-from .models import Answer, ChecklistSection, CorrectiveOrder, Inspection, OrderApproval, OrderStatus
+from .models import (
+    Answer,
+    ChecklistSection,
+    CorrectiveOrder,
+    Inspection,
+    Letterhead,
+    OrderApproval,
+    OrderStatus,
+    OrderWording,
+)
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 LETTER_STATUSES = (OrderStatus.ISSUED, OrderStatus.COMPLIED, OrderStatus.NOT_COMPLIED)  # orders with a letter
@@ -41,7 +50,7 @@ def case_context(inspection: Inspection) -> dict:
         rows = [(item, answers.get(item.pk), photos.get(item.pk, [])) for item in section.items.all()]
         sections.append((section, rows))
     orders = list(
-        inspection.orders.prefetch_related(
+        inspection.orders.select_related("delivery").prefetch_related(
             Prefetch("approvals", queryset=OrderApproval.objects.select_related("approver", "position"))
         )
     )
@@ -107,9 +116,52 @@ def report_context(inspection: Inspection) -> dict:
     return context
 
 
+ACTING_PREFIXES = ("รักษาราชการแทน", "ปฏิบัติราชการแทน", "รักษาการในตำแหน่ง")
+
+
+def signer_lines(person: Person | None, signed_as: str, on: date | None, delegated_from: str = "") -> list[str]:
+    """The lines under the signer's name: their own position, the post they act for when they act
+    (รักษาราชการแทน …), and the authority they sign for (ปฏิบัติราชการแทน …) when the order's power is
+    delegated to them; one query."""
+    lines = []
+    if signed_as.startswith(ACTING_PREFIXES) and person is not None:
+        own = Holding.objects.active_on(on or timezone.localdate()).filter(person=person).select_related("position")
+        held = own.order_by("start", "pk").first()
+        if held is not None:
+            lines.append(held.position.title_th)
+    if signed_as:
+        lines.append(signed_as)
+    if delegated_from and delegated_from not in lines:
+        lines.append(delegated_from)
+    return lines
+
+
+def letterhead_of(office: Unit) -> tuple[Letterhead | None, Letterhead | None]:
+    """(the office's letterhead, the nearest one above or at it that has an emblem); two queries."""
+    chain = [unit.pk for unit in office.ancestors()]
+    found = {row.unit_id: row for row in Letterhead.objects.filter(unit__in=chain)}
+    own = found.get(office.pk)
+    emblem = next((found[pk] for pk in chain if pk in found and found[pk].emblem), None)
+    return own, emblem
+
+
 def order_letter_context(order: CorrectiveOrder) -> dict:
-    """The corrective order letter: the case it belongs to and the order itself."""
-    return {**case_context(order.inspection), "order": order}
+    """The corrective order letter (หนังสือภายนอก): the case, the order, its kind's wording (admin
+    data), the letterhead and emblem, and the signature block's lines."""
+    inspection = order.inspection
+    context = case_context(inspection)
+    wording = OrderWording.for_kind(order.kind)
+    letterhead, emblem = letterhead_of(inspection.office)
+    if emblem is not None:
+        context["embeds"] = [*context["embeds"], emblem.emblem.name]
+    return {
+        **context,
+        "order": order,
+        "wording": wording,
+        "letterhead": letterhead,
+        "emblem": emblem.emblem if emblem else None,
+        "signer_lines": signer_lines(order.signed_by, order.signed_as, order.issued_on, wording.delegated_from),
+    }
 
 
 def case_chart(inspection: Inspection) -> str:

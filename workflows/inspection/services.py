@@ -1,7 +1,7 @@
 """Writes to inspection cases. Every function validates, changes the case in one transaction and
 records the change in the audit trail; views and the flow call these and nothing else writes."""
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -21,6 +21,7 @@ from workflows.planning.risk import risk_refresh
 from workflows.roles import signed_as
 
 from . import crosscheck
+from .delivery import MAX_PERIOD_DAYS, MIN_PERIOD_DAYS, compliance_due
 from .errors import InspectionError
 from .models import (
     Answer,
@@ -262,7 +263,7 @@ def inspection_submit(*, inspection: Inspection, by: Person) -> Inspection:
     """Hand the checklist to review: every item answered, required photos present; outcome computed."""
     if inspection.inspector_id != by.pk:
         raise PermissionDenied
-    answers = {a.item_id: a for a in inspection.answers.all()}
+    answers = {a.item_id: a for a in inspection.answers.select_related("item")}  # weights read below
     photos = set(inspection.evidence.filter(item__isnull=False).values_list("item_id", flat=True))
     missing, no_photo = [], []
     for item in _items(inspection):
@@ -344,26 +345,34 @@ def inspection_sign_off(*, inspection: Inspection, by: Person) -> Inspection:
 
 @transaction.atomic
 def order_draft(
-    *, inspection: Inspection, by: Person | None, kind: str, requirement: str, deadline: date
+    *, inspection: Inspection, by: Person | None, kind: str, requirement: str, period_days: int
 ) -> CorrectiveOrder:
+    """Draft (or, sent back, redraft) the order and send it up its approval chain. The factory has
+    `period_days` calendar days from receiving it (delivery.compliance_due); until then the deadline
+    counts from today, and from the issue date once issued."""
     if by is not None and not access.can(by, "work", inspection):
         raise PermissionDenied
     if kind not in OrderKind.values:
         raise InspectionError(_("Choose the legal basis of the order."))
     if not requirement.strip():
         raise InspectionError(_("Say what the factory must do."))
-    if deadline <= _today():
-        raise InspectionError(_("The deadline must be after today."))
+    if not MIN_PERIOD_DAYS <= period_days <= MAX_PERIOD_DAYS:
+        raise InspectionError(
+            _("The period must be %(min)s to %(max)s days.") % {"min": MIN_PERIOD_DAYS, "max": MAX_PERIOD_DAYS}
+        )
+    deadline = compliance_due(_today(), period_days)
     order = current_order(inspection)
     if order is not None and order.status == OrderStatus.DRAFT:  # sent back: the same order, a new round
-        order.kind, order.requirement, order.deadline = kind, requirement.strip(), deadline
+        order.kind, order.requirement, order.period_days = kind, requirement.strip(), period_days
+        order.deadline = deadline
         order.drafted_by = by or inspection.created_by
-        order.save(update_fields=["kind", "requirement", "deadline", "drafted_by"])
+        order.save(update_fields=["kind", "requirement", "period_days", "deadline", "drafted_by"])
     else:
         order = CorrectiveOrder.objects.create(
             inspection=inspection,
             kind=kind,
             requirement=requirement.strip(),
+            period_days=period_days,
             deadline=deadline,
             drafted_by=by or inspection.created_by,
         )
@@ -373,7 +382,7 @@ def order_draft(
         action="order.draft",
         label=_("Order drafted: %(kind)s") % {"kind": order.get_kind_display()},
         by=by,
-        after={"kind": kind, "deadline": deadline.isoformat(), "requirement": order.requirement},
+        after={"kind": kind, "period_days": period_days, "requirement": order.requirement},
     )
     return order
 
@@ -418,9 +427,10 @@ def order_decide(*, order: CorrectiveOrder, by: Person, approve: bool, comments:
     elif pending_approval(order) is None:
         order.status = OrderStatus.ISSUED
         order.issued_on = _today()
+        order.deadline = compliance_due(order.issued_on, order.period_days)  # until the receipt is recorded
         order.signed_by, order.signed_as = by, step.approver_as
         order.letter_no = f"อก {order.inspection.office.province_id:02d}/{order.pk:05d}"
-    order.save(update_fields=["status", "issued_on", "signed_by", "signed_as", "letter_no"])
+    order.save(update_fields=["status", "issued_on", "deadline", "signed_by", "signed_as", "letter_no"])
     risk_refresh([order.inspection.factory_id])
     audit.record(
         subject=order.inspection,
@@ -467,7 +477,7 @@ def escalate_to_closure(*, inspection: Inspection) -> CorrectiveOrder:
         by=None,
         kind=OrderKind.S39_CLOSE,
         requirement=_("Suspend operation until the s.37 order is complied with (Factory Act B.E. 2535 s.39)."),
-        deadline=_today() + timedelta(days=30),
+        period_days=30,
     )
 
 

@@ -14,7 +14,7 @@ from registry.models import Factory
 from workflows import audit
 from workflows.views import FlowTaskView
 
-from . import crosscheck, forms, selectors, services
+from . import crosscheck, delivery, forms, selectors, services
 from .models import Inspection
 
 
@@ -136,7 +136,7 @@ class DraftOrderView(TaskView):
             by=self.request.user,
             kind=data["kind"],
             requirement=data["requirement"],
-            deadline=data["deadline"],
+            period_days=data["period_days"],
         )
 
 
@@ -214,6 +214,39 @@ class CaseView(TemplateView):
         context["can_reassign"] = access.can(self.request.user, "change", inspection)
         context["inspectors"] = services.office_inspectors(inspection.office) if context["can_reassign"] else []
         return context
+
+
+class DeliveryView(FormView):
+    """The office records how and when an issued order reached the factory (POST from the case page)."""
+
+    form_class = forms.DeliveryForm
+    template_name = "inspection/delivery.html"
+    http_method_names = ["get", "post"]
+
+    def dispatch(self, request, *args, **kwargs):
+        cases = access.visible(request.user, Inspection.objects.select_related("factory", "office"), action="work")
+        self.inspection = get_object_or_404(cases, pk=kwargs["pk"])
+        self.order = get_object_or_404(self.inspection.orders.select_related("delivery"), pk=kwargs["order_pk"])
+        self.order.inspection = self.inspection
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        recorded = getattr(self.order, "delivery", None)
+        if recorded is None:
+            return {}
+        return {name: getattr(recorded, name) for name in self.form_class.base_fields}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "inspection": self.inspection, "order": self.order}
+
+    def form_valid(self, form):
+        try:
+            delivery.order_delivery_record(order=self.order, by=self.request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Delivery of the order recorded."))
+        return redirect(self.inspection.get_absolute_url())
 
 
 def task_url(task) -> str:

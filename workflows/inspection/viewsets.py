@@ -35,4 +35,7 @@ class InspectionApp(Application):
     bulk_approve_path = path("bulk/approve/", bulk.BulkApproveView.as_view(), name="bulk_approve")
     reassign_path = path("task/<int:task_pk>/reassign/", bulk.ReassignView.as_view(), name="reassign")
     report_pdf_path = path("case/<int:pk>/report.pdf", pdfs.ReportPdfView.as_view(), name="report_pdf")
+    delivery_path = path(
+        "case/<int:pk>/order/<int:order_pk>/delivery/", views.DeliveryView.as_view(), name="order_delivery"
+    )
     order_pdf_path = path("case/<int:pk>/order/<int:order_pk>.pdf", pdfs.OrderPdfView.as_view(), name="order_pdf")

@@ -1,10 +1,7 @@
 """The approvals core (workflows.approvals) as orders use it: a re-drafted order keeps its earlier
 approval rounds, as projects do; a step sent back leaves the steps above it unreached, never pending."""
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
 from tests.workflows.inspection.test_flow_paths import do, open_task, s37_drafted, s39_drafted, start_and_inspect
 from workflows import approvals
@@ -20,16 +17,15 @@ def rounds_of(order):
 
 
 def test_a_redrafted_order_keeps_its_earlier_approval_rounds(client, songkhla, checklist, factory, rules):
-    inspection = s37_drafted(client, songkhla, factory, (timezone.localdate() + timedelta(days=30)).isoformat())
+    inspection = s37_drafted(client, songkhla, factory)
     order = services.current_order(inspection)
     do(client, songkhla.officer, inspection, "approve_order", {"approve": "0", "comments": "ระบุกำหนดเวลาใหม่"})
     order.refresh_from_db()
     assert order.status == OrderStatus.DRAFT
     assert rounds_of(order) == [(1, 1, StepDecision.RETURNED)]
 
-    deadline = (timezone.localdate() + timedelta(days=45)).isoformat()
     do(client, songkhla.officer, inspection, "draft_order", {
-        "kind": "s37", "requirement": "เปิดทางหนีไฟทั้งสองด้าน", "deadline": deadline,
+        "kind": "s37", "requirement": "เปิดทางหนีไฟทั้งสองด้าน", "period_days": "45",
     })  # fmt: skip
     assert services.current_order(inspection) == order  # the same order, sent up again
     assert rounds_of(order) == [(1, 1, StepDecision.RETURNED), (2, 1, StepDecision.PENDING)]
@@ -51,7 +47,7 @@ def test_a_step_sent_back_leaves_the_steps_above_it_unreached(client, songkhla, 
 
     order = services.order_draft(
         inspection=order.inspection, by=songkhla.officer, kind="s39", requirement="หยุดประกอบกิจการ",
-        deadline=order.deadline,
+        period_days=order.period_days,
     )  # fmt: skip
     step = services.pending_approval(order)
     assert (step.round, step.step, step.approver) == (2, 1, songkhla.officer)

@@ -82,13 +82,13 @@ def test_return_without_comments_is_refused_and_changes_nothing(client, songkhla
     assert open_task(inspection, "review").owner == songkhla.head
 
 
-def s37_drafted(client, songkhla, factory, deadline: str) -> Inspection:
+def s37_drafted(client, songkhla, factory, period_days: int = 30) -> Inspection:
     """A non-compliant case reviewed, signed off and its s.37 order drafted: waiting for approval."""
     inspection = start_and_inspect(client, songkhla, factory, exit_ok=False)
     do(client, songkhla.head, inspection, "review", {"decision": "approve"})
     do(client, songkhla.officer, inspection, "sign_off", {"confirm": "on"})
     do(client, songkhla.officer, inspection, "draft_order", {
-        "kind": "s37", "requirement": "เปิดทางหนีไฟ", "deadline": deadline,
+        "kind": "s37", "requirement": "เปิดทางหนีไฟ", "period_days": str(period_days),
     })  # fmt: skip
     return inspection
 
@@ -99,13 +99,12 @@ def s39_drafted(client, songkhla, factory):
     services.review_decide(inspection=inspection, by=songkhla.head, decision=RoundDecision.APPROVE)
     return services.order_draft(
         inspection=inspection, by=songkhla.officer, kind="s39", requirement="หยุดประกอบกิจการ",
-        deadline=timezone.localdate() + timedelta(days=30),
+        period_days=30,
     )  # fmt: skip
 
 
 def test_non_compliant_s37_then_follow_up_compliant(client, songkhla, checklist, factory, rules):
-    deadline = timezone.localdate() + timedelta(days=30)  # typed as a person does: Buddhist-era date
-    inspection = s37_drafted(client, songkhla, factory, deadline.strftime("%d/%m/") + str(deadline.year + 543))
+    inspection = s37_drafted(client, songkhla, factory)
     do(client, songkhla.officer, inspection, "approve_order", {"approve": "1"})
     order = services.current_order(inspection)
     assert order.status == OrderStatus.ISSUED and order.signed_by == songkhla.officer
@@ -119,7 +118,7 @@ def test_non_compliant_s37_then_follow_up_compliant(client, songkhla, checklist,
 
 
 def test_s37_not_obeyed_escalates_s39_up_to_the_deputy_ps(client, songkhla, checklist, factory, rules):
-    inspection = s37_drafted(client, songkhla, factory, (timezone.localdate() + timedelta(days=15)).isoformat())
+    inspection = s37_drafted(client, songkhla, factory, 15)
     do(client, songkhla.officer, inspection, "approve_order", {"approve": "1"})
     Task.objects.filter(flow_task_type="TIMER", status=STATUS.SCHEDULED).update(scheduled=timezone.now())
     fire_due_timers()
@@ -134,7 +133,7 @@ def test_s37_not_obeyed_escalates_s39_up_to_the_deputy_ps(client, songkhla, chec
 
 
 def test_the_officer_puts_an_approval_back_in_the_queue_and_takes_it_again(client, songkhla, checklist, factory, rules):
-    inspection = s37_drafted(client, songkhla, factory, (timezone.localdate() + timedelta(days=30)).isoformat())
+    inspection = s37_drafted(client, songkhla, factory)
     task = open_task(inspection, "approve_order")
     args = [task.process_id, task.pk]
     client.force_login(songkhla.officer)

@@ -77,10 +77,13 @@ def signed_off(client, songkhla, checklist, factory):
 
 @pytest.fixture
 def issued_order(client, songkhla, signed_off, rules):
-    deadline = timezone.localdate() + timedelta(days=30)
-    do(client, songkhla.officer, signed_off, "draft_order", {
-        "kind": "s37", "requirement": REQUIREMENT, "deadline": deadline.isoformat(),
-    })  # fmt: skip
+    do(
+        client,
+        songkhla.officer,
+        signed_off,
+        "draft_order",
+        {"kind": "s37", "requirement": REQUIREMENT, "period_days": "30"},
+    )
     do(client, songkhla.officer, signed_off, "approve_order", {"approve": "1"})
     client.logout()
     return services.current_order(signed_off)
@@ -148,7 +151,7 @@ def test_order_letter_has_the_parts_of_an_official_letter(client, songkhla, issu
     assert "คำสั่งให้ปรับปรุงแก้ไขโรงงาน" in text
     assert squash(factory.name) in text
     assert squash(REQUIREMENT) in text
-    assert squash(format_be(issued_order.deadline, "long")) in text
+    assert squash("ภายใน 30 วัน นับแต่วันที่ได้รับคำสั่งนี้") in text  # the period runs from receipt, not a date
     assert squash(format_be(issued_order.issued_on, "long")) in text
     assert squash(songkhla.officer.display_name) in text
     assert squash(issued_order.signed_as) in text
@@ -165,7 +168,7 @@ def test_an_acting_officer_signs_with_the_acting_title(client, songkhla, checkli
     do(client, songkhla.head, inspection, "review", {"decision": "approve"})
     do(client, songkhla.head, inspection, "sign_off", {"confirm": "on"})
     do(client, songkhla.head, inspection, "draft_order", {
-        "kind": "s37", "requirement": REQUIREMENT, "deadline": (today + timedelta(days=30)).isoformat(),
+        "kind": "s37", "requirement": REQUIREMENT, "period_days": "30",
     })  # fmt: skip
     do(client, songkhla.head, inspection, "approve_order", {"approve": "1"})
     order = services.current_order(inspection)
@@ -193,7 +196,7 @@ def test_pdfs_follow_the_office_scope(client, songkhla, issued_order, document, 
 def test_an_order_not_yet_issued_has_no_letter(client, songkhla, signed_off, rules):
     order = services.order_draft(
         inspection=signed_off, by=songkhla.officer, kind="s37", requirement=REQUIREMENT,
-        deadline=timezone.localdate() + timedelta(days=30),
+        period_days=30,
     )  # fmt: skip
     client.force_login(songkhla.officer)
     assert order.status == "approving" and client.get(order_url(order)).status_code == 404
@@ -346,7 +349,7 @@ def test_write_sample_pdfs(client, songkhla, checklist, rules, settings, tmp_pat
     do(client, songkhla.head, inspection, "review", {"decision": "approve", "comments": "เห็นควรออกคำสั่งตามมาตรา 37"})
     do(client, deputy, inspection, "sign_off", {"confirm": "on"})
     do(client, deputy, inspection, "draft_order", {
-        "kind": "s37", "requirement": REQUIREMENT, "deadline": (today + timedelta(days=30)).isoformat(),
+        "kind": "s37", "requirement": REQUIREMENT, "period_days": "30",
     })  # fmt: skip
     do(client, deputy, inspection, "approve_order", {"approve": "1"})
     order = services.current_order(inspection)

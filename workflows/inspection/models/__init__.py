@@ -20,6 +20,8 @@ from .checklists import (
     Severity,
     VersionStatus,
 )
+from .letterheads import Letterhead
+from .letters import DeliveryMethod, OrderDelivery, OrderWording
 from .process import InspectionProcess
 
 __all__ = [
@@ -31,10 +33,14 @@ __all__ = [
     "ChecklistTemplate",
     "ChecklistVersion",
     "CorrectiveOrder",
+    "DeliveryMethod",
+    "OrderDelivery",
+    "OrderWording",
     "Evidence",
     "Inspection",
     "InspectionProcess",
     "InspectionReason",
+    "Letterhead",
     "OrderApproval",
     "OrderKind",
     "OrderStatus",

@@ -2,6 +2,8 @@
 and their approvals. Each review round and approval is its own row (a return never overwrites); both
 are the approvals core's (workflows.models.approvals)."""
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -14,6 +16,9 @@ from workflows.models.approvals import ApprovalStep, DecisionRound
 from workflows.uploads import RandomName
 
 from .checklists import ChecklistItem, ChecklistVersion, Severity
+
+NUMBERED = re.compile(r"\s+(?=(?:\(?\d{1,2}[.)]|[-•])\s)")  # before "2. ", "(2) ", "- " inside a line
+LEADING_NUMBER = re.compile(r"^\s*(?:\(?\d{1,2}[.)]|[-•])\s*")
 
 
 class InspectionReason(models.TextChoices):
@@ -152,8 +157,15 @@ class OrderStatus(models.TextChoices):
 class CorrectiveOrder(models.Model):
     inspection = models.ForeignKey(Inspection, models.PROTECT, related_name="orders")
     kind = models.CharField(_("kind of order"), max_length=10, choices=OrderKind.choices)
-    requirement = models.TextField(_("what must be done"))
-    deadline = models.DateField(_("deadline"))
+    requirement = models.TextField(_("what must be done"), help_text=_("One action per line."))
+    period_days = models.PositiveSmallIntegerField(
+        _("compliance period (days)"),
+        default=30,
+        help_text=_("Calendar days from the day the factory receives the order."),
+    )
+    deadline = models.DateField(
+        _("deadline"), help_text=_("The last day of the period: from the issue date until the receipt is recorded.")
+    )
     status = models.CharField(_("status"), max_length=15, choices=OrderStatus.choices, default=OrderStatus.DRAFT)
     letter_no = models.CharField(_("letter number"), max_length=50, blank=True)
     drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
@@ -179,6 +191,18 @@ class CorrectiveOrder(models.Model):
         """The order a case is working on: the latest one not withdrawn."""
         orders = cls.objects.filter(inspection_id=inspection_id).exclude(status=OrderStatus.WITHDRAWN)
         return orders.order_by("-drafted_at", "-pk").first()
+
+    @property
+    def actions(self) -> list[str]:
+        """The required actions, one each: the lines of `requirement`, and numbered items written on
+        one line ("1. เปิด… 2. หยุด…") apart, without their numbers (the letter numbers them)."""
+        items = []
+        for line in self.requirement.splitlines():
+            for part in NUMBERED.split(line):
+                part = LEADING_NUMBER.sub("", part).strip()
+                if part:
+                    items.append(part)
+        return items
 
 
 class OrderApproval(ApprovalStep):
