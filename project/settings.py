@@ -163,6 +163,8 @@ if CACHE_URL:
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kamkap@industry.go.th")
+# The address people reach Kamkap at, for the links in e-mails (no trailing slash).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Where the Thai geography comes from (official DOPA codes).
 GEO_DATA_DIR = Path(env_str("GEO_DATA_DIR", str(BASE_DIR / "org" / "data" / "thai-geo")))

@@ -41,6 +41,7 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),  # "api:…" names reverse to /api/v1/
     path("api/", include(("api.urls", "api"), namespace="api-unversioned")),  # the same views, kept as aliases
     path("dashboards/", include("dashboards.urls")),
+    path("notifications/", include("workflows.notification_urls")),
     path("", site.urls),
 ]
 # No public /media/: evidence and imports are served by views that ask permissions.access.

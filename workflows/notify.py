@@ -1,14 +1,91 @@
-"""E-mail to the person a task lands on (console backend in the embedded run). Written to the outbox
-in the transaction that gave the task, sent by Celery after the commit (eager in the embedded set-up):
-a broker outage delays the e-mail, never the request, and a message delivered twice mails once."""
+"""Telling people: a notification in the app (the bell, workflows.models.Notification) and, unless they
+said no, an e-mail with the link and the due date in the Buddhist era (console backend in the embedded
+run). Nothing is sent from the request: the work is written to the outbox in the transaction that
+caused it and done by Celery after the commit (eager in the embedded set-up), so a broker outage delays
+the e-mail, never the request, and a message delivered twice mails once.
+
+Who writes what, one place each:
+- a task given to its owner (assigned, returned, a directive issued): `task_created`, the onCreate of
+  every human task (workflows.flows.KamkapFlow); the notification is written by the worker with the
+  e-mail (`send_for_task`), so a completion costs no statement more than its outbox row;
+- due soon, overdue, escalated: the SLA sweep (workflows.sla), set-based, through `write_many`;
+- a complaint answered: `complaint_answered`, called by workflows.complaint.services.complaint_answer."""
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.urls import NoReverseMatch, get_resolver
+from django.utils import timezone, translation
 from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
 from . import outbox
+from .models import NoticeKind, NoticePreference, Notification
+from .processes import case_reference
+
+
+def absolute(path: str) -> str:
+    """The address of a page of ours in an e-mail: SITE_URL (from the environment) and the path."""
+    return f"{settings.SITE_URL}{path}" if path.startswith("/") else path
+
+
+def step_of(task: Task) -> str:
+    """The node's title as written in the flow (untranslated: shown in the reader's language)."""
+    title = getattr(task.flow_task, "task_title", "") or task.flow_task.name
+    with translation.override(None):
+        return str(title)
+
+
+def case_link(process, case) -> str:
+    """The case's own page, else its process's page in the flow."""
+    if hasattr(case, "get_absolute_url"):
+        return case.get_absolute_url()
+    get_resolver().url_patterns  # noqa: B018 (as in task_link)
+    try:
+        return process.flow_class.instance.reverse("process_detail", args=[process.pk])
+    except NoReverseMatch:
+        return ""
+
+
+def task_link(task: Task) -> str:
+    get_resolver().url_patterns  # noqa: B018 (Viewflow names a flow's URLs when the URLconf is first read: a worker's first task)
+    try:
+        return task.reverse("execute")
+    except NoReverseMatch:
+        return ""
+
+
+def about_task(task: Task, case, *, person, kind: str, link: str) -> Notification:
+    """A notification of `kind` to `person` about `task` of `case`, not saved (see write_many)."""
+    return Notification(
+        person=person,
+        kind=kind,
+        task=task,
+        link=link,
+        case_ref=case_reference(case) if case is not None else "",
+        step=step_of(task),
+        holder=(task.owner.display_name if task.owner_id and task.owner else "")[:200],
+        since=task.created,
+        due=task.scheduled,
+    )
+
+
+def write_many(notices: list[Notification], *, quiet: list[Notification] = ()) -> list[Notification]:
+    """Save the notifications (and the `quiet` ones, told in the app only) in one statement, and e-mail
+    the others through one outbox row (the worker leaves out whoever chose not to get e-mails). Call
+    it inside the transaction that caused them."""
+    if not notices and not quiet:
+        return []
+    saved = Notification.objects.bulk_create([*notices, *quiet])
+    if notices:
+        from .tasks import send_notice_mails
+
+        outbox.enqueue(send_notice_mails, [notice.pk for notice in saved[: len(notices)]])
+    return saved
+
+
+# A task given to someone ------------------------------------------------------------------------
 
 
 def task_created(task: Task) -> None:
@@ -19,14 +96,112 @@ def task_created(task: Task) -> None:
     outbox.enqueue(send_task_mail, task.pk)
 
 
+def kind_of_new_task(task: Task, process) -> str:
+    """Returned (its step was done once before in the case), a directive issued (a directive's first
+    step), else assigned."""
+    from .budget.models import DirectiveProcess
+
+    done_before = Task.objects.filter(
+        process_id=task.process_id, flow_task=task.flow_task, status=STATUS.DONE, pk__lt=task.pk
+    ).exists()
+    if done_before:
+        return NoticeKind.RETURNED
+    if isinstance(process, DirectiveProcess):
+        return NoticeKind.DIRECTIVE
+    return NoticeKind.ASSIGNED
+
+
 def send_for_task(task_id: int) -> bool:
+    """The worker's part of `task_created` (run once per outbox row): the owner's notification, and
+    their e-mail unless they said no. True when an e-mail went."""
     task = Task.objects.select_related("owner", "process").filter(pk=task_id).first()
-    if task is None or task.owner is None or not task.owner.email:
+    if task is None or task.owner is None:
         return False
     process = task.process.coerced
-    context = {"task": task, "process": process, "case": getattr(process, "inspection", None)}
+    case = getattr(process, "case", None)
+    kind = kind_of_new_task(task, process)
+    notice = Notification.objects.filter(task=task, kind=kind, person=task.owner).first()
+    if notice is None:  # else written by another message about the task: one notification, each its e-mail
+        notice = about_task(task, case, person=task.owner, kind=kind, link=task_link(task))
+        notice.save()
+    if not task.owner.email or not NoticePreference.wants_email(task.owner_id):
+        return False
+    context = {
+        "task": task,
+        "process": process,
+        "case": getattr(process, "inspection", None),
+        "url": absolute(notice.link),
+        "due": task.scheduled,
+    }
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string("workflows/mail/task_subject.txt", context).strip()
         body = render_to_string("workflows/mail/task_body.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [task.owner.email])
+    Notification.objects.filter(pk=notice.pk).update(mailed_at=timezone.now())
     return True
+
+
+# A complaint answered ---------------------------------------------------------------------------
+
+
+def complaint_answered(complaint, *, by) -> None:
+    """The office's provincial industry officer and those who held the complaint's steps (but the one
+    who answered) learn that the complainant was answered."""
+    from org.models import PositionKind
+
+    from .complaint.models import ComplaintProcess
+    from .roles import filler_for_office
+
+    people = set(
+        Task.objects.filter(process_id__in=ComplaintProcess.objects.filter(complaint=complaint).values("pk"))
+        .exclude(owner_id__isnull=True)
+        .values_list("owner_id", flat=True)
+        .distinct()
+    )
+    officer = filler_for_office(PositionKind.PROVINCIAL_OFFICER, complaint.office, timezone.localdate())
+    if officer is not None:
+        people.add(officer.pk)
+    people.discard(by.pk)
+    write_many(
+        [
+            Notification(
+                person_id=person_id,
+                kind=NoticeKind.ANSWERED,
+                link=complaint.get_absolute_url(),
+                case_ref=case_reference(complaint),
+                holder=by.display_name[:200],
+                since=complaint.answered_at,
+            )
+            for person_id in sorted(people)
+        ]
+    )
+
+
+# The worker's e-mails ---------------------------------------------------------------------------
+
+
+def send_notices(notice_ids: list[int]) -> int:
+    """E-mail the notifications not e-mailed yet to those who want e-mails. Each is marked in the same
+    small transaction as its sending: a retry after a failure sends only the ones not sent, and a
+    second delivery running at the same time waits for the mark, then sends nothing. Returns how many
+    went."""
+    notices = list(
+        Notification.objects.filter(pk__in=notice_ids, mailed_at__isnull=True)
+        .exclude(person__email="")
+        .exclude(person__notice_preference__by_email=False)
+        .select_related("person")
+    )
+    sent = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        for notice in notices:
+            with transaction.atomic():
+                if not Notification.objects.filter(pk=notice.pk, mailed_at__isnull=True).update(
+                    mailed_at=timezone.now()
+                ):
+                    continue
+                context = {"notice": notice, "url": absolute(notice.link)}
+                subject = render_to_string("workflows/mail/notice_subject.txt", context).strip()
+                body = render_to_string("workflows/mail/notice_body.txt", context)
+                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [notice.person.email])
+                sent += 1
+    return sent

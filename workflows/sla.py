@@ -1,19 +1,30 @@
 """Due dates of tasks: the days a node allows (SLA rules, data), the badge a list shows and the
 periodic job that reminds and escalates. A human task carries its due date from its creation in
-`Task.scheduled` (workflows.nodes.View); what the job did to a task is kept in TaskNotice."""
+`Task.scheduled` (workflows.nodes.View); what the job did to a task is kept in TaskNotice.
 
+The job (`sweep`, hourly from Celery beat) works on sets: whatever the number of tasks it reads the
+tasks coming due and overdue in one query each, claims them (`claim`), loads their cases in one query
+per kind of process, and writes the notifications, the audit entries and the outbox row of their
+e-mails in a few statements, all in one transaction — a constant number of statements (per chunk of
+CLAIM_CHUNK tasks; who fills a post is asked once per office, then cached)."""
+
+from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
 from org.calendar import format_be
 from org.workdays import add_working_days
 
-from .models import DayCount, SlaRule, TaskNotice
-from .processes import case_reference
+from . import audit, notify
+from .models import AuditChain, AuditEntry, DayCount, NoticeKind, SlaRule, TaskNotice
+from .processes import CaseProcess
 
 DEFAULT_DAYS = 7
 END_OF_DAY = time(16, 30)  # a task due on a day is due when the office closes
@@ -108,53 +119,140 @@ def claim(task_ids: list[int], field: str, now) -> set[int]:
     return claimed
 
 
-def sweep(now=None) -> tuple[int, int]:
-    """The periodic SLA job: remind owners of tasks coming due, and escalate overdue tasks of every
-    flow one level up (escalation_target), once each. Returns (reminded, escalated)."""
-    from django.conf import settings
-    from django.core.mail import send_mail
-    from django.utils import translation
-    from django.utils.translation import gettext as _
+OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+ESCALATED = gettext_lazy("Overdue: escalated one level up")
 
+
+def sweep(now=None) -> tuple[int, int]:
+    """The periodic SLA job: remind owners of tasks coming due (each by its rule's working days before),
+    and escalate overdue tasks of every flow one level up (escalation_target), once each: a
+    notification in the superior's list (and their e-mail), the owner told in the app, an entry in the
+    case's audit trail. Returns (reminded, escalated)."""
     now = now or timezone.now()
-    open_tasks = Task.objects.filter(
-        flow_task_type="HUMAN", status__in=["NEW", "ASSIGNED", "STARTED"], scheduled__isnull=False
-    ).select_related("owner")
-    reminded = escalated = 0
-    with translation.override(settings.LANGUAGE_CODE):
-        today = timezone.localdate(now)
-        furthest = max([1, *SlaRule.objects.values_list("remind_days_before", flat=True)])
-        window = timezone.make_aware(datetime.combine(add_working_days(today, furthest), END_OF_DAY))
-        coming = open_tasks.filter(scheduled__lte=window, scheduled__gte=now)
-        due_soon = [
-            task
-            for task in coming.exclude(sla_notice__reminded_at__isnull=False)
-            if timezone.localdate(task.scheduled) <= add_working_days(today, rule_for(task.flow_task)[2])
-        ]  # each by its own rule's days
-        mine = claim([task.pk for task in due_soon], "reminded_at", now)
-        for task in (task for task in due_soon if task.pk in mine):
-            owner = task.owner
-            if owner and owner.email:
-                send_mail(
-                    _("[Kamkap] A task is due soon"),
-                    _("Your task is due on %(due)s.") % {"due": format_be(timezone.localdate(task.scheduled))},
-                    settings.DEFAULT_FROM_EMAIL,
-                    [owner.email],
-                )
-            reminded += 1
-        overdue = list(open_tasks.filter(scheduled__lt=now).exclude(sla_notice__escalated_at__isnull=False))
-        mine = claim([task.pk for task in overdue], "escalated_at", now)
-        for task in (task for task in overdue if task.pk in mine):
-            process = task.process.coerced
-            case = process.case
-            boss = escalation_target(task, process.case_office, timezone.localdate(now))
-            if boss and boss.email:
-                send_mail(
-                    _("[Kamkap] Overdue task escalated"),
-                    _("A task of case %(case)s is overdue since %(due)s.")
-                    % {"case": case_reference(case), "due": format_be(timezone.localdate(task.scheduled))},
-                    settings.DEFAULT_FROM_EMAIL,
-                    [boss.email],
-                )
-            escalated += 1
-    return reminded, escalated
+    with transaction.atomic():
+        return _remind(now), _escalate(now)
+
+
+def _open_tasks():
+    return Task.objects.filter(flow_task_type="HUMAN", status__in=OPEN, scheduled__isnull=False).select_related(
+        "owner", "process"
+    )
+
+
+def _remind(now) -> int:
+    today = timezone.localdate(now)
+    furthest = max([1, *SlaRule.objects.values_list("remind_days_before", flat=True)])
+    window = timezone.make_aware(datetime.combine(add_working_days(today, furthest), END_OF_DAY))
+    coming = _open_tasks().filter(scheduled__lte=window, scheduled__gte=now)
+    coming = coming.exclude(sla_notice__reminded_at__isnull=False).order_by("pk")
+    last_day = {}  # days before → the last due day reminded of today
+    due_soon = []
+    for task in coming:  # each by its own rule's working days before
+        before = rule_for(task.flow_task)[2]
+        if before not in last_day:
+            last_day[before] = add_working_days(today, before)
+        if timezone.localdate(task.scheduled) <= last_day[before]:
+            due_soon.append(task)
+    mine = claim([task.pk for task in due_soon], "reminded_at", now)
+    owned = [task for task in due_soon if task.pk in mine and task.owner_id]
+    processes = processes_of(owned)
+    notify.write_many(
+        [
+            notify.about_task(
+                task, _case(processes, task), person=task.owner, kind=NoticeKind.DUE_SOON, link=notify.task_link(task)
+            )
+            for task in owned
+        ]
+    )
+    return len(mine)
+
+
+def _escalate(now) -> int:
+    overdue = list(
+        _open_tasks().filter(scheduled__lt=now).exclude(sla_notice__escalated_at__isnull=False).order_by("pk")
+    )
+    mine = claim([task.pk for task in overdue], "escalated_at", now)
+    tasks = [task for task in overdue if task.pk in mine]
+    processes, on = processes_of(tasks), timezone.localdate(now)
+    told, quiet, trail = [], [], []
+    for task in tasks:
+        process = processes.get(task.process_id)
+        case = _case(processes, task)
+        boss = escalation_target(task, process.case_office if process else None, on)
+        if boss is not None:
+            link = notify.case_link(process, case) if case is not None else notify.task_link(task)
+            told.append(notify.about_task(task, case, person=boss, kind=NoticeKind.ESCALATED, link=link))
+        if task.owner_id:  # the owner was reminded by e-mail already: told in the app
+            quiet.append(
+                notify.about_task(task, case, person=task.owner, kind=NoticeKind.OVERDUE, link=notify.task_link(task))
+            )
+        if case is not None:
+            after = {
+                "step": notify.step_of(task),
+                "held_by": task.owner.display_name if task.owner_id else "",
+                "since": format_be(task.created),
+                "due": format_be(task.scheduled),
+                "escalated_to": str(boss or ""),
+            }
+            trail.append((case, after))
+    notify.write_many(told, quiet=quiet)
+    record_all(trail, action="task.escalate", label=ESCALATED)
+    return len(mine)
+
+
+def processes_of(tasks: list[Task]) -> dict[int, CaseProcess]:
+    """{process id: the flow's own process with its case and what the flow reads of it}: one query per
+    kind of process among the tasks (per chunk of CLAIM_CHUNK), whatever their number."""
+    by_model = defaultdict(list)
+    for task in tasks:
+        by_model[task.process.flow_class.process_class].append(task.process_id)
+    found = {}
+    for model, ids in by_model.items():
+        if not issubclass(model, CaseProcess):
+            continue
+        case = model.case_field
+        related = {case, f"{case}__{model.case_office_path}", *(f"{case}__{name}" for name in model.case_related)}
+        for start in range(0, len(ids), CLAIM_CHUNK):
+            found.update(
+                (process.pk, process)
+                for process in model.objects.filter(pk__in=ids[start : start + CLAIM_CHUNK]).select_related(*related)
+            )
+    return found
+
+
+def _case(processes: dict, task: Task):
+    process = processes.get(task.process_id)
+    return process.case if process is not None else None
+
+
+def record_all(entries: list[tuple], *, action: str, label) -> None:
+    """audit.record for many cases at once (the system acting): each case's chain head locked, its
+    entries appended and the head moved on in four statements whatever the number of cases. (It
+    belongs in workflows.audit, as `record_many`, when that module's owner takes it.)"""
+    if not entries:
+        return
+    keys = sorted({audit.chain_key(subject) for subject, _after in entries})
+    AuditChain.objects.bulk_create([AuditChain(key=key) for key in keys], ignore_conflicts=True)
+    heads = {head.key: head for head in AuditChain.objects.select_for_update().filter(key__in=keys).order_by("key")}
+    at, rows = timezone.now(), []
+    for subject, after in entries:
+        head = heads[audit.chain_key(subject)]
+        row = {
+            "chain": head.key,
+            "seq": head.seq + 1,
+            "at": at,
+            "actor_id": None,
+            "actor_name": "",
+            "acting_for": "",
+            "action": action,
+            "label": audit._source_text(label),
+            "comment": "",
+            "before": {},
+            "after": audit._json(after),
+            "prev_hash": head.last_hash,
+        }
+        entry = AuditEntry(**row, hash=audit.entry_hash(row))
+        rows.append(entry)
+        head.seq, head.last_hash, head.updated_at = entry.seq, entry.hash, at
+    AuditEntry.objects.bulk_create(rows)
+    AuditChain.objects.bulk_update(list(heads.values()), ["seq", "last_hash", "updated_at"])

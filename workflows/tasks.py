@@ -2,13 +2,20 @@ from celery import shared_task
 from viewflow.workflow.timers import fire_due_timers
 
 from . import outbox, sla
-from .notify import send_for_task
+from .notify import send_for_task, send_notices
 
 
 @shared_task
 def send_task_mail(task_id: int) -> bool:
     """Enqueued through the outbox: the row is marked done with the e-mail, so it is sent once."""
     return send_for_task(task_id)
+
+
+@shared_task(outbox_atomic=False)
+def send_notice_mails(notice_ids: list[int]) -> int:
+    """Enqueued through the outbox by notify.write_many: each notification is marked e-mailed in the
+    transaction of its own e-mail, so a retry or a second delivery sends none twice."""
+    return send_notices(notice_ids)
 
 
 @shared_task

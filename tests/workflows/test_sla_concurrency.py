@@ -15,9 +15,9 @@ from viewflow.workflow.models import Task
 from tests.factories import FactoryFactory
 from tests.workflows.inspection.conftest import checklist, songkhla  # noqa: F401
 from tests.workflows.inspection.test_flow_paths import open_task
-from workflows import sla
+from workflows import audit, sla
 from workflows.inspection import services
-from workflows.models import TaskNotice
+from workflows.models import AuditEntry, NoticeKind, Notification, TaskNotice
 
 pytestmark = [
     pytest.mark.skipif(
@@ -66,4 +66,8 @@ def test_two_sweeps_at_once_escalate_each_overdue_task_once(reference_data, song
     assert TaskNotice.objects.filter(escalated_at__isnull=False).count() == TASKS
     escalations = [m for m in mail.outbox if m.to == ["pio@example.go.th"]]
     assert len(escalations) == TASKS
+    # one item in the superior's list and one audit entry per task, the chains intact
+    assert Notification.objects.filter(kind=NoticeKind.ESCALATED, person=songkhla.officer).count() == TASKS
+    assert AuditEntry.objects.filter(action="task.escalate").count() == TASKS
+    assert audit.verify() == []
     assert sla.sweep() == (0, 0)

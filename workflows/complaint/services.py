@@ -14,7 +14,7 @@ from org.calendar import fiscal_year
 from org.models import District, Person, PositionKind, Province, Unit
 from permissions import access
 from registry.models import Factory
-from workflows import audit, duties, uploads
+from workflows import audit, duties, notify, uploads
 from workflows.inspection.models import Inspection, InspectionReason
 from workflows.planning.risk import risk_refresh
 from workflows.roles import signed_as
@@ -217,6 +217,7 @@ def complaint_answer(*, complaint: Complaint, by: Person, answer: str) -> Compla
     complaint.save(update_fields=["status", "answer", "answered_at", "updated_at"])
     audit.record(subject=complaint, action="complaint.answer", label=_("Complainant answered"), by=by, after={
         "answer": answer})  # fmt: skip
+    notify.complaint_answered(complaint, by=by)
     return complaint
 
 

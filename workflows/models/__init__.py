@@ -1,5 +1,6 @@
 from .approval import ApprovalRule, RuleSubject
 from .audit import AuditChain, AuditEntry
+from .notifications import NoticeKind, NoticePreference, Notification
 from .outbox import OutboxMessage
 from .sla import DayCount, SlaRule, TaskNotice
 from .unheld import UnheldReason, UnheldStep
@@ -9,6 +10,9 @@ __all__ = [
     "RuleSubject",
     "AuditChain",
     "AuditEntry",
+    "NoticeKind",
+    "NoticePreference",
+    "Notification",
     "OutboxMessage",
     "DayCount",
     "SlaRule",

@@ -1,0 +1,64 @@
+"""A person's notifications: the list (newest first, 25 a page), opening one (marked read, then its task
+or case), marking all read, and whether they also come by e-mail. Each person sees and marks only
+their own: every query starts from `Notification.objects.of(request.user)`."""
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from .models import NoticePreference, Notification
+
+PAGE = 25
+
+
+def notification_list(request):
+    notices = Notification.objects.of(request.user).filter(**_only(request))
+    page = Paginator(notices, PAGE).get_page(request.GET.get("page"))
+    return render(request, "workflows/notifications/list.html", {"page": page, "unread_only": "unread" in request.GET})
+
+
+def _only(request) -> dict:
+    return {"read_at__isnull": True} if "unread" in request.GET else {}
+
+
+@require_POST
+def notification_open(request, pk: int):
+    """Mark one read and go to its task or case."""
+    notice = get_object_or_404(Notification.objects.of(request.user), pk=pk)
+    if notice.read_at is None:
+        Notification.objects.filter(pk=notice.pk).update(read_at=timezone.now())
+    if notice.link and url_has_allowed_host_and_scheme(notice.link, allowed_hosts=None):
+        return redirect(notice.link)
+    return redirect("notifications:list")
+
+
+@require_POST
+def notification_read_all(request):
+    count = Notification.objects.of(request.user).unread().update(read_at=timezone.now())
+    messages.success(request, _("%(count)s notifications marked as read.") % {"count": count})
+    return redirect("notifications:list")
+
+
+class PreferenceForm(forms.ModelForm):
+    class Meta:
+        model = NoticePreference
+        fields = ["by_email"]
+        help_texts = {
+            "by_email": gettext_lazy("Notifications always appear under the bell; e-mails go to your address.")
+        }
+
+
+def notification_settings(request):
+    preference = NoticePreference.objects.filter(person=request.user).first() or NoticePreference(person=request.user)
+    form = PreferenceForm(request.POST if request.method == "POST" else None, instance=preference)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your notification settings are saved."))
+        return redirect("notifications:settings")
+    return render(request, "workflows/notifications/settings.html", {"form": form})
