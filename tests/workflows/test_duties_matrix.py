@@ -121,7 +121,7 @@ def _inspection_at(client, s, plant, step):
 
 
 def _order_at(client, s, plant, step):
-    inspection = s37_drafted(client, s, plant, (timezone.localdate() + timedelta(days=30)).isoformat())
+    inspection = s37_drafted(client, s, plant)
     if step == "approve_order":
         return open_task(inspection, "approve_order")
     do(client, s.officer, inspection, "approve_order", {"approve": "1"})
