@@ -91,7 +91,7 @@ def escalation_target(task: Task, office, on):
     return None
 
 
-CLAIM_CHUNK = 500
+CLAIM_CHUNK = 1000  # tasks decided, and their cases read, per statement (a few hundred kB of ids at most)
 
 
 def claim(task_ids: list[int], field: str, now) -> set[int]:

@@ -6,6 +6,7 @@ the statements are the same for 3 tasks or 30."""
 from datetime import timedelta
 
 import pytest
+from django.conf import settings as django_settings
 from django.core import mail
 from django.urls import reverse
 from viewflow.workflow.models import Task
@@ -138,3 +139,34 @@ def test_the_sweep_costs_the_same_statements_for_3_tasks_or_30(songkhla, checkli
     assert counts[0] == counts[1], counts
     assert Notification.objects.filter(kind=NoticeKind.ESCALATED).count() == 34
     assert AuditEntry.objects.filter(action="task.escalate").count() == 34
+
+
+@pytest.mark.skipif(
+    not django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+    reason="a thousand rows in one statement is PostgreSQL's (SQLite's bulk inserts go 999 values at a time)",
+)
+def test_the_sweep_costs_the_same_statements_for_10_overdue_tasks_or_1000(songkhla, checklist):
+    """Ten cases, their first step copied to 10 and to 1,000 overdue tasks (the sweep reads tasks, not
+    how they came to be)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    originals = head_tasks(songkhla, 10, NOW - timedelta(hours=1))
+    assert sla.sweep(NOW) == (0, 10)  # fills the caches
+
+    def copies(count: int) -> None:
+        Task.objects.bulk_create(
+            Task(process_id=task.process_id, flow_task=task.flow_task, flow_task_type="HUMAN", status=task.status,
+                 owner_id=task.owner_id, token=task.token, scheduled=NOW - timedelta(hours=1))
+            for k in range(count) for task in originals[k % 10 : k % 10 + 1]
+        )  # fmt: skip
+
+    counts = []
+    for size in (10, 1000):
+        copies(size)
+        with CaptureQueriesContext(connection) as captured:
+            assert sla.sweep(NOW) == (0, size)
+        counts.append(len(captured))
+    assert counts[0] == counts[1] <= BUDGET, counts
+    assert Notification.objects.filter(kind=NoticeKind.ESCALATED).count() == 1020
+    assert audit.verify() == []
