@@ -76,19 +76,20 @@ def badge(due_at, now=None) -> str:
 
 
 def escalation_target(task: Task, office, on):
-    """Who hears of an overdue task: the office's provincial industry officer (or whoever acts for
-    them); when the task is theirs, the assistant PS who oversees the office."""
+    """Who hears of an overdue task: one level up the office's chain from whoever holds it — the group
+    head above an inspector (or an unowned task), the provincial industry officer above the group
+    head, the assistant PS who oversees the office above the officer (whoever acts for the post
+    first). Each post's filler is asked once per office and day, then cached (workflows.roles)."""
     from org.models import PositionKind
 
     from .roles import filler_for_office
 
     if office is None:
         return None
-    for kind in (PositionKind.PROVINCIAL_OFFICER, PositionKind.ASSISTANT_PS):
-        boss = filler_for_office(kind, office, on)
-        if boss is not None and boss.pk != task.owner_id:
-            return boss
-    return None
+    ladder = (PositionKind.GROUP_HEAD, PositionKind.PROVINCIAL_OFFICER, PositionKind.ASSISTANT_PS)
+    fillers = [filler_for_office(kind, office, on) for kind in ladder]
+    rung = max((i for i, person in enumerate(fillers) if person is not None and person.pk == task.owner_id), default=-1)
+    return next((person for person in fillers[rung + 1 :] if person is not None and person.pk != task.owner_id), None)
 
 
 CLAIM_CHUNK = 1000  # tasks decided, and their cases read, per statement (a few hundred kB of ids at most)

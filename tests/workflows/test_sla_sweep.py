@@ -76,6 +76,21 @@ def test_an_overdue_task_reaches_the_superior_once_with_its_audit_entry(
     assert 'data-testid="escalations"' in inbox and inspection.ref_no in inbox
 
 
+def test_each_step_goes_one_level_up_the_office_s_chain(client, songkhla, checklist):
+    from tests.workflows.inspection.test_flow_paths import do
+
+    inspection = services.inspection_start(factory=FactoryFactory(), by=songkhla.head)
+    do(client, songkhla.head, inspection, "assign", {"inspector": songkhla.inspector.pk})
+    inspect = open_task(inspection, "inspect")  # the inspector's: her group head hears
+    unowned = head_tasks(songkhla, 1, NOW - timedelta(hours=1))[0]  # nobody took it: the group head
+    Task.objects.filter(pk=unowned.pk).update(owner=None, status="NEW")
+    heads = head_tasks(songkhla, 1, NOW - timedelta(hours=1))[0]  # the group head's: the officer
+    Task.objects.filter(pk=inspect.pk).update(scheduled=NOW - timedelta(hours=1))
+    assert sla.sweep(NOW) == (0, 3)
+    told = dict(Notification.objects.filter(kind=NoticeKind.ESCALATED).values_list("task_id", "person_id"))
+    assert told == {inspect.pk: songkhla.head.pk, unowned.pk: songkhla.head.pk, heads.pk: songkhla.officer.pk}
+
+
 def test_the_escalation_leaves_the_inbox_once_the_task_is_done(client, songkhla, checklist):
     (task,) = head_tasks(songkhla, 1, NOW - timedelta(hours=1))
     sla.sweep(NOW)
