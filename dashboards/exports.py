@@ -1,7 +1,9 @@
 """The dashboard's tables as Excel workbooks (openpyxl, the way workflows.budget.exports builds its
 follow-up workbook): the rows on screen with the same figures, Thai headings, BE fiscal year."""
 
-from django.utils import translation
+from datetime import datetime
+
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -20,6 +22,11 @@ HEAD = Font(name="TH Sarabun New", bold=True)
 TITLE = Font(name="TH Sarabun New", bold=True, size=14)
 FILL = PatternFill("solid", fgColor="DDE4F0")
 MINISTRY_TITLE = gettext_lazy("Ministry of Industry")
+# Dates are real date cells (they sort, filter and subtract) shown in the Buddhist era: the locale
+# code 107041E is Thai (041E) with calendar 07, Thai Buddhist, so Excel shows 16/11/2569 for
+# 16 November 2026; LibreOffice reads the same code as its Buddhist calendar. A program that ignores
+# the calendar still has the right date, shown in the Christian era.
+BE_DATE = "[$-107041E]d/m/yyyy"
 
 
 def _blank(value):
@@ -62,6 +69,23 @@ def _heading(sheet, title: str, board: Board, columns: list[str]) -> None:
         cell.font, cell.fill = HEAD, FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     sheet.freeze_panes = "B5"
+    _print_setup(sheet)
+
+
+def _print_setup(sheet) -> None:
+    """A4 landscape, every column on one page wide, the heading row repeated on each page."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "4:4"
+
+
+def _date(value):
+    """A date cell's value: a local date (an instant as the Bangkok day it fell on), or blank."""
+    if value is None:
+        return None
+    return timezone.localdate(value) if isinstance(value, datetime) else value
 
 
 def _formats(sheet, first_col: int) -> None:
@@ -117,12 +141,19 @@ def office_workbook(data: OfficeBoard) -> bytes:
         for case in data.cases:
             cases.append([
                 case.ref_no, case.factory.name, case.get_reason_display(),
-                case.inspector.display_name if case.inspector else "", format_be(case.opened_on, "short", "th"),
-                case.get_outcome_display(), format_be(case.closed_at, "short", "th"), _order(case.order_in_force),
-                format_be(case.due_on, "short", "th"), _("Yes") if case.overdue else "",
+                case.inspector.display_name if case.inspector else "", _date(case.opened_on),
+                case.get_outcome_display(), _date(case.closed_at), _order(case.order_in_force),
+                _date(case.due_on), _("Yes") if case.overdue else "",
             ])  # fmt: skip
+        for column in DATE_COLUMNS:
+            for (cell,) in cases.iter_rows(min_row=5, min_col=column, max_col=column):
+                cell.number_format = BE_DATE
+            cases.column_dimensions[get_column_letter(column)].width = 12
         cases.column_dimensions["B"].width = 40
     return workbook_bytes(book)
+
+
+DATE_COLUMNS = (5, 7, 9)  # opened, closed, task due (1-based) on the cases sheet
 
 
 def _order(kind: str | None) -> str:

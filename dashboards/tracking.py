@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -23,7 +23,7 @@ from org.models import Unit, UnitKind
 from permissions import access
 from workflows.budget import plan as budget_plan
 from workflows.budget import selectors as budget
-from workflows.budget.models import ProjectStatus
+from workflows.budget.models import ProjectStatus, ReportStatus
 from workflows.inspection.models import CorrectiveOrder, Inspection, OrderKind, OrderStatus, Outcome
 from workflows.planning.models import PlanItem, PlanStatus
 from workflows.processes import task_office
@@ -48,11 +48,16 @@ class Figures:
     open_cases: int = 0
     orders_s37: int = 0  # s.37 orders issued and not yet complied with
     orders_s39: int = 0
+    orders_overdue: int = 0  # of those, past the deadline they set (today)
+    answered: int = 0  # complaints answered in the year (the answer or rejection step done)
+    answered_in_time: int = 0  # of those, by the step's due date (its service level, workflows.sla)
     overdue: int = 0  # open human tasks past their due date (Task.scheduled), now
     projects: int = 0  # approved or closed budget projects of the year
     behind: int = 0  # of those, flagged behind plan (workflows.budget.behind)
     allocation: Decimal = Decimal("0")
     disbursed: Decimal = Decimal("0")
+    reports_due: int = 0  # monthly progress reports of those projects due before today
+    reports_late: int = 0  # of those, not sent by their due date (still unsent, or sent after it)
 
     def add(self, other: "Figures") -> None:
         for f in fields(self):
@@ -71,8 +76,18 @@ class Figures:
         return budget_plan.pct(self.disbursed, self.allocation) if self.allocation else None
 
     @property
+    def in_time_pct(self) -> Decimal | None:
+        return budget_plan.pct(self.answered_in_time, self.answered) if self.answered else None
+
+    @property
     def orders_open(self) -> int:
         return self.orders_s37 + self.orders_s39
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing recorded for the year yet (a year just opened): no plan, inspection, closure,
+        answered complaint or budget project. Orders in force and overdue tasks are as of now."""
+        return not (self.planned or self.signed_off or self.closed or self.answered or self.projects)
 
 
 @dataclass
@@ -105,6 +120,7 @@ class Board:
     total: Figures
     target: Target
     years: list[int] = field(default_factory=list)
+    offices: list[tuple[Unit, Figures]] = field(default_factory=list)  # each office's own figures
 
 
 def fy_bounds(fy: int) -> tuple[datetime, datetime]:
@@ -131,8 +147,11 @@ def open_tasks() -> QuerySet:
     return Task.objects.filter(status__in=OPEN, flow_task_type="HUMAN").annotate(office_id=task_office())
 
 
-def figures_by_office(user, fy: int, office_ids: Iterable[int], *, now: datetime) -> dict[int, Figures]:
-    """Figures of each office in `office_ids` the user may see (a fixed number of queries)."""
+def figures_by_office(
+    user, fy: int, office_ids: Iterable[int], *, now: datetime, statuses: dict[int, list] | None = None
+) -> dict[int, Figures]:
+    """Figures of each office in `office_ids` the user may see (a fixed number of queries);
+    `statuses`: the offices' project_statuses when the caller has read them already."""
     ids = sorted(set(office_ids))
     result = {pk: Figures() for pk in ids}
     if not ids:
@@ -172,31 +191,89 @@ def figures_by_office(user, fy: int, office_ids: Iterable[int], *, now: datetime
     for row in (
         orders.filter(inspection__office__in=ids, status=OrderStatus.ISSUED)
         .values("inspection__office")
-        .annotate(s37=Count("pk", filter=Q(kind__in=S37)), s39=Count("pk", filter=Q(kind=OrderKind.S39_CLOSE)))
+        .annotate(
+            s37=Count("pk", filter=Q(kind__in=S37)),
+            s39=Count("pk", filter=Q(kind=OrderKind.S39_CLOSE)),
+            late=Count("pk", filter=Q(deadline__lt=timezone.localdate(now))),
+        )
         .order_by()
     ):
         figures = result[row["inspection__office"]]
-        figures.orders_s37, figures.orders_s39 = row["s37"], row["s39"]
+        figures.orders_s37, figures.orders_s39, figures.orders_overdue = row["s37"], row["s39"], row["late"]
+
+    for row in answers(user, ids, start, end):
+        figures = result[row["office"]]
+        figures.answered, figures.answered_in_time = row["answered"], row["in_time"]
 
     visible_ids = [pk for pk in ids if access.scope_of(user).covers(access.ACTIONS["view"], pk)]
     overdue = open_tasks().filter(office_id__in=visible_ids, scheduled__lt=now)
     for row in overdue.values("office_id").annotate(n=Count("pk")).order_by():
         result[row["office_id"]].overdue = row["n"]
 
-    for office_id, statuses in project_statuses(user, fy, ids).items():
-        summary = budget.office_summary(statuses)
+    if statuses is None:
+        statuses = project_statuses(user, fy, ids)
+    for office_id, office_statuses in statuses.items():
+        summary = budget.office_summary(office_statuses)
         figures = result[office_id]
-        figures.projects, figures.behind = len(statuses), summary["behind"]
+        figures.projects, figures.behind = len(office_statuses), summary["behind"]
         figures.allocation, figures.disbursed = summary["allocation"], summary["disbursed"]
+        figures.reports_due, figures.reports_late = late_reports(office_statuses, timezone.localdate(now))
     return result
+
+
+COMPLAINT_OFFICE = "process__complaintprocess__complaint__office"
+
+
+def answers(user, office_ids: list[int], start: datetime, end: datetime):
+    """Per office, complaints answered in [start, end) (their answer or rejection step done then) and
+    how many of them by the step's due date (one query)."""
+    from workflows.complaint.flows import ComplaintFlow
+
+    steps = access.visible(user, Task.objects.all(), office_field=COMPLAINT_OFFICE).filter(
+        **{f"{COMPLAINT_OFFICE}__in": office_ids},
+        flow_task__in=[ComplaintFlow.answer, ComplaintFlow.answer_rejection],
+        status=STATUS.DONE, finished__gte=start, finished__lt=end,
+    )  # fmt: skip
+    in_time = Q(scheduled__isnull=True) | Q(finished__lte=F("scheduled"))
+    return (
+        steps.values(office=F(COMPLAINT_OFFICE))
+        .annotate(answered=Count("pk"), in_time=Count("pk", filter=in_time))
+        .order_by()
+    )
+
+
+LATE_STATUSES = (ReportStatus.DUE, ReportStatus.RETURNED)
+
+
+def late_reports(statuses: list, today: date) -> tuple[int, int]:
+    """(due, late) monthly progress reports of the projects (prefetched by project_statuses): due
+    before today; late when still not sent (due or returned) or first sent after the due date."""
+    due = late = 0
+    for status in statuses:
+        for report in status.project.reports.all():
+            if report.due_on >= today:
+                continue
+            due += 1
+            sent_on = timezone.localdate(report.submitted_at) if report.submitted_at else None
+            if report.status in LATE_STATUSES or (sent_on is not None and sent_on > report.due_on):
+                late += 1
+    return due, late
+
+
+# What budget.status_of and late_reports read of a project (budget.with_details also loads its KPIs,
+# which no dashboard shows: one statement less per page).
+STATUS_NEEDS = ("lines", "plan", "reports")
 
 
 def project_statuses(user, fy: int, office_ids: Iterable[int]) -> dict[int, list]:
     """Plan vs result (budget.selectors.status_of) of each office's approved or closed projects; whether
     one is behind plan is the flag the daily check (workflows.budget.behind) stored on it."""
-    projects = budget.with_details(
-        budget.visible_projects(user).filter(office__in=sorted(office_ids), fiscal_year=fy, status__in=COUNTED_PROJECTS)
-    ).order_by("office__name_th", "code")
+    projects = (
+        budget.visible_projects(user)
+        .filter(office__in=sorted(office_ids), fiscal_year=fy, status__in=COUNTED_PROJECTS)
+        .prefetch_related(*STATUS_NEEDS)
+        .order_by("office__name_th", "code")
+    )
     by_office: dict[int, list] = {}
     for project in projects:
         by_office.setdefault(project.office_id, []).append(budget.status_of(project))
@@ -228,24 +305,29 @@ def _board(user, fy: int, offices: list[Unit], group_by_cluster: bool) -> Board:
         rows = [Row(o, by_office[o.pk], reverse("dashboards:office", args=[o.pk])) for o in offices]
     for row in rows:
         total.add(row.figures)
-    return Board(fy, today, now, rows, total, target_for(fy, today), years(today))
+    per_office = [(o, by_office[o.pk]) for o in offices]
+    return Board(fy, today, now, rows, total, target_for(fy, today), years(today), per_office)
 
 
 def visible_offices(user) -> QuerySet[Unit]:
     return access.visible_offices(user).select_related("parent", "province").order_by("name_th")
 
 
-def ministry_board(user, fy: int) -> Board:
-    """One row per cluster with offices the user may see (only those offices counted in it)."""
-    return _board(user, fy, list(visible_offices(user)), group_by_cluster=True)
+def ministry_board(user, fy: int, offices: list[Unit] | None = None) -> Board:
+    """One row per cluster with offices the user may see (only those offices counted in it);
+    `offices`: visible_offices(user) when the caller has listed them already."""
+    offices = list(visible_offices(user)) if offices is None else offices
+    return _board(user, fy, offices, group_by_cluster=True)
 
 
-def cluster_board(user, fy: int, cluster: Unit) -> Board:
-    return _board(user, fy, list(visible_offices(user).filter(parent=cluster)), group_by_cluster=False)
+def cluster_offices(user, cluster_id: int) -> list[Unit]:
+    """The offices of a cluster the user may see (none: not a cluster of theirs), one query."""
+    return list(visible_offices(user).filter(parent_id=cluster_id, parent__kind=UnitKind.CLUSTER))
 
 
-def visible_clusters(user) -> QuerySet[Unit]:
-    return Unit.objects.filter(kind=UnitKind.CLUSTER, children__in=access.visible_offices(user)).distinct()
+def cluster_board(user, fy: int, cluster: Unit, offices: list[Unit] | None = None) -> Board:
+    offices = cluster_offices(user, cluster.pk) if offices is None else offices
+    return _board(user, fy, offices, group_by_cluster=False)
 
 
 # --- one office -----------------------------------------------------------------------------------------
@@ -323,7 +405,8 @@ class OfficeBoard:
 def office_board(user, fy: int, office: Unit, *, officer_id: int | None = None) -> OfficeBoard:
     """An office's figures, its people's work and its cases (only one officer's with `officer_id`)."""
     today, now = timezone.localdate(), timezone.now()
-    figures = figures_by_office(user, fy, [office.pk], now=now)[office.pk]
+    statuses = project_statuses(user, fy, [office.pk])
+    figures = figures_by_office(user, fy, [office.pk], now=now, statuses=statuses)[office.pk]
     cases = office_cases(user, office, fy)
     if officer_id is not None:
         cases = cases.filter(inspector_id=officer_id)
@@ -336,7 +419,7 @@ def office_board(user, fy: int, office: Unit, *, officer_id: int | None = None) 
     people = officers(office, fy, today=today, now=now)
     return OfficeBoard(
         board=board, office=office, figures=figures, officers=people, cases=rows, case_count=cases.count(),
-        projects=project_statuses(user, fy, [office.pk]).get(office.pk, []),
+        projects=statuses.get(office.pk, []),
         officer=next((o for o in people if o.person.pk == officer_id), None),
     )  # fmt: skip
 
@@ -358,3 +441,7 @@ def briefing(user, fy: int, office: Unit) -> dict:
         "directives": list(budget.open_directives(user=user, office=office)),
         "budget_total": budget.office_summary(data.projects),
     }  # fmt: skip
+
+
+def visible_clusters(user) -> QuerySet[Unit]:
+    return Unit.objects.filter(kind=UnitKind.CLUSTER, children__in=access.visible_offices(user)).distinct()

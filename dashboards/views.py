@@ -14,7 +14,7 @@ from org.models import UnitKind
 from permissions import access
 from workflows.pdf import pdf_response, render_pdf
 
-from . import exports, tracking
+from . import exports, provinces_map, tiles, tracking
 from .selectors import home_summary
 
 
@@ -53,8 +53,12 @@ class DashboardMixin:
     def get_context_data(self, **kwargs):
         return super().get_context_data(fy=self.fy, **kwargs)
 
-    def cluster(self):
-        return get_object_or_404(tracking.visible_clusters(self.request.user), pk=self.kwargs["pk"])
+    def cluster_and_offices(self):
+        """The cluster and its offices in the person's scope, in one query (none: a 404)."""
+        offices = tracking.cluster_offices(self.request.user, self.kwargs["pk"])
+        if not offices:
+            raise Http404
+        return offices[0].parent, offices
 
     def office(self):
         offices = tracking.visible_offices(self.request.user)
@@ -67,6 +71,10 @@ def officer_of(request) -> int | None:
         return int(request.GET["officer"]) if request.GET.get("officer") else None
     except ValueError:
         raise Http404 from None
+
+
+def _map(request, board) -> dict:
+    return provinces_map.province_map(board, provinces_map.measure_of(request))
 
 
 def _xlsx(content: bytes, name: str) -> HttpResponse:
@@ -82,9 +90,9 @@ class MinistryView(DashboardMixin, TemplateView):
     template_name = "dashboards/ministry.html"
 
     def get(self, request, *args, **kwargs):
-        offices = list(tracking.visible_offices(request.user)[:2])
-        if len(offices) == 1:
-            return redirect(self._office_url(offices[0]))
+        self.offices = list(tracking.visible_offices(request.user))
+        if len(self.offices) == 1:
+            return redirect(self._office_url(self.offices[0]))
         return super().get(request, *args, **kwargs)
 
     def _office_url(self, office):
@@ -93,7 +101,9 @@ class MinistryView(DashboardMixin, TemplateView):
         return f"{reverse('dashboards:office', args=[office.pk])}?fy={self.fy}"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(board=tracking.ministry_board(self.request.user, self.fy), **kwargs)
+        board = tracking.ministry_board(self.request.user, self.fy, self.offices)
+        context = {"board": board, "tiles": tiles.board_tiles(board), "map": _map(self.request, board)}
+        return super().get_context_data(**context, **kwargs)
 
 
 class MinistryExcelView(DashboardMixin, View):
@@ -106,15 +116,17 @@ class ClusterView(DashboardMixin, TemplateView):
     template_name = "dashboards/cluster.html"
 
     def get_context_data(self, **kwargs):
-        cluster = self.cluster()
-        board = tracking.cluster_board(self.request.user, self.fy, cluster)
-        return super().get_context_data(cluster=cluster, board=board, **kwargs)
+        cluster, offices = self.cluster_and_offices()
+        board = tracking.cluster_board(self.request.user, self.fy, cluster, offices)
+        context = {"cluster": cluster, "board": board, "tiles": tiles.board_tiles(board),
+                   "map": _map(self.request, board)}  # fmt: skip
+        return super().get_context_data(**context, **kwargs)
 
 
 class ClusterExcelView(DashboardMixin, View):
     def get(self, request, pk):
-        cluster = self.cluster()
-        board = tracking.cluster_board(request.user, self.fy, cluster)
+        cluster, offices = self.cluster_and_offices()
+        board = tracking.cluster_board(request.user, self.fy, cluster, offices)
         return _xlsx(exports.board_workbook(board, title=cluster.name_th), f"dashboard-{cluster.code}-{self.fy}")
 
 
@@ -124,7 +136,8 @@ class OfficeView(DashboardMixin, TemplateView):
     def get_context_data(self, **kwargs):
         office = self.office()
         data = tracking.office_board(self.request.user, self.fy, office, officer_id=officer_of(self.request))
-        return super().get_context_data(office=office, data=data, board=data.board, **kwargs)
+        context = {"office": office, "data": data, "board": data.board, "tiles": tiles.office_tiles(data)}
+        return super().get_context_data(**context, **kwargs)
 
 
 class OfficeExcelView(DashboardMixin, View):

@@ -68,6 +68,22 @@ def test_query_count_does_not_grow_with_the_data(client, world, checklist, name)
     assert queries(client, url) == small
 
 
+# The statements each page costs (session, user, scope and menu included). Before the tiles and the map
+# they were 16, 14, 16, 15, 26, 25 and 27: the complaints' answers cost one, the office page no longer
+# reads its projects twice, the ministry page lists its offices once, a cluster is read with its offices
+# and the projects' KPIs (not shown) are not loaded. Not to be raised.
+BUDGETS = {"index": 15, "xlsx": 14, "cluster": 15, "cluster_xlsx": 14, "office": 21, "office_xlsx": 20, "briefing": 22}
+
+
+@pytest.mark.parametrize("name", sorted(BUDGETS))
+def test_each_page_stays_within_its_query_budget(client, world, checklist, name):
+    client.force_login(world.people.deputy)
+    pk = {"cluster": world.songkhla.parent_id, "cluster_xlsx": world.songkhla.parent_id}.get(name, world.songkhla.pk)
+    url = reverse(f"dashboards:{name}", args=[] if name in ("index", "xlsx") else [pk])
+    more_data(world, checklist)
+    assert queries(client, url) <= BUDGETS[name]
+
+
 def test_ministry_excel_holds_the_rows_and_the_total(client, world):
     client.force_login(world.people.deputy)
     response = client.get(reverse("dashboards:xlsx"))
