@@ -8,10 +8,11 @@ from rest_framework import serializers
 from viewflow.workflow.models import Task
 
 from org.models import Province, Unit
-from permissions import operators
+from permissions import access, operators
 from registry.models import Factory, SelfReport
+from registry.selfreports.models import ReportField, ReportKind
 from workflows.complaint.services import DESCRIPTION_MAX, DESCRIPTION_MIN
-from workflows.inspection.models import CorrectiveOrder, Inspection
+from workflows.inspection.models import CorrectiveOrder, Inspection, InspectionReason
 from workflows.processes import case_reference
 
 from . import selectors
@@ -433,3 +434,36 @@ class EvidenceSerializer(serializers.Serializer):
     content_type = serializers.CharField()
     size = serializers.IntegerField()
     url = serializers.CharField()
+
+
+class CaseStartSerializer(serializers.Serializer):
+    """A new inspection case: a factory of an office where the caller works, why, and when planned."""
+
+    factory = BoundedPrimaryKeyRelatedField(
+        queryset=Factory.objects.all(),
+        error_messages={"does_not_exist": _("No factory with this id is open to you.")},
+    )
+    reason = serializers.ChoiceField(choices=InspectionReason.choices, default=InspectionReason.ROUTINE)
+    planned_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+    def validate_factory(self, factory):
+        user = self.context["request"].user
+        if not access.visible(user, Factory.objects.filter(pk=factory.pk), action="work").exists():
+            self.fields["factory"].fail("does_not_exist", pk_value=factory.pk)
+        return factory
+
+
+class ReportFieldSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReportField
+        fields = ["key", "label_th", "label_en", "unit", "value_type", "min_value", "max_value", "required"]
+
+
+class ReportKindSerializer(serializers.ModelSerializer):
+    """A kind of self-report and the figures it takes (the `values` keys of a filing)."""
+
+    fields = ReportFieldSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ReportKind
+        fields = ["code", "form_ref", "name_th", "name_en", "frequency", "due_days", "factory_types", "fields"]

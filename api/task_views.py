@@ -109,9 +109,9 @@ class TaskViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     def evidence(self, request, pk=None):
         """A photo (or PDF) for the case's checklist, optionally for one item, by whoever holds the
         inspect step: its id goes into the step's `evidence` when completing."""
+        task = self.task()
         upload = serializers.EvidenceUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        task = self.task()
         file = steps.add_evidence(
             task, request.user, upload=upload.validated_data["file"], item_id=upload.validated_data.get("item")
         )

@@ -18,6 +18,7 @@ router.register("cases", views.CaseViewSet, basename="case")
 router.register("tasks", task_views.TaskViewSet, basename="task")
 router.register("results", views.ResultViewSet, basename="result")
 router.register("selfreports", views.SelfReportViewSet, basename="selfreport")
+router.register("report-kinds", views.ReportKindViewSet, basename="report-kind")
 
 urlpatterns = [
     path("token/", views.TokenView.as_view(), name="token"),

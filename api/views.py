@@ -2,6 +2,7 @@
 through selectors and writes through the services; domain errors become 400s (api.base)."""
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,15 +16,16 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
-from permissions import operators
+from permissions import access, operators
 from registry.errors import RegistryError
 from registry.models import Factory
-from registry.selfreports.models import Channel
+from registry.selfreports.models import Channel, ReportField, ReportKind
 from registry.selfreports.services import selfreport_submit
 from workflows.complaint import selectors as complaint_selectors
 from workflows.complaint import services as complaint_services
 from workflows.complaint.errors import RateLimited
 from workflows.complaint.public import client_ip
+from workflows.inspection import services as inspection_services
 from workflows.inspection.selectors import published_results
 
 from . import filters, idempotency, selectors, serializers
@@ -44,13 +46,48 @@ class FactoryViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
 
 
 class CaseViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
-    """Inspection cases of the offices the caller may see: outcome, open tasks and orders."""
+    """Inspection cases of the offices the caller may see: outcome, open tasks and orders. A group head
+    opens one (POST), as on the start page: the case's flow starts with its assign step."""
 
     serializer_class = serializers.CaseSerializer
     filterset_class = filters.CaseFilter
 
     def get_queryset(self):
         return selectors.visible_cases(self.request.user)
+
+    @extend_schema(
+        request=serializers.CaseStartSerializer,
+        parameters=[idempotency.PARAMETER],
+        responses={201: OpenApiResponse(serializers.CaseSerializer, description="Opened; `Location` is the case"),
+                   **idempotency.RESPONSES},
+    )  # fmt: skip
+    @idempotency.idempotent("case-start")
+    def create(self, request, *args, **kwargs):
+        if not access.can_anywhere(request.user, "change"):  # the start page's rule (inspection.views.StartView)
+            raise PermissionDenied(_("Cases are opened by the offices' group heads."))
+        form = serializers.CaseStartSerializer(data=request.data, context=self.get_serializer_context())
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        inspection = inspection_services.inspection_start(
+            factory=data["factory"], by=request.user, reason=data["reason"], planned_on=data["planned_on"]
+        )
+        body = self.get_serializer(self.get_queryset().get(pk=inspection.pk)).data
+        location = request.build_absolute_uri(reverse("api:case-detail", args=[inspection.pk]))
+        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": location})
+
+
+class ReportKindViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
+    """The kinds of self-report in use and the figures each takes: what a filing's `kind` and `values`
+    keys may be (by code, e.g. /report-kinds/rw/)."""
+
+    serializer_class = serializers.ReportKindSerializer
+    filter_backends = []
+    lookup_field = "code"
+    lookup_value_regex = r"[-a-zA-Z0-9_]{1,20}"
+
+    def get_queryset(self):
+        fields = Prefetch("fields", ReportField.objects.order_by("order", "pk"))
+        return ReportKind.objects.filter(active=True).prefetch_related(fields).order_by("order", "code")
 
 
 class ResultViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):
