@@ -105,7 +105,7 @@ class TaskSchema(ApiSchema):
 
     def error_codes(self) -> set[str]:
         codes = super().error_codes()
-        if getattr(self.view, "action", None) in ("claim", "complete", "evidence"):
+        if getattr(self.view, "action", None) in ("claim", "complete", "draft", "evidence"):
             codes.update({"403", "409"})
         return codes
 

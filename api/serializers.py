@@ -467,3 +467,20 @@ class ReportKindSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReportKind
         fields = ["code", "form_ref", "name_th", "name_en", "frequency", "due_days", "factory_types", "fields"]
+
+
+class TimelineEntrySerializer(serializers.Serializer):
+    """One entry of a case's audit trail."""
+
+    seq = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    actor = serializers.SerializerMethodField()
+    acting_for = serializers.CharField()
+    action = serializers.CharField()
+    label = serializers.CharField()
+    comment = serializers.CharField()
+    before = serializers.JSONField()
+    after = serializers.JSONField()
+
+    def get_actor(self, entry) -> str:
+        return entry.actor.display_name if entry.actor_id else entry.actor_name

@@ -85,6 +85,19 @@ def complete(task, request, payload, files) -> None:
         activation.execute()
 
 
+def save_draft(task, request, payload) -> None:
+    """The inspect step's answers kept without sending the case on (the page's "save draft")."""
+    with locked(task) as activation:
+        _may_execute(activation, request.user)
+        step = step_of(activation.flow_task)
+        if not isinstance(step, InspectStep):
+            raise ValidationError({"non_field_errors": [gettext("Only an inspection's inspect step keeps a draft.")]})
+        try:
+            step.save(activation, request, payload)
+        except DomainError as exc:
+            raise ValidationError(field_errors(exc)) from None
+
+
 def add_evidence(task, user, *, upload, item_id: int | None) -> Evidence:
     """A photo (or PDF) for the case's checklist, by the person who holds its inspect step, through the
     service the inspect page uses (its checks of type, size and item)."""
@@ -254,7 +267,7 @@ class InspectStep:
     day of the visit and the evidence already uploaded (api: POST …/evidence/), then "submit for
     review" — the inspect page's services in its order (answers_save, inspection_submit), checked by
     its form (ChecklistForm). Unlike the page, a refused submission keeps nothing: the API's call is
-    one change or none."""
+    one change or none; `…/draft/` keeps answers without submitting."""
 
     def __init__(self, node):
         self.node = node
@@ -276,6 +289,11 @@ class InspectStep:
         return {"$ref": "#/components/schemas/InspectPayloadRequest"}
 
     def perform(self, activation, request, payload, files) -> None:
+        self.save(activation, request, payload)
+        inspection_services.inspection_submit(inspection=activation.process.case, by=request.user)
+
+    def save(self, activation, request, payload) -> None:
+        """The answers, findings and day sent, kept as the draft (the page's "save draft")."""
         inspection = activation.process.case
         given = self.payload_serializer()(data=as_dict(payload))
         given.is_valid(raise_exception=True)
@@ -307,7 +325,6 @@ class InspectStep:
             inspection=inspection, by=by, answers=answers, findings=form.cleaned_data["findings"],
             inspected_on=form.cleaned_data["inspected_on"],
         )  # fmt: skip
-        inspection_services.inspection_submit(inspection=inspection, by=by)
 
     def needs(self, activation) -> dict:
         """What the inspector works from: the pinned checklist with the answers so far, the factory's

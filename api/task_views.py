@@ -100,6 +100,20 @@ class TaskViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         return self.answer(task.pk)
 
     @extend_schema(
+        request=serializers.InspectPayloadSerializer,
+        parameters=[idempotency.PARAMETER],
+        responses={200: serializers.TaskSerializer, **CONFLICTS},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[parsers.JSONParser])
+    @idempotency.idempotent("task-draft")
+    def draft(self, request, pk=None):
+        """An inspect step's answers, findings and day kept as a draft, the task staying open (the
+        page's "save draft"): the same payload as its completion, which submits it."""
+        task = self.task()
+        steps.save_draft(task, request, request.data)
+        return self.answer(task.pk)
+
+    @extend_schema(
         request={"multipart/form-data": serializers.EvidenceUploadSerializer},
         parameters=[idempotency.PARAMETER],
         responses={201: serializers.EvidenceSerializer, **CONFLICTS},

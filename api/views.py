@@ -1,5 +1,5 @@
 """The REST API. Every view asks permissions/ (access, operators) for what the caller may see, reads
-through selectors and writes through the services; domain errors become 400s (api.base)."""
+through selectors and writes through the services; every error is answered by api.errors."""
 
 from django.db import transaction
 from django.db.models import Prefetch
@@ -10,6 +10,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, parsers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, Throttled, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
@@ -21,6 +22,7 @@ from registry.errors import RegistryError
 from registry.models import Factory
 from registry.selfreports.models import Channel, ReportField, ReportKind
 from registry.selfreports.services import selfreport_submit
+from workflows import audit
 from workflows.complaint import selectors as complaint_selectors
 from workflows.complaint import services as complaint_services
 from workflows.complaint.errors import RateLimited
@@ -74,6 +76,14 @@ class CaseViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
         body = self.get_serializer(self.get_queryset().get(pk=inspection.pk)).data
         location = request.build_absolute_uri(reverse("api:case-detail", args=[inspection.pk]))
         return Response(body, status=status.HTTP_201_CREATED, headers={"Location": location})
+
+    @extend_schema(responses=serializers.TimelineEntrySerializer(many=True), filters=False)
+    @action(detail=True, filter_backends=[])
+    def timeline(self, request, pk=None):
+        """The case's audit trail, oldest first: who did what and when (acting for whom), with what
+        changed — what the case page's timeline shows."""
+        entries = self.paginate_queryset(audit.timeline(self.get_object()))
+        return self.get_paginated_response(serializers.TimelineEntrySerializer(entries, many=True).data)
 
 
 class ReportKindViewSet(ApiView, viewsets.ReadOnlyModelViewSet):

@@ -94,3 +94,14 @@ def test_report_kinds_and_their_fields_are_discoverable(client, songkhla, kinds)
     assert client.get("/api/v1/report-kinds/nosuch/").json()["code"] == "not_found"
     client.logout()
     assert client.get("/api/v1/report-kinds/").status_code == 401
+
+
+def test_a_case_timeline_oldest_first_for_who_may_see_the_case(client, songkhla, checklist, factory, lopburi_officer):
+    client.force_login(songkhla.head)
+    case = start(client, factory).json()
+    body = client.get(f"{CASES}{case['id']}/timeline/").json()
+    assert [entry["action"] for entry in body["results"]][:1] == ["case.open"]
+    assert body["results"][0]["actor"] == songkhla.head.display_name
+    assert [entry["seq"] for entry in body["results"]] == sorted(entry["seq"] for entry in body["results"])
+    client.force_login(lopburi_officer)
+    assert client.get(f"{CASES}{case['id']}/timeline/").json()["code"] == "not_found"

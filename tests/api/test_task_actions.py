@@ -278,3 +278,21 @@ def test_list_and_detail_queries_do_not_grow_with_the_tasks(client, songkhla, ch
         assert client.get(f"{TASKS}{task.pk}/").status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get(TASKS).status_code == 200
+
+
+def test_a_draft_keeps_the_answers_sent_and_the_task_open(client, songkhla, assigned):
+    task = open_task(assigned, "inspect")
+    client.force_login(songkhla.inspector)
+    first = answers(assigned)[:1]  # S1 only
+    response = post(client, f"{TASKS}{task.pk}/draft/", {"answers": first, "findings": "ยังไม่ครบ"})
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == STATUS.ASSIGNED
+    assert {a.item.code: a.value for a in assigned.answers.select_related("item")} == {"S1": "yes"}
+    post(client, f"{TASKS}{task.pk}/draft/", {"answers": answers(assigned)[1:]})  # S2 later; S1 kept
+    assert assigned.answers.count() == 2
+    assigned.refresh_from_db()
+    assert assigned.findings == "ยังไม่ครบ" and assigned.submitted_at is None
+    assert post(client, f"{TASKS}{task.pk}/complete/", {}).status_code == 200  # what the draft holds is submitted
+    client.force_login(songkhla.head)
+    review = open_task(assigned, "review")
+    refused(post(client, f"{TASKS}{review.pk}/draft/", {"answers": []}), 400, "invalid")
