@@ -1,0 +1,75 @@
+"""In a real browser: an inspector's task goes overdue (the SLA job runs with the clock past its due
+date), and the Songkhla group head — one level up — finds it in her inbox and under the bell, opens it
+and lands on the case; the notification is then read. No Content Security Policy violation on the way.
+
+Screenshots (escalation-inbox, notifications) land in $SCREENSHOT_DIR (see test_inspection_flow)."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import expect
+from viewflow.workflow.models import Task
+
+from org.models import Person
+from registry.models import Factory
+from tests.e2e.conftest import shoot
+from workflows import engine, sla
+from workflows.inspection import services
+from workflows.models import NoticeKind, Notification
+
+pytestmark = pytest.mark.e2e
+SONGKHLA = 90
+
+
+def overdue_inspection():
+    """A Songkhla case assigned to songkhla.inspector1, whose inspect step is past due when the job runs."""
+    head = Person.objects.get(username="songkhla.head")
+    inspector = Person.objects.get(username="songkhla.inspector1")
+    inspection = services.inspection_start(
+        factory=Factory.objects.filter(province_id=SONGKHLA).order_by("pk").first(), by=head
+    )
+    assign = Task.objects.get(process__inspectionprocess__inspection=inspection, flow_task__endswith=".assign")
+    with engine.activation(assign) as activation:
+        activation.start(None)
+        services.inspection_assign(inspection=activation.process.case, inspector=inspector, by=head)
+        activation.execute()
+    inspect = Task.objects.get(process__inspectionprocess__inspection=inspection, flow_task__endswith=".inspect")
+    assert sla.sweep(now=inspect.scheduled + timedelta(hours=1)) == (0, 1)  # the clock moved on
+    return inspection, inspector
+
+
+def test_the_group_head_finds_an_overdue_inspection_in_her_inbox_and_under_the_bell(visit):
+    inspection, inspector = overdue_inspection()
+    head = Person.objects.get(username="songkhla.head")
+    assert Notification.objects.get(kind=NoticeKind.ESCALATED).person == head
+    unread = Notification.objects.of(head).unread().count()
+
+    page = visit("songkhla.head")
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(f"{page.url} {message.location}") if "Content Security" in message.text else None
+        ),
+    )
+    expect(page.get_by_test_id("bell-count")).to_have_text(str(unread))
+    page.goto("/inspection/inbox/")
+    escalations = page.get_by_test_id("escalations")
+    expect(escalations).to_contain_text(inspection.ref_no)
+    expect(escalations).to_contain_text(inspector.display_name)
+    shoot(page, "escalation-inbox")
+
+    escalations.get_by_test_id("notice").filter(has_text=inspection.ref_no).locator("button").click()
+    expect(page).to_have_url(re.compile(rf"/inspection/case/{inspection.pk}/$"))
+    expect(page.locator("main")).to_contain_text(inspection.ref_no)
+    expect(page.get_by_test_id("bell-count")).to_have_text(str(unread - 1))
+
+    page.get_by_test_id("bell").click()
+    expect(page).to_have_url(re.compile(r"/notifications/$"))
+    escalated = page.locator('[data-testid="notice"][data-kind="escalated"]')
+    expect(escalated).to_contain_text(inspection.ref_no)
+    expect(escalated).not_to_have_class(re.compile(r"kk-unread"))
+    shoot(page, "notifications")
+    # the case page's own styles are the CSP work's (tests/e2e/test_csp.py); the bell, inbox and list are clean
+    assert [where for where in refused if "/inspection/case/" not in where] == []
