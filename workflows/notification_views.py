@@ -40,7 +40,7 @@ def notification_open(request, pk: int):
 
 @require_POST
 def notification_read_all(request):
-    count = Notification.objects.of(request.user).unread().update(read_at=timezone.now())
+    count = Notification.objects.of(request.user).filter(read_at__isnull=True).update(read_at=timezone.now())
     messages.success(request, _("%(count)s notifications marked as read.") % {"count": count})
     return redirect("notifications:list")
 

@@ -66,6 +66,19 @@ def test_the_bell_counts_the_unread_with_one_query_a_request(songkhla, notice, d
     assert html.count('data-testid="bell-count">1<') == 2
 
 
+def test_a_notice_about_a_task_that_is_over_is_no_longer_counted(
+    client, songkhla, checklist, factory, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        inspection = services.inspection_start(factory=factory, by=songkhla.head)
+    assert Notification.objects.of(songkhla.head).unread().count() == 1  # the assign step, given to her
+    with django_capture_on_commit_callbacks(execute=True):
+        do(client, songkhla.head, inspection, "assign", {"inspector": songkhla.inspector.pk})
+    assert Notification.objects.of(songkhla.head).unread().count() == 0  # she did it
+    page = client.get(reverse("notifications:list")).content.decode()
+    assert 'data-testid="notice"' in page and "kk-unread" not in page and 'data-testid="bell-count"' not in page
+
+
 def test_the_bell_is_in_every_page_header(client, songkhla, notice):
     client.force_login(songkhla.inspector)
     page = client.get(reverse("inspection:inbox")).content.decode()

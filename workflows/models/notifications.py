@@ -9,6 +9,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+CLOSED = (STATUS.DONE, STATUS.CANCELED)  # a notice about a task that is over needs nobody's attention
 
 
 class NoticeKind(models.TextChoices):
@@ -26,7 +29,8 @@ class NotificationQuerySet(models.QuerySet):
         return self.filter(person=person)
 
     def unread(self):
-        return self.filter(read_at__isnull=True)
+        """Not read, and not about a task that is over (done or cancelled): what the bell counts."""
+        return self.filter(read_at__isnull=True).exclude(task__status__in=CLOSED)
 
 
 class Notification(models.Model):
@@ -68,6 +72,11 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.case_ref}"
+
+    @property
+    def unread(self) -> bool:
+        """As NotificationQuerySet.unread (load the task with it: select_related("task"))."""
+        return self.read_at is None and (self.task_id is None or self.task.status not in CLOSED)
 
 
 class NoticePreference(models.Model):

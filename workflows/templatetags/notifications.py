@@ -30,6 +30,7 @@ def open_escalations(context) -> dict:
     notices = list(
         Notification.objects.of(user)
         .filter(kind=NoticeKind.ESCALATED, task__status__in=OPEN)
+        .select_related("task")
         .order_by("-created_at", "-pk")[: ESCALATIONS_SHOWN + 1]
     )
     return {
