@@ -11,4 +11,5 @@ urlpatterns = [
     path("office/<int:pk>/", views.OfficeView.as_view(), name="office"),
     path("office/<int:pk>/dashboard.xlsx", views.OfficeExcelView.as_view(), name="office_xlsx"),
     path("office/<int:pk>/briefing.pdf", views.BriefingPdfView.as_view(), name="briefing"),
+    path("standard/", views.StandardView.as_view(), name="standard"),
 ]

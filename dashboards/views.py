@@ -14,7 +14,7 @@ from org.models import UnitKind
 from permissions import access
 from workflows.pdf import pdf_response, render_pdf
 
-from . import exports, provinces_map, tiles, tracking
+from . import exports, funnel_plot, provinces_map, standard, tiles, tracking
 from .selectors import home_summary
 
 
@@ -154,3 +154,16 @@ class BriefingPdfView(DashboardMixin, View):
         office = self.office()
         pdf = render_pdf("pdf/dashboards/briefing.html", tracking.briefing(request.user, self.fy, office))
         return pdf_response(pdf, f"briefing-{office.code}-{self.fy}")
+
+
+class StandardView(DashboardMixin, TemplateView):
+    """One standard: each inspector's non-compliance rate on a funnel plot around the nation's."""
+
+    template_name = "dashboards/standard.html"
+
+    def get_context_data(self, **kwargs):
+        result = standard.standard(self.request.user, self.fy, self.request.GET)
+        board = tracking.Board(self.fy, timezone.localdate(), timezone.now(), [], tracking.Figures(),
+                               tracking.Target(), tracking.years(timezone.localdate()))  # fmt: skip
+        context = {"standard": result, "plot": funnel_plot.plot(result), "board": board}
+        return super().get_context_data(**context, **kwargs)
