@@ -1,7 +1,8 @@
 """The one PDF renderer (STYLE 10): a Django template → HTML → PDF with WeasyPrint.
 
 Official documents are Thai: the template is rendered in Thai whatever the reader's UI language,
-in the Sarabun faces of the installed `fontpkg_sarabun` package, declared here so a template only
+in the Sarabun faces of the installed `fontpkg_sarabun` package (as pdf_fonts derives them, so that
+text copied out of the PDF is the Thai as typed), declared here so a template only
 says `font-family: "Sarabun"` and names no system font (tests check that only Sarabun is embedded).
 Nothing is fetched from the network: the URL fetcher serves file:// URLs of the font package and
 of the stored files the document's own context names in `embeds` (its case's evidence photos, by
@@ -10,6 +11,7 @@ renderer read another case's files."""
 
 import mimetypes
 import re
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -24,6 +26,8 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from workflows import pdf_fonts
+
 FONT_DIR = fontpkg_sarabun.ROOT / "files"
 FONT_FACES = (  # (weight, style, file)
     ("normal", "normal", "Sarabun-Regular.ttf"),
@@ -32,7 +36,7 @@ FONT_FACES = (  # (weight, style, file)
     ("bold", "italic", "Sarabun-BoldItalic.ttf"),
 )
 LANGUAGE = "th"
-SARA_AM = re.compile("([\u0e48-\u0e4b]*)\u0e33")  # ำ and any tone mark written before it
+SPELLED_SARA_AM = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32")  # ํ (tone) า: ำ typed as two characters
 IMAGE_DPI = 150  # evidence photos are downsampled to this: thumbnails stay small
 
 
@@ -48,7 +52,7 @@ class LocalFileFetcher(URLFetcher):
     def __init__(self, embeds: Iterable[str] = ()):
         super().__init__(allowed_protocols=("file",), allow_redirects=False)  # fetch() below is the gate
         media = Path(settings.MEDIA_ROOT).resolve()
-        self.font_dir = FONT_DIR.resolve()
+        self.font_dirs = (FONT_DIR.resolve(), faces_dir().resolve())
         self.files = frozenset((media / name).resolve() for name in embeds)
 
     def fetch(self, url, headers=None):
@@ -56,7 +60,8 @@ class LocalFileFetcher(URLFetcher):
         if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
             raise FetchRefused(f"Only local files are embedded in a PDF, not {url[:200]}")
         path = Path(url2pathname(parts.path)).resolve()
-        if not (path.is_relative_to(self.font_dir) or path in self.files) or not path.is_file():
+        fonts = any(path.is_relative_to(folder) for folder in self.font_dirs)
+        if not (fonts or path in self.files) or not path.is_file():
             raise FetchRefused(f"Not a font nor a file of this document: {url[:200]}")
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
@@ -65,25 +70,27 @@ class LocalFileFetcher(URLFetcher):
 def _font_css() -> str:
     return "\n".join(
         f'@font-face {{ font-family: "Sarabun"; font-weight: {weight}; font-style: {style}; '
-        f'src: url("{(FONT_DIR / name).as_uri()}") format("truetype"); }}'
+        f'src: url("{(faces_dir() / name).as_uri()}") format("truetype"); }}'
         for weight, style, name in FONT_FACES
     )
 
 
-def spell_out_sara_am(text: str) -> str:
-    """ำ as the two characters it is drawn with, NIKHAHIT before the tone mark (น้ำ → น + ํ + ้ + า),
-    which is exactly how HarfBuzz shapes it: the page looks the same. WeasyPrint gives each glyph the
-    text it was first drawn for, and the whole ำ to the last glyph of its cluster (Kozea/WeasyPrint
-    #2841), so with ำ left whole every later า copies out of the PDF as ำ and a tone mark drawn
-    first inside น้ำ as nothing: สำนักงาน → สำนักงำน, น้ำ → นำ. Copied text now reads สํานักงาน."""
-    return SARA_AM.sub("\u0e4d\\1\u0e32", text)
+def thai_as_typed(text: str) -> str:
+    """NFC, and ำ typed as NIKHAHIT + SARA AA (as text copied out of older PDFs reads) written as the
+    one character it is, so the document's text can be searched and copied as Thai is typed."""
+    return SPELLED_SARA_AM.sub("\\1\u0e33", unicodedata.normalize("NFC", text))
+
+
+def faces_dir() -> Path:
+    """The Sarabun faces embedded in PDFs (workflows.pdf_fonts: ำ copies out of the PDF as ำ)."""
+    return pdf_fonts.font_dir(FONT_DIR, tuple(name for _weight, _style, name in FONT_FACES))
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:
     """Render `template_name` (under templates/pdf/) with `context` to PDF bytes; `context["embeds"]`
     names the stored files (under MEDIA_ROOT) the document may show, and no others."""
     with translation.override(LANGUAGE):
-        html = spell_out_sara_am(render_to_string(template_name, context))
+        html = thai_as_typed(render_to_string(template_name, context))
     fetcher = LocalFileFetcher(context.get("embeds", ()))
     fonts = FontConfiguration()
     media_base = Path(settings.MEDIA_ROOT).resolve().as_uri() + "/"

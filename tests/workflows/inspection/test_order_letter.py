@@ -23,9 +23,8 @@ ACTIONS = "1. เปิดทางหนีไฟทั้งสองด้า
 
 
 def pdf_text(pdf: bytes) -> str:
-    """pdftotext in drawing order (-raw), ำ recomposed (pdf.spell_out_sara_am)."""
-    text = subprocess.run(["pdftotext", "-raw", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
-    return re.sub("\u0e4d([\u0e48-\u0e4b]*)\u0e32", "\\1\u0e33", text)
+    """pdftotext in drawing order (-raw), as a reader copies it (nothing recomposed: workflows.pdf_fonts)."""
+    return subprocess.run(["pdftotext", "-raw", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
 
 
 def lines_of(pdf: bytes) -> list[str]:
