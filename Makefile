@@ -7,10 +7,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # The suite runs twice: on SQLite, then on the PostgreSQL server named here.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kamkap
-# pytest-xdist: one test process per core (`auto`), a whole file to one process (module fixtures and
-# the files that create databases of their own stay on one process). PYTEST_WORKERS=0: one process.
+# pytest-xdist: one test process per core (`auto`). `--dist load` hands tests out in pytest-django's
+# order, so each process runs its transactional tests (whose flush empties the reference data loaded
+# once per database) after its other database tests, as one process does. PYTEST_WORKERS=0: one process.
 PYTEST_WORKERS ?= auto
-PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadfile
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist load
 
 .PHONY: run run-prod test setup migrate demo test-sqlite test-postgres test-dates screenshots lint format messages clean bench bench-load
 
