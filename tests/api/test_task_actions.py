@@ -296,3 +296,26 @@ def test_a_draft_keeps_the_answers_sent_and_the_task_open(client, songkhla, assi
     client.force_login(songkhla.head)
     review = open_task(assigned, "review")
     refused(post(client, f"{TASKS}{review.pk}/draft/", {"answers": []}), 400, "invalid")
+
+
+def test_an_assign_step_offers_the_offices_inspectors(client, songkhla, checklist, factory):
+    case = services.inspection_start(factory=factory, by=songkhla.head)
+    client.force_login(songkhla.head)
+    detail = client.get(f"{TASKS}{open_task(case, 'assign').pk}/").json()
+    [inspector] = detail["payload"]
+    assert inspector["name"] == "inspector" and inspector["type"] == "integer" and inspector["required"]
+    assert {songkhla.inspector.pk, songkhla.inspector2.pk} <= {choice["value"] for choice in inspector["choices"]}
+
+
+def test_the_schema_describes_the_payload_of_every_human_step(client):
+    from workflows.flows import human_steps
+
+    document = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    body = document["paths"]["/api/v1/tasks/{id}/complete/"]["post"]["requestBody"]["content"]["application/json"]
+    refs = [alternative["$ref"].rsplit("/", 1)[1] for alternative in body["schema"]["anyOf"]]
+    assert len(refs) == len(human_steps()) and "InspectPayloadRequest" in refs
+    review = document["components"]["schemas"]["InspectionFlowReviewPayload"]
+    assert review["properties"]["decision"]["allOf"][0]["enum"] == ["approve", "return"]
+    assert review["required"] == ["decision"]
+    responses = document["paths"]["/api/v1/tasks/{id}/claim/"]["post"]["responses"]
+    assert {"403", "404", "409"} <= set(responses)
