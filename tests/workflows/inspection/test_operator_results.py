@@ -1,13 +1,11 @@
 """A factory operator reads their factories' inspection results and orders: the signed-off report
 and the issued order letters, nothing of a case still in work, nothing of another factory."""
 
-from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from tests.factories import FactoryFactory
 from tests.registry.selfreports.factories import OperatorFactory
@@ -18,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def order_issued(client, songkhla, factory):
-    inspection = s37_drafted(client, songkhla, factory, (timezone.localdate() + timedelta(days=30)).isoformat())
+    inspection = s37_drafted(client, songkhla, factory)
     do(client, songkhla.officer, inspection, "approve_order", {"approve": "1"})
     return inspection, services.current_order(inspection)
 
@@ -57,7 +55,7 @@ def test_nothing_of_a_case_in_work_nor_of_another_factory(client, songkhla, chec
 
 def test_an_order_awaiting_approval_has_no_letter_for_the_operator(client, songkhla, checklist, factory, rules):
     operator = OperatorFactory(factory=factory).person
-    inspection = s37_drafted(client, songkhla, factory, (timezone.localdate() + timedelta(days=30)).isoformat())
+    inspection = s37_drafted(client, songkhla, factory)
     order = services.current_order(inspection)
     client.force_login(operator)
     assert client.get(reverse("registry:results:report_pdf", args=[inspection.pk])).status_code == 200  # signed off
