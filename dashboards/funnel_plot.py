@@ -37,7 +37,7 @@ def plot(result: Standard) -> dict | None:
         return round(LEFT + (W - LEFT - RIGHT) * n / x_top, 1)
 
     def y(rate: float) -> float:
-        return round(TOP + (H - TOP - BOTTOM) * (1 - min(rate, y_top) / y_top), 1)
+        return round(TOP + (H - TOP - BOTTOM) * (1 - rate / y_top), 1)  # beyond the axis: clipped in the SVG
 
     def line(attr: str) -> str:
         return " ".join(f"{x(c.n)},{y(getattr(c, attr))}" for c in curves)
@@ -55,6 +55,7 @@ def plot(result: Standard) -> dict | None:
         "national_y": y(p0), "p0": p0, "lower95": line("lower95"), "upper95": line("upper95"),
         "lower998": line("lower998"), "upper998": line("upper998"), "y_ticks": y_ticks, "x_ticks": x_ticks,
         "points": points, "x_label_y": H - 8, "x_mid": (LEFT + W - RIGHT) / 2,
+        "plot_w": W - LEFT - RIGHT, "plot_h": H - TOP - BOTTOM,
     }  # fmt: skip
 
 

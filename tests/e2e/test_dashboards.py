@@ -88,3 +88,23 @@ def test_deputy_ps_drills_down_to_songkhla(visit, full_demo):
     expect(page).to_have_url(re.compile(r"/dashboards/\?fy=2567"))
     expect(page.get_by_test_id("dashboard-total").get_by_test_id("disbursed")).to_contain_text("%")
     shoot(page, "dashboard-fy2567")
+    expect(page.get_by_test_id("tile-plan")).to_be_visible()
+    shoot(page, "dashboard-tiles")
+
+    page.get_by_test_id("map-picker").locator("select").select_option("orders")
+    expect(page).to_have_url(re.compile(r"figure=orders"))
+    expect(page.get_by_test_id("map-province").first).to_be_attached()
+    page.get_by_test_id("map-section").scroll_into_view_if_needed()
+    shoot(page, "dashboard-map")
+    page.locator(f'[data-testid="map-province"][href^="/dashboards/office/{songkhla.pk}/"]').click()
+    expect(page).to_have_url(re.compile(rf"/dashboards/office/{songkhla.pk}/"))
+
+    page.get_by_test_id("standard-link").click()
+    expect(page).to_have_url(re.compile(r"/dashboards/standard/"))
+    expect(page.get_by_test_id("funnel").or_(page.get_by_test_id("standard-empty"))).to_be_visible()
+    shoot(page, "dashboard-standard")
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in ["/dashboards/?fy=2567", f"/dashboards/office/{songkhla.pk}/?fy=2567", "/dashboards/standard/"]:
+        page.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path  # no sideways scrolling
