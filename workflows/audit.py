@@ -14,7 +14,7 @@ from itertools import groupby
 from operator import itemgetter
 from uuid import UUID
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model, QuerySet
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone, translation
@@ -33,6 +33,7 @@ HASHED = (
     "prev_hash",
 )  # fmt: skip
 BATCH = 2000
+HEAD_FIELDS = [AuditChain._meta.get_field(name) for name in ("key", "seq", "last_hash", "updated_at")]
 CASE_EDITED = gettext_lazy("Case data edited")
 
 # What verify finds wrong with a chain.
@@ -108,31 +109,103 @@ def record(
     after: dict | None = None,
 ) -> AuditEntry:
     """Append an entry to the chain of `subject`: `by` (None for the system) did `action`, shown as
-    `label` (pass a gettext_lazy string); three statements on an existing chain."""
+    `label` (pass a gettext_lazy string).
+
+    Two statements when the head is known (`subject.audit_head`, read with the case: `head_of`, or
+    left by the entry before in this request): the head moved on only if it still is what was read
+    (a compare-and-set UPDATE, which waits for a concurrent writer and then finds the head moved),
+    then the entry. Otherwise, or when the head moved, three: lock the head, the entry, the head."""
     if not action or not label:
         raise AuditError(_("An audit entry needs an action and a label."))
     key = chain_key(subject)
+    content = {
+        "chain": key,
+        "actor_id": by.pk if by else None,
+        "actor_name": str(by) if by else "",
+        "acting_for": str(acting_for),
+        "action": action,
+        "label": _source_text(label),
+        "comment": str(comment),
+        "before": _json(before),
+        "after": _json(after),
+    }
     # No savepoint: an entry that cannot be written fails the whole change it records.
     with transaction.atomic(savepoint=False):
-        head, _created = AuditChain.objects.select_for_update().get_or_create(key=key)
-        row = {
-            "chain": key,
-            "seq": head.seq + 1,
-            "at": timezone.now(),
-            "actor_id": by.pk if by else None,
-            "actor_name": str(by) if by else "",
-            "acting_for": str(acting_for),
-            "action": action,
-            "label": _source_text(label),
-            "comment": str(comment),
-            "before": _json(before),
-            "after": _json(after),
-            "prev_hash": head.last_hash,
-        }
-        entry = AuditEntry.objects.create(**row, hash=entry_hash(row))
-        head.seq, head.last_hash = entry.seq, entry.hash
-        head.save(update_fields=["seq", "last_hash", "updated_at"])
+        known = _known_head(subject)
+        row = _row(content, *known) if known else None
+        if row is None or not _moved_on(key, known, row):
+            row = _append_locked(key, content)
+        entry = AuditEntry.objects.create(**row)
+    subject.audit_head = f"{entry.seq}:{entry.hash}"
     return entry
+
+
+def head_of(model: type[Model], pk: str = "pk"):
+    """An annotation of a query of `model` (the case): its chain head as `seq:hash` (None when the chain
+    has not begun), for `record` to append without reading the head again. `pk`: the path to the
+    case's pk from the query's model."""
+    from django.db.models import CharField, OuterRef, Subquery, Value
+    from django.db.models.functions import Cast, Concat
+
+    prefix = f"{model._meta.concrete_model._meta.model_name}:"
+    key = Concat(Value(prefix), Cast(OuterRef(pk), CharField()), output_field=CharField())
+    head = AuditChain.objects.filter(key=key).values_list(
+        Concat(Cast("seq", CharField()), Value(":"), "last_hash", output_field=CharField())
+    )
+    return Subquery(head[:1], output_field=CharField())
+
+
+def _known_head(subject: Model) -> tuple[int, str] | None:
+    """(seq, last hash) of the subject's chain as last read or written by this process, if it was."""
+    if "audit_head" not in subject.__dict__:
+        return None
+    head = subject.__dict__["audit_head"]
+    if head is None:
+        return 0, GENESIS
+    seq, _sep, last_hash = head.partition(":")
+    return int(seq), last_hash
+
+
+def _row(content: dict, seq: int, prev_hash: str) -> dict:
+    row = {**content, "seq": seq + 1, "at": timezone.now(), "prev_hash": prev_hash}
+    row["hash"] = entry_hash(row)
+    return row
+
+
+def _moved_on(key: str, known: tuple[int, str], row: dict) -> bool:
+    """Move the head from `known` to `row` in one statement; False when it is no longer at `known`
+    (another transaction appended meanwhile, or the chain has no head yet while one was expected)."""
+    seq, last_hash = known
+    if seq == 0:
+        return _began(key, row)
+    heads = AuditChain.objects.filter(key=key, seq=seq, last_hash=last_hash)
+    return heads.update(seq=row["seq"], last_hash=row["hash"], updated_at=row["at"]) == 1
+
+
+def _began(key: str, row: dict) -> bool:
+    """Create the head of a new chain already at its first entry; False when it exists."""
+    quote = connection.ops.quote_name
+    table, columns = quote(AuditChain._meta.db_table), [quote(f.column) for f in HEAD_FIELDS]
+    at = AuditChain._meta.get_field("updated_at").get_db_prep_value(row["at"], connection)
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES (%s, %s, %s, %s) ON CONFLICT ({columns[0]}) DO NOTHING"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key, row["seq"], row["hash"], at])
+        return cursor.rowcount == 1
+
+
+def _append_locked(key: str, content: dict) -> dict:
+    """The next row of the chain, its head locked (or created) and moved to it first."""
+    while True:
+        head = AuditChain.objects.select_for_update().filter(key=key).first()
+        if head is None:
+            row = _row(content, 0, GENESIS)
+            if _began(key, row):
+                return row
+            continue  # created meanwhile by another transaction: lock it
+        row = _row(content, head.seq, head.last_hash)
+        head.seq, head.last_hash = row["seq"], row["hash"]
+        head.save(update_fields=["seq", "last_hash", "updated_at"])
+        return row
 
 
 def record_changes(

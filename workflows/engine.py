@@ -4,19 +4,27 @@ the work allows (issue 4: ≤ 12 for one completion, audit included).
 Stock Viewflow locks the process row, then reloads the task, the process and its subclass row, and
 the flow reads the case in a fourth query; every gateway is a task row of its own, written three times.
 Here the lock statement itself loads the process (`SELECT … FOR UPDATE OF` its row on PostgreSQL;
-SQLite takes its write lock at BEGIN IMMEDIATE), the task is re-read once, the case is read once
-(`process.case`, workflows.processes) and gateways are decided inside the completion that reaches
-them (workflows.nodes)."""
+SQLite takes its write lock at BEGIN IMMEDIATE). Completing a task, the lock statement is the task's
+own: it locks the task and its process's row and loads them with the task's owner and the process's
+own subclass row; the case is read once (`process.case`, workflows.processes, with the head of its
+audit chain) and gateways are decided inside the completion that reaches them (workflows.nodes).
+
+What is locked is the row of Viewflow's process table (and, completing, the task's row): every lock
+of a process takes that row, so they exclude each other. Locked rows are read as they are once the
+lock is held (PostgreSQL re-reads a row updated while it waited): a task completed meanwhile is seen
+done."""
 
 import threading
 from contextlib import contextmanager
-from functools import update_wrapper
+from functools import partial, update_wrapper
 
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, transaction
 from django.http import Http404
 from viewflow.fsm import TransitionNotAllowed
 from viewflow.workflow.exceptions import FlowLockFailed, FlowRuntimeError
+from viewflow.workflow.lock import lock_scope
+from viewflow.workflow.models import Process
 
 _held = threading.local()
 
@@ -25,19 +33,55 @@ class _LockTimedOut(Exception):
     pass
 
 
+def _parent_link(process_class) -> str | None:
+    """The field of a process subclass pointing at its row of Viewflow's process table."""
+    link = process_class._meta.parents.get(Process)
+    return link.name if link is not None else None
+
+
 def load_process(flow_class, process_pk, *, lock: bool = False):
-    """The flow's process (its own subclass) or None; `lock`: held to the transaction's end. Its case
-    is read when first asked for (`process.case`): a case read before the service changes it would
-    give the flow's functions stale values, so services take `process.case` itself."""
-    processes = flow_class.process_class._default_manager.filter(pk=process_pk, flow_class=flow_class)
+    """The flow's process (its own subclass) or None; `lock`: its row of Viewflow's process table,
+    held to the transaction's end. Its case is read when first asked for (`process.case`): a case read
+    before the service changes it would give the flow's functions stale values, so services take
+    `process.case` itself."""
+    process_class = flow_class.process_class
+    processes = process_class._default_manager.filter(pk=process_pk, flow_class=flow_class)
     if lock:
-        processes = processes.select_for_update(of=("self",))
+        processes = processes.select_for_update(of=(_parent_link(process_class) or "self",))
     return processes.first()
+
+
+def load_task(flow_class, task_pk, process_pk, *, lock: bool = False):
+    """The flow's task with its owner and its process (the flow's own subclass) in one statement, or
+    None; `lock`: the task's row and its process's row, held to the transaction's end."""
+    process_class = flow_class.process_class
+    link = _parent_link(process_class)
+    tasks = flow_class.task_class._default_manager.filter(
+        pk=task_pk, process_id=process_pk, process__flow_class=flow_class
+    ).select_related("owner", "process", *([f"process__{_child(process_class)}"] if link else []))
+    if lock:
+        tasks = tasks.select_for_update(of=("self", "process"))
+    task = tasks.first()
+    if task is not None and link:
+        process = getattr(task.process, _child(process_class), None)
+        if process is None:
+            return None
+        task.process = process
+    return task
+
+
+def _child(process_class) -> str:
+    return process_class._meta.parents[Process].remote_field.get_accessor_name()
 
 
 def held_process(flow_class, process_pk):
     """The process loaded by the lock this thread holds on it (no query)."""
     return getattr(_held, "processes", {}).get((flow_class, process_pk))
+
+
+def held_task(task_pk):
+    """The task loaded by the lock this thread holds on it (no query)."""
+    return getattr(_held, "tasks", {}).get(task_pk)
 
 
 class ProcessLock:
@@ -50,25 +94,23 @@ class ProcessLock:
         self.attempts = attempts
 
     @contextmanager
-    def __call__(self, flow_class, process_pk):
+    def __call__(self, flow_class, process_pk, task_pk=None):
+        """`task_pk`: the lock is taken by loading that task of the process (`load_task`); the task
+        is then `held_task(task_pk)`, its process `held_process`."""
         key = (flow_class, process_pk)
         for attempt in range(1, self.attempts + 1):
             try:
                 with transaction.atomic():
                     try:
-                        process = load_process(flow_class, process_pk, lock=True)
+                        if task_pk is None:
+                            task, process = None, load_process(flow_class, process_pk, lock=True)
+                        else:
+                            task = load_task(flow_class, task_pk, process_pk, lock=True)
+                            process = task.process if task is not None else None
                     except DatabaseError as exc:
                         raise _LockTimedOut from exc
-                    processes = _held.__dict__.setdefault("processes", {})
-                    outer = processes.get(key)
-                    processes[key] = process
-                    try:
+                    with _holding("processes", key, process), _holding("tasks", task_pk, task):
                         yield
-                    finally:
-                        if outer is None:
-                            processes.pop(key, None)
-                        else:
-                            processes[key] = outer
                 return
             except _LockTimedOut:
                 if attempt == self.attempts:
@@ -76,17 +118,55 @@ class ProcessLock:
 
 
 @contextmanager
+def _holding(kind: str, key, value):
+    """`value` held under `key` by this thread for the block (an outer holding restored after it)."""
+    held = _held.__dict__.setdefault(kind, {})
+    outer = held.get(key)
+    held[key] = value
+    try:
+        yield
+    finally:
+        if outer is None:
+            held.pop(key, None)
+        else:
+            held[key] = outer
+
+
+def task_lock(flow_class, process_pk, task_pk):
+    """The flow's lock on the process, taken by the statement that re-reads the task (ProcessLock);
+    another lock implementation: its own lock, then the task read under it."""
+    lock_impl = flow_class.lock_impl
+    if isinstance(lock_impl, ProcessLock):
+        return lock_scope(partial(lock_impl, task_pk=task_pk), flow_class, process_pk)
+    return _lock_then_read(flow_class, process_pk, task_pk)
+
+
+@contextmanager
+def _lock_then_read(flow_class, process_pk, task_pk):
+    with flow_class.lock(process_pk):
+        task = load_task(flow_class, task_pk, process_pk)
+        with _holding("processes", (flow_class, process_pk), task.process if task else None):
+            with _holding("tasks", task_pk, task):
+                yield
+
+
+@contextmanager
 def activation(task):
-    """Viewflow's `task.activation()` in two statements instead of four: lock + load the process,
-    re-read the task (another person may have completed it meanwhile). Pass `activation.process.case`
+    """Viewflow's `task.activation()` in one statement instead of four: lock the process and re-read
+    the task with it (another person may have completed it meanwhile). Pass `activation.process.case`
     to the service: the flow's functions read that object."""
     flow_class = task.flow_task.flow_class
-    with flow_class.lock(task.process_id):
-        process = held_process(flow_class, task.process_id)
-        if process is None:
-            raise FlowRuntimeError(f"No process {task.process_id} of {flow_class}")
-        task.refresh_from_db()
-        task.process = process
+    with task_lock(flow_class, task.process_id, task.pk):
+        fresh = held_task(task.pk)
+        if fresh is None:
+            raise FlowRuntimeError(f"No task {task.pk} of process {task.process_id} of {flow_class}")
+        for field in task._meta.concrete_fields:  # as refresh_from_db: the caller keeps its object
+            setattr(task, field.attname, getattr(fresh, field.attname))
+            if field.is_relation:
+                if field.is_cached(fresh):
+                    field.set_cached_value(task, field.get_cached_value(fresh))
+                elif field.is_cached(task):
+                    field.delete_cached_value(task)
         yield task.flow_task.activation_class(task)
 
 
@@ -95,13 +175,9 @@ def wrap_view(flow_task, origin_view):
     process lock in one transaction; the task must be this node's task of the process in the address."""
     flow_class = flow_task.flow_class
 
-    def run(request, process, args, kwargs):
-        task = flow_class.task_class._default_manager.filter(
-            pk=kwargs["task_pk"], process_id=kwargs["process_pk"]
-        ).first()
-        if process is None or task is None or task.flow_task != flow_task:
+    def run(request, task, args, kwargs):
+        if task is None or task.flow_task != flow_task:
             raise Http404("No task matches the given query.")
-        task.process = process
         request.activation = flow_task.activation_class(task)
         if not flow_task.can_execute(request.user, task=task):
             raise PermissionDenied
@@ -109,12 +185,12 @@ def wrap_view(flow_task, origin_view):
         return origin_view(request, *args, **kwargs)
 
     def view(request, *args, **kwargs):
-        process_pk = kwargs["process_pk"]
+        process_pk, task_pk = kwargs["process_pk"], kwargs["task_pk"]
         try:
             if request.method == "POST":
-                with flow_class.lock(process_pk):
-                    return run(request, held_process(flow_class, process_pk), args, kwargs)
-            return run(request, load_process(flow_class, process_pk), args, kwargs)
+                with task_lock(flow_class, process_pk, task_pk):
+                    return run(request, held_task(task_pk), args, kwargs)
+            return run(request, load_task(flow_class, task_pk, process_pk), args, kwargs)
         except TransitionNotAllowed as exc:
             raise PermissionDenied(",".join(exc.args)) from exc
 

@@ -44,13 +44,23 @@ class CaseProcess:
         field = self._meta.get_field(self.case_field)
         if field.is_cached(self):
             return getattr(self, self.case_field)
-        cases = field.related_model.objects.select_related(*self.case_related).annotate(**self.case_annotations())
-        return cases.get(pk=getattr(self, field.attname))
+        cases = field.related_model.objects.select_related(*self.case_related).annotate(**self.case_figures())
+        case = cases.get(pk=getattr(self, field.attname))
+        field.set_cached_value(self, case)  # `process.inspection` (the field itself) is the same object
+        return case
 
     @classmethod
     def case_annotations(cls) -> dict:
         """Figures of the case the flow's services read, loaded with the case (no query of their own)."""
         return {}
+
+    @classmethod
+    def case_figures(cls) -> dict:
+        """`case_annotations` and the head of the case's audit chain (workflows.audit.head_of), so that
+        the first entry a completion writes does not read the head again."""
+        from .audit import head_of
+
+        return {**cls.case_annotations(), "audit_head": head_of(cls._meta.get_field(cls.case_field).related_model)}
 
 
 REFERENCE_FIELDS = ("ref_no", "tracking_no", "code")  # a case's own number, where it has one

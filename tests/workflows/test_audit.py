@@ -1,10 +1,12 @@
 import io
+import threading
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
@@ -142,9 +144,104 @@ def test_record_changes_records_nothing_when_nothing_changed(case):
 def test_record_on_an_existing_chain_takes_three_statements(case, django_assert_num_queries):
     steps(case, 1)
     person = PersonFactory()
+    subject = type(case).objects.get(pk=case.pk)  # its chain's head not read with it
 
-    with django_assert_num_queries(3):  # lock the head, insert the entry, move the head
-        audit.record(subject=case, action="task.done", label="Step 2", by=person, acting_for=ACTING)
+    with django_assert_num_queries(3):  # lock the head, move it, insert the entry
+        audit.record(subject=subject, action="task.done", label="Step 2", by=person, acting_for=ACTING)
+
+    assert audit.verify() == []
+
+
+def test_record_takes_two_statements_when_the_head_was_read_with_the_case(case, django_assert_num_queries):
+    steps(case, 2)
+    subject = type(case).objects.annotate(audit_head=audit.head_of(type(case))).get(pk=case.pk)
+    assert subject.audit_head.startswith("2:")
+
+    with django_assert_num_queries(2):  # the head moved on if it still is as read, the entry
+        audit.record(subject=subject, action="task.done", label="Step 3")
+    with django_assert_num_queries(2):  # the head as the entry before left it
+        audit.record(subject=subject, action="task.done", label="Step 4")
+
+    assert AuditChain.objects.get(key=audit.chain_key(case)).seq == 4
+    assert audit.verify() == []
+
+
+def test_a_new_chain_begins_in_two_statements_when_known_to_be_new(case, django_assert_num_queries):
+    subject = type(case).objects.annotate(audit_head=audit.head_of(type(case))).get(pk=case.pk)
+    assert subject.audit_head is None
+    other = FactoryFactory()
+
+    with django_assert_num_queries(2):  # the head created at its first entry, the entry
+        audit.record(subject=subject, action="case.open", label="Opened")
+    with django_assert_num_queries(3):  # not known: look for the head, create it, the entry
+        audit.record(subject=other, action="case.open", label="Opened")
+
+    assert AuditChain.objects.get(key=audit.chain_key(case)).seq == 1
+    assert audit.verify() == []
+
+
+def test_a_head_moved_on_meanwhile_is_locked_and_read_again(case):
+    stale = type(case).objects.annotate(audit_head=audit.head_of(type(case))).get(pk=case.pk)
+    steps(case, 2)  # another request appended after `stale` was read
+    also_stale = type(case).objects.annotate(audit_head=audit.head_of(type(case))).get(pk=case.pk)
+    steps(case, 1)
+
+    entries = [audit.record(subject=s, action="task.done", label="Late") for s in (stale, also_stale)]
+
+    assert [e.seq for e in entries] == [4, 5]
+    assert audit.verify() == []
+
+
+def test_a_head_ahead_of_the_database_after_a_rollback_is_not_trusted(case):
+    steps(case, 1)
+    subject = type(case).objects.annotate(audit_head=audit.head_of(type(case))).get(pk=case.pk)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        audit.record(subject=subject, action="task.done", label="Rolled back")
+        raise RuntimeError
+    assert subject.audit_head.startswith("2:")  # what it wrote, never committed
+
+    entry = audit.record(subject=subject, action="task.done", label="Step 2")
+
+    assert entry.seq == 2
+    assert audit.verify() == []
+
+
+@pytest.mark.skipif(
+    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+    reason="concurrent writers are tested on PostgreSQL (make test runs the suite there too)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_with_stale_heads_keep_one_unbroken_chain():
+    case = FactoryFactory()
+    steps(case, 1)
+    writers, each = 4, 6
+    barrier = threading.Barrier(writers)
+    errors = []
+
+    def write(index: int) -> None:
+        try:
+            subject = type(case).objects.annotate(audit_head=audit.head_of(type(case))).get(pk=case.pk)
+            barrier.wait()  # every writer read the same head
+            for n in range(each):
+                with transaction.atomic():
+                    audit.record(subject=subject, action="task.done", label=f"Writer {index} step {n}")
+        except Exception as exc:  # noqa: BLE001 (reported below)
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    key = audit.chain_key(case)
+    assert AuditChain.objects.get(key=key).seq == 1 + writers * each
+    seqs = list(AuditEntry.objects.filter(chain=key).order_by("seq").values_list("seq", flat=True))
+    assert seqs == list(range(1, 2 + writers * each))
+    assert audit.verify() == []
 
 
 # Append-only
