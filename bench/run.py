@@ -3,9 +3,13 @@ bench/RESULTS.md (`make bench`). Generates the database first when it is missing
 sizes than asked for:
 
     .venv/bin/python bench/run.py [--factories 3000] [--cases 20000] [--inbox 2000] [--database-url URL]
-                                  [--chains 10]"""
+                                  [--chains 10] [--only chains,completion]
+
+`--only` runs the named measures (inbox, completion, chains, visibility, pdf) and prints their
+figures and evidence without writing results.json or RESULTS.md (a partial run is no result)."""
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -20,6 +24,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     generate.add_size_arguments(parser)
     parser.add_argument("--chains", type=int, default=10, help="chains per repetition")
+    parser.add_argument("--only", default="", help="comma-separated measures; nothing written")
     return parser.parse_args(argv)
 
 
@@ -54,20 +59,27 @@ def main(argv=None) -> None:
     cast = measures.cast()
     machine = report.machine()
     figures, evidence = {}, {}
-    subjects = (
-        ("inbox pages", inbox.measure),
-        ("task completion", completion.measure),
-        ("chains", lambda c: chains.measure(c, args.chains)),
-        ("visible cases", visibility.measure),
-        ("report PDF", pdf.measure),
-    )
-    for label, measure in subjects:
+    subjects = {
+        "inbox": ("inbox pages", inbox.measure),
+        "completion": ("task completion", completion.measure),
+        "chains": ("chains", lambda c: chains.measure(c, args.chains)),
+        "visibility": ("visible cases", visibility.measure),
+        "pdf": ("report PDF", pdf.measure),
+    }
+    only = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = set(only) - subjects.keys()
+    if unknown:
+        raise SystemExit(f"Unknown measures {sorted(unknown)}; known: {', '.join(subjects)}")
+    for label, measure in (subjects[name] for name in only or subjects):
         began = time.perf_counter()
         found, seen = measure(cast)
         figures.update(found)
         evidence.update(seen)
         medians = ", ".join(f"{name} {getattr(value, 'median', value)}" for name, value in found.items())
         print(f"  {label} ({time.perf_counter() - began:.0f} s): {medians}", flush=True)
+    if only:
+        print(json.dumps(evidence, ensure_ascii=False, indent=1, default=str))
+        return
     context = {
         "date": timezone.localtime().isoformat(timespec="seconds"),
         "seconds": time.perf_counter() - started,
