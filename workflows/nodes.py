@@ -55,6 +55,14 @@ class ViewActivation(StockViewActivation):
             flow_task._on_create(activation)
         return activation
 
+    @StockViewActivation.status.super()
+    def assign(self, user):
+        """Viewflow's assign (taken from the queue), then the node's `.onAssign` hook."""
+        self.task.owner = user
+        self.task.save()
+        if self.flow_task._on_assign is not None:
+            self.flow_task._on_assign(self)
+
 
 class View(flow.View):
     activation_class = ViewActivation
@@ -63,6 +71,7 @@ class View(flow.View):
         super().__init__(*args, **kwargs)
         self._due = None
         self._duty = None
+        self._on_assign = None
 
     def Duty(self, may_hold):
         """Who may hold this step (workflows.duties): a function of (person, task). Asked when the
@@ -92,10 +101,16 @@ class View(flow.View):
         self._due = due
         return self
 
+    def onAssign(self, ref):
+        """Called with the activation when someone takes the task from the queue."""
+        self._on_assign = ref
+        return self
+
     def _resolve(self, instance):
         super()._resolve(instance)
         self._due = this.resolve(instance, self._due)
         self._duty = this.resolve(instance, self._duty)
+        self._on_assign = this.resolve(instance, self._on_assign)
 
     def due_at(self, activation):
         if self._due is not None:

@@ -44,6 +44,7 @@ class InspectionFlow(KamkapFlow):
         .Permission(OFFICE_QUEUE, obj=_office)
         .Duty(duties.fills(PositionKind.INSPECTOR))
         .onCreate(this.task_created)
+        .onAssign(this.inspector_took)
         .Next(this.review)
     )
     review = (
@@ -100,6 +101,7 @@ class InspectionFlow(KamkapFlow):
         .Permission(OFFICE_QUEUE, obj=_office)
         .Duty(duties.fills(PositionKind.INSPECTOR))
         .onCreate(this.task_created)
+        .onAssign(this.inspector_took)
         .Next(this.order_obeyed)
     )
     order_obeyed = (
@@ -121,6 +123,10 @@ class InspectionFlow(KamkapFlow):
 
     def inspector(self, activation):
         return activation.process.case.inspector
+
+    def inspector_took(self, activation):
+        """Whoever takes the inspect or follow-up step from the queue is the case's inspector."""
+        services.inspector_took(inspection=activation.process.coerced.case, person=activation.task.owner)
 
     def order_chain(self, process):
         order = services.current_order(process.inspection)

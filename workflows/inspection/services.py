@@ -155,6 +155,24 @@ def inspection_assign(*, inspection: Inspection, inspector: Person, by: Person) 
     return inspection
 
 
+def inspector_took(*, inspection: Inspection, person: Person) -> None:
+    """Who holds the inspect or follow-up step is the case's inspector (task_reassign does the same
+    for a step handed over): taking it from the office queue makes them so, audited."""
+    if inspection.inspector_id == person.pk:
+        return
+    before = {"inspector": str(inspection.inspector or "")}
+    inspection.inspector = person
+    inspection.save(update_fields=["inspector"])
+    audit.record(
+        subject=inspection,
+        action="case.assign",
+        label=_("Took the step from the office queue: %(person)s") % {"person": person},
+        by=person,
+        before=before,
+        after={"inspector": str(person)},
+    )
+
+
 def _judge(item, value: str, number: Decimal | None) -> bool | None:
     """Compliance of one answer: None when not applicable or not judged."""
     if item.answer_type == AnswerType.YES_NO:
