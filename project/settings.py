@@ -53,6 +53,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "project.db.statement_timeout",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # the Content-Security-Policy header (CONTENT_SECURITY_POLICY below)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "project.sessions.idle_timeout",
@@ -186,6 +187,37 @@ SECURE_REDIRECT_EXEMPT = [r"^health/"]  # a load balancer probes the app servers
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+
+# Content Security Policy (django-csp): scripts, styles, fonts, images and fetches from our own origin only,
+# no inline script or style, no eval, no framing, forms post to us only. Our templates carry no <script>
+# blocks, on*= handlers, style= attributes or javascript: URLs: behaviour is in static/kamkap/js/ (wired
+# by data-* attributes), looks in static/kamkap/*.css; Viewflow's inline bits are overridden in
+# templates/kamkap/base_page.html. No nonce is needed: the API docs page is drf-spectacular's split view
+# (its init script is a file) and Django 5.2's admin has no inline script. img-src allows data: for the
+# images Viewflow's and the admin's stylesheets embed. tests/e2e/test_csp.py visits every kind of page as
+# each demo role and fails on any violation.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        # + two fixed <style> blocks of Viewflow's, each allowed by its hash (not 'unsafe-inline', not a nonce):
+        # the one Turbo (its page loader, viewflow/js/turbo.es2017-umd.js) inserts for its progress bar, and
+        # the one of the flow diagram SVG on case pages (templates/viewflow/workflow/graph.svg, checked by
+        # tests/project/test_csp_header.py).
+        "style-src": [
+            "'self'",
+            "'sha256-WAyOw4V+FqDc35lQPyRADLBWbuNK8ahvYEaQIYF1+Ps='",
+            "'sha256-M8YLp52BurxPpYt0Cgj1yb0uSRNVQeG6qA/8hDfuLCo='",
+        ],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
 
 LOGGING = {
     "version": 1,
