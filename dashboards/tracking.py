@@ -12,7 +12,8 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, Count, F, Min, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -26,7 +27,7 @@ from workflows.budget import selectors as budget
 from workflows.budget.models import ProjectStatus, ReportStatus
 from workflows.inspection.models import CorrectiveOrder, Inspection, OrderKind, OrderStatus, Outcome
 from workflows.planning.models import PlanItem, PlanStatus
-from workflows.processes import task_office
+from workflows.processes import REFERENCE_FIELDS, case_links, task_office
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 S37 = (OrderKind.S37_IMPROVE, OrderKind.S37_STOP)
@@ -148,10 +149,17 @@ def open_tasks() -> QuerySet:
 
 
 def figures_by_office(
-    user, fy: int, office_ids: Iterable[int], *, now: datetime, statuses: dict[int, list] | None = None
+    user,
+    fy: int,
+    office_ids: Iterable[int],
+    *,
+    now: datetime,
+    statuses: dict[int, list] | None = None,
+    overdue: bool = True,
 ) -> dict[int, Figures]:
     """Figures of each office in `office_ids` the user may see (a fixed number of queries);
-    `statuses`: the offices' project_statuses when the caller has read them already."""
+    `statuses`: the offices' project_statuses when the caller has read them already; `overdue=False`
+    leaves the overdue tasks uncounted (the briefing counts its overdue_work list instead)."""
     ids = sorted(set(office_ids))
     result = {pk: Figures() for pk in ids}
     if not ids:
@@ -206,8 +214,8 @@ def figures_by_office(
         figures.answered, figures.answered_in_time = row["answered"], row["in_time"]
 
     visible_ids = [pk for pk in ids if access.scope_of(user).covers(access.ACTIONS["view"], pk)]
-    overdue = open_tasks().filter(office_id__in=visible_ids, scheduled__lt=now)
-    for row in overdue.values("office_id").annotate(n=Count("pk")).order_by():
+    late_tasks = open_tasks().filter(office_id__in=visible_ids if overdue else [], scheduled__lt=now)
+    for row in late_tasks.values("office_id").annotate(n=Count("pk")).order_by():  # no query when []
         result[row["office_id"]].overdue = row["n"]
 
     if statuses is None:
@@ -424,22 +432,71 @@ def office_board(user, fy: int, office: Unit, *, officer_id: int | None = None) 
     )  # fmt: skip
 
 
+@dataclass
+class OverdueTask:
+    """An open human task of the office past its due date, with the case it belongs to."""
+
+    task: Task
+    reference: str  # the case's number (workflows.processes.REFERENCE_FIELDS)
+    due_on: date
+
+    @property
+    def step(self) -> str:
+        return str(getattr(self.task.flow_task, "task_title", "") or self.task.flow_task.name)
+
+
+def case_reference_expression():
+    """The number of a task's case, whichever flow it is part of (one LEFT JOIN chain per process
+    kind, like workflows.processes.task_office)."""
+    paths = []
+    for model, (accessor, name) in case_links().items():
+        case_model = model._meta.get_field(name).related_model
+        for ref in REFERENCE_FIELDS:
+            if any(f.name == ref for f in case_model._meta.get_fields()):
+                paths.append(Cast(F(f"process__{accessor}__{name}__{ref}"), CharField()))
+                break
+    return Coalesce(*paths, Value(""), output_field=CharField())
+
+
+def overdue_work(user, office: Unit, now: datetime) -> list[OverdueTask]:
+    """Every open human task of the office past its due date (one query): the briefing's count of
+    overdue work is the length of this list, so the figure and the list never disagree, whichever
+    flow a task belongs to (an order's follow-up or approval, a complaint, a budget report)."""
+    if not access.scope_of(user).covers(access.ACTIONS["view"], office.pk):
+        return []
+    tasks = (
+        open_tasks()
+        .filter(office_id=office.pk, scheduled__lt=now)
+        .annotate(reference=case_reference_expression())
+        .select_related("owner")
+        .order_by("scheduled", "pk")
+    )
+    return [OverdueTask(task, task.reference, timezone.localdate(task.scheduled)) for task in tasks]
+
+
 def briefing(user, fy: int, office: Unit) -> dict:
     """The visit briefing of an office: its figures, projects with why they are behind, its people's
-    overdue work, its orders in force and open directives."""
-    data = office_board(user, fy, office)
+    overdue work, its orders in force and open directives. The overdue figure is the number of rows of
+    the overdue list (one selector, overdue_work)."""
+    today, now = timezone.localdate(), timezone.now()
+    statuses = project_statuses(user, fy, [office.pk])
+    figures = figures_by_office(user, fy, [office.pk], now=now, statuses=statuses, overdue=False)[office.pk]
+    overdue = overdue_work(user, office, now)
+    figures.overdue = len(overdue)
     orders = list(
         access.visible(user, CorrectiveOrder.objects.all(), office_field="inspection__office")
         .filter(inspection__office=office, status=OrderStatus.ISSUED)
         .select_related("inspection__factory")
         .order_by("deadline", "pk")
     )
+    projects = statuses.get(office.pk, [])
     return {
-        "office": office, "fy": fy, "today": data.board.today, "figures": data.figures,
-        "target": data.board.target, "projects": data.projects, "officers": data.officers,
-        "overdue_cases": [c for c in data.cases if c.overdue], "orders": orders,
+        "office": office, "fy": fy, "today": today, "figures": figures,
+        "target": target_for(fy, today), "projects": projects,
+        "officers": officers(office, fy, today=today, now=now),
+        "overdue_tasks": overdue, "orders": orders,
         "directives": list(budget.open_directives(user=user, office=office)),
-        "budget_total": budget.office_summary(data.projects),
+        "budget_total": budget.office_summary(projects),
     }  # fmt: skip
 
 

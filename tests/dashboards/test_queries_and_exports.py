@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 
 def squash(text: str) -> str:
-    """White space removed (a Thai line breaks anywhere) and ำ recomposed (workflows.pdf.spell_out_sara_am)."""
+    """White space removed (a Thai line breaks anywhere) and a decomposed ำ (ํ + า) recomposed."""
     return re.sub("\u0e4d([\u0e48-\u0e4b]*)\u0e32", "\\1\u0e33", re.sub(r"\s+", "", text))
 
 
