@@ -13,7 +13,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kamkap
 PYTEST_WORKERS ?= auto
 PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist load
 
-.PHONY: run run-prod test setup migrate demo test-sqlite test-postgres test-dates screenshots lint format messages clean bench bench-load
+.PHONY: run run-prod test setup migrate demo test-sqlite test-postgres test-dates screenshots lint format messages clean bench bench-load pwa
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -75,6 +75,13 @@ test-dates: setup
 			|| failed="$$failed [$$when]"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "test-dates: FAILED at$$failed (Bangkok time)"; exit 1; fi
+
+# The installable app (issue 16): rebuild the service worker (Workbox from the npm registry, pinned by
+# project/serviceworker/package-lock.json, bundled by esbuild) and the PNG icons from their SVGs into
+# templates/static/kamkap/pwa/, all committed: `make run` needs no npm. project/pwa.py adds the precache list.
+pwa: setup
+	cd project/serviceworker && npm ci --no-audit --no-fund && npm run build
+	$(PY) project/serviceworker/render_icons.py
 
 # Refresh the screenshots committed under docs/ (the e2e tests take them).
 screenshots: setup

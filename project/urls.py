@@ -42,6 +42,7 @@ urlpatterns = [
     path("api/", include(("api.urls", "api"), namespace="api-unversioned")),  # the same views, kept as aliases
     path("dashboards/", include("dashboards.urls")),
     path("notifications/", include("workflows.notification_urls")),
+    path("", include("project.pwa")),  # /manifest.webmanifest, /sw.js (scope /), /offline/
     path("", site.urls),
 ]
 # No public /media/: evidence and imports are served by views that ask permissions.access.

@@ -1,0 +1,29 @@
+// Bundles sw.src.js with the Workbox modules into ../../templates/static/kamkap/pwa/sw.js (`make pwa`).
+import { build } from "esbuild";
+import { readFileSync, writeFileSync } from "node:fs";
+
+const workbox = JSON.parse(readFileSync(new URL("./node_modules/workbox-core/package.json", import.meta.url))).version;
+
+const outfile = new URL("../../templates/static/kamkap/pwa/sw.js", import.meta.url).pathname;
+
+await build({
+  entryPoints: [new URL("./sw.src.js", import.meta.url).pathname],
+  outfile,
+  bundle: true,
+  format: "iife",
+  target: "es2019",
+  minify: true,
+  legalComments: "none",
+  define: { "process.env.NODE_ENV": '"production"' }, // Workbox's production build: no logging, no dev messages
+  banner: { js: `/* Kamkap service worker, built by \`make pwa\` from project/serviceworker/ with Workbox ${workbox}. Do not edit. */` },
+});
+
+// Nothing from another host: the one address Workbox keeps in a production build is the "learn more" link of a
+// console warning (precaching without revisions, which we never do); it goes, and any other fails the build.
+const code = readFileSync(outfile, "utf8").replace(" Learn more at https://bit.ly/wb-precache", "");
+const body = code.replace(/^\/\*[^]*?\*\//, "");
+const foreign = body.match(/https?:\/\/[^\s"'`)]+/g);
+if (foreign) throw new Error(`the service worker names another host: ${foreign.join(", ")}`);
+if (!body.includes("self.__WB_MANIFEST")) throw new Error("self.__WB_MANIFEST is gone: project/pwa.py puts the precache list there");
+writeFileSync(outfile, code);
+console.log(`${outfile}: ${code.length} bytes, Workbox ${workbox}`);
