@@ -8,7 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import ValidationError
 
-from . import errors
+from . import errors, tokens
 from .authentication import ExpiringTokenAuthentication
 from .pagination import Pages
 from .schema import ApiSchema
@@ -42,6 +42,7 @@ class ApiView:
         """After authentication, permissions and throttles: a GET's query parameter that this endpoint
         does not know (a misspelt filter, `office[x]=`) is a 400 naming it rather than silently ignored."""
         super().initial(request, *args, **kwargs)
+        tokens.require_scope(self, request)  # a token's scopes: 403 scope_missing outside them
         if request.method == "GET":
             unknown = sorted(set(request.query_params) - self.known_query_parameters())
             if unknown:

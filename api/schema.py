@@ -55,16 +55,21 @@ def versioned_only(endpoints):
 class ApiSchema(AutoSchema):
     """AutoSchema, plus the error responses DRF and our views give, where they can occur."""
 
+    def is_public(self) -> bool:
+        """No credentials read: a view without authentication, or a method the view names public (e.g.
+        POST /token/, where a person logs in; DELETE there needs the token)."""
+        return not self.view.authentication_classes or self.method in getattr(self.view, "public_methods", ())
+
     def error_codes(self) -> set[str]:
         view = self.view
         codes = set()
-        reads_input = self.method in ("POST", "PUT", "PATCH")
         is_list = self.method == "GET" and self._is_list_view()
-        if reads_input or self.method == "GET":  # a bad body; a bad or unknown query parameter (api.base)
-            codes.add("400")
-        if view.authentication_classes:  # a wrong or expired token is refused even where no login is needed
+        codes.add("400")  # a bad body; a bad or unknown query parameter (api.base); a DELETE without a token
+        if self.is_public():
+            pass  # no credentials are read, so none are refused
+        elif view.authentication_classes:  # a wrong or expired token is refused even where no login is needed
             codes.add("401")
-        if not all(permission is AllowAny for permission in view.permission_classes):
+        if not self.is_public() and not all(permission is AllowAny for permission in view.permission_classes):
             codes.update({"401", "403"})
         if "{" in self.path or is_list:  # an object not open to the caller, or a page past the last
             codes.add("404")
@@ -79,7 +84,7 @@ class ApiSchema(AutoSchema):
         for parameter in operation.get("parameters", []):
             if parameter["in"] == "path" and parameter["name"] == "id":  # an object id (api.base.ID_IN_PATH)
                 parameter["schema"] = {"type": "integer", "format": "int64", "minimum": 0, "maximum": 10**18 - 1}
-        if not self.view.authentication_classes:
+        if self.is_public():
             operation["security"] = []  # says it outright: no credentials needed (none are read)
         responses = operation.setdefault("responses", {})
         component = ResolvedComponent(

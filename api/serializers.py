@@ -5,6 +5,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from viewflow.workflow.models import Task
 
 from org.models import Province, Unit
@@ -17,6 +18,7 @@ from workflows.processes import case_reference
 
 from . import selectors
 from .filters import MAX_ID
+from .tokens import SCOPES
 
 
 def absolute(request, url: str) -> str:
@@ -336,13 +338,22 @@ class ComplaintStatusSerializer(serializers.Serializer):
     answer = serializers.CharField()
 
 
-class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField()
-    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+class TokenRequestSerializer(AuthTokenSerializer):
+    """A person's username and password (DRF's check: an inactive person gets none), and what the token
+    is for: its scopes (all unless fewer are asked for) and a name."""
+
+    scopes = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(SCOPES)), required=False, default=lambda: list(SCOPES),
+        help_text=_("What the token may do; every scope unless fewer are named"),
+    )  # fmt: skip
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    token = None  # DRF's serializer reads the token back; ours only issues
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(help_text=_("The key: shown once, only its digest is kept"))
+    scopes = serializers.ListField(child=serializers.CharField())
+    expires_at = serializers.DateTimeField(allow_null=True)
 
 
 class AnswerInSerializer(serializers.Serializer):

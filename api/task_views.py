@@ -29,6 +29,7 @@ class TaskViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
 
     serializer_class = serializers.TaskSerializer
     filterset_class = filters.TaskFilter
+    write_scope = "tasks:write"
     parser_classes = [parsers.JSONParser, parsers.MultiPartParser]
     schema = TaskSchema()
 

@@ -1,7 +1,6 @@
 """The REST API. Every view asks permissions/ (access, operators) for what the caller may see, reads
 through selectors and writes through the services; every error is answered by api.errors."""
 
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import reverse
@@ -9,11 +8,10 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, parsers, status, viewsets
 from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, Throttled, ValidationError
 from rest_framework.generics import GenericAPIView
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
@@ -30,10 +28,11 @@ from workflows.complaint.public import client_ip
 from workflows.inspection import services as inspection_services
 from workflows.inspection.selectors import published_results
 
-from . import filters, idempotency, selectors, serializers
-from .authentication import is_expired
+from . import filters, idempotency, selectors, serializers, tokens
+from .authentication import ExpiringTokenAuthentication
 from .base import ApiView
 from .errors import field_errors
+from .models import ApiToken
 
 
 class FactoryViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
@@ -41,6 +40,7 @@ class FactoryViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = serializers.FactorySerializer
     filterset_class = filters.FactoryFilter
+    write_scope = "factories:write"
 
     def get_queryset(self):
         factories = Factory.objects.select_related("office", "province", "district", "sub_district")
@@ -53,6 +53,7 @@ class CaseViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = serializers.CaseSerializer
     filterset_class = filters.CaseFilter
+    write_scope = "cases:write"
 
     def get_queryset(self):
         return selectors.visible_cases(self.request.user)
@@ -117,6 +118,7 @@ class SelfReportViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixi
 
     serializer_class = serializers.SelfReportSerializer
     filterset_class = filters.SelfReportFilter
+    write_scope = "selfreports:write"
 
     def get_queryset(self):
         return selectors.visible_reports(self.request.user)
@@ -203,22 +205,47 @@ class ComplaintStatusView(ApiView, GenericAPIView):
         return Response(self.get_serializer(found).data)
 
 
-class TokenView(ApiView, ObtainAuthToken):
-    """Username and password → the person's API token (send it as `Authorization: Token <key>`). The
-    same key until it is API_TOKEN_DAYS old (30 days by default), then a new one (api.authentication)."""
+class TokenView(ApiView, GenericAPIView):
+    """POST: username and password → a new token of the person (send it as `Authorization: Token <key>`),
+    with the scopes asked for (all by default), for API_TOKEN_DAYS (30 by default). DELETE: revoke the
+    token the call is made with. Service accounts get theirs in the admin (api.tokens)."""
 
-    authentication_classes = []  # needs no credentials (and a stale session or token does not get in the way)
+    authentication_classes = [ExpiringTokenAuthentication]
+    permission_classes = [IsAuthenticated]
+    public_methods = ("POST",)  # for the schema (api.schema)
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
+    serializer_class = serializers.TokenRequestSerializer
+    parser_classes = [parsers.JSONParser, parsers.FormParser, parsers.MultiPartParser]
+
+    def initialize_request(self, request, *args, **kwargs):
+        self.issuing = request.method == "POST"
+        return super().initialize_request(request, *args, **kwargs)
+
+    def get_authenticators(self):
+        # issuing needs no credentials (and a stale session or token does not get in the way)
+        return [] if getattr(self, "issuing", False) else super().get_authenticators()
+
+    def get_permissions(self):
+        return [] if getattr(self, "issuing", False) else super().get_permissions()
+
+    def get_throttles(self):
+        return super().get_throttles() if getattr(self, "issuing", False) else []
 
     @extend_schema(auth=[], request=serializers.TokenRequestSerializer, responses={200: serializers.TokenSerializer})
     def post(self, request, *args, **kwargs):
         form = self.get_serializer(data=request.data)
         form.is_valid(raise_exception=True)
-        user = form.validated_data["user"]
-        with transaction.atomic():
-            token, _created = Token.objects.select_for_update().get_or_create(user=user)
-            if is_expired(token):  # a new key in place of the expired one
-                token.delete()
-                token = Token.objects.create(user=user)
-        return Response({"token": token.key})
+        data = form.validated_data
+        token, key = tokens.token_issue(user=data["user"], scopes=data["scopes"], name=data["name"])
+        return Response({"token": key, "scopes": token.scopes, "expires_at": token.expires_at})
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, *args, **kwargs):
+        if not isinstance(request.auth, ApiToken):  # a session or a legacy key: nothing of ours to revoke
+            if isinstance(request.auth, Token):
+                request.auth.delete()
+                return Response(status=status.HTTP_204_NO_CONTENT)
+            raise ValidationError(_("Revoke a token by calling with it (Authorization: Token <key>)."))
+        tokens.token_revoke(token=request.auth, by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -5,6 +5,8 @@ import pytest
 from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 
+from api import tokens
+from api.models import ApiToken
 from tests.factories import PASSWORD, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +34,7 @@ def test_token_for_username_and_password_then_used_on_a_list(client, songkhla):
     )
     assert response.status_code == 200
     key = response.json()["token"]
-    assert Token.objects.get(key=key).user == songkhla.head
+    assert ApiToken.objects.get(digest=tokens.digest_of(key)).user == songkhla.head
     listed = client.get("/api/tasks/", HTTP_AUTHORIZATION=f"Token {key}")
     assert listed.status_code == 200 and listed.json()["count"] == 0
 
@@ -42,7 +44,7 @@ def test_wrong_password_gets_no_token(client):
     response = client.post("/api/token/", {"username": person.username, "password": "wrong"})
     assert response.status_code == 400
     assert "non_field_errors" in response.json()["fields"]
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_guessing_passwords_is_stopped_after_ten_tries_a_minute(client):
@@ -55,7 +57,7 @@ def test_guessing_passwords_is_stopped_after_ten_tries_a_minute(client):
     ]
     assert [r.status_code for r in tries] == [400] * 10 + [429]
     right = client.post("/api/token/", {"username": person.username, "password": PASSWORD})
-    assert right.status_code == 429 and not Token.objects.exists()  # not even the right one, for a minute
+    assert right.status_code == 429 and not ApiToken.objects.exists()  # not even the right one, for a minute
 
 
 def test_an_unknown_token_is_refused(client):
