@@ -5,7 +5,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, parsers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
@@ -28,15 +28,18 @@ from workflows.complaint.public import client_ip
 from workflows.inspection import services as inspection_services
 from workflows.inspection.selectors import published_results
 
-from . import filters, idempotency, selectors, serializers, tokens
+from . import filters, idempotency, registration, selectors, serializers, tokens
 from .authentication import ExpiringTokenAuthentication
 from .base import ApiView
 from .errors import field_errors
 from .models import ApiToken
 
+REG_NO_IN_PATH = r"^[0-9][-0-9]{0,29}$"  # digits, with the dashes people write
+
 
 class FactoryViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
-    """Factories of the caller's offices (officers) or their own factories (operators)."""
+    """Factories of the caller's offices (officers) or their own factories (operators); the registration
+    system creates or updates one by its registration number (api.registration)."""
 
     serializer_class = serializers.FactorySerializer
     filterset_class = filters.FactoryFilter
@@ -45,6 +48,37 @@ class FactoryViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         factories = Factory.objects.select_related("office", "province", "district", "sub_district")
         return operators.visible_factories(self.request.user, factories).order_by("name", "pk")
+
+    @extend_schema(
+        request=registration.FactoryUpsertSerializer,
+        parameters=[
+            OpenApiParameter(
+                "reg_no", {"type": "string", "pattern": REG_NO_IN_PATH}, OpenApiParameter.PATH,
+                description="The registration number (14 digits; dashes allowed)",
+            ),
+            idempotency.PARAMETER,
+        ],
+        responses={
+            200: OpenApiResponse(serializers.FactorySerializer, description="Updated"),
+            201: OpenApiResponse(serializers.FactorySerializer, description="Registered; `Location` is the factory"),
+            **idempotency.RESPONSES,
+        },
+        filters=False,
+    )  # fmt: skip
+    @action(detail=False, methods=["put"], url_path=f"by-reg-no/(?P<reg_no>{REG_NO_IN_PATH.strip('^$')})",
+            filter_backends=[])  # fmt: skip
+    @idempotency.idempotent("factory-upsert")
+    def upsert(self, request, reg_no: str):
+        """Create or update a factory by its registration number, as one row of the factories CSV: the
+        import's checks and messages, the registry's services, audited."""
+        form = registration.FactoryUpsertSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        factory, created = registration.factory_upsert(reg_no=reg_no, row=form.validated_data, by=request.user)
+        body = self.get_serializer(self.get_queryset().get(pk=factory.pk)).data
+        if not created:
+            return Response(body)
+        location = request.build_absolute_uri(reverse("api:factory-detail", args=[factory.pk]))
+        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": location})
 
 
 class CaseViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
