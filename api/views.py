@@ -28,7 +28,7 @@ from workflows.complaint.public import client_ip
 from workflows.inspection import services as inspection_services
 from workflows.inspection.selectors import published_results
 
-from . import filters, idempotency, registration, selectors, serializers, tokens
+from . import filters, idempotency, pushes, registration, selectors, serializers, tokens
 from .authentication import ExpiringTokenAuthentication
 from .base import ApiView
 from .errors import field_errors
@@ -182,6 +182,24 @@ class SelfReportViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixi
         body = self.get_serializer(report).data
         location = request.build_absolute_uri(reverse("api:selfreport-detail", args=[report.pk]))
         return Response(body, status=status.HTTP_201_CREATED, headers={"Location": location})
+
+    @extend_schema(
+        request=pushes.PushSerializer,
+        parameters=[idempotency.PARAMETER],
+        responses={200: pushes.PushResultSerializer, **idempotency.RESPONSES},
+        filters=False,
+    )
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
+    @idempotency.idempotent("selfreport-bulk")
+    def bulk(self, request):
+        """Up to 1,000 self-reports by registration number, kind code and period (iSingleForm's push).
+        Per-row results: the good rows are filed together, each refused row comes back with its error
+        (`code`: unknown_factory, unknown_kind, invalid_period, already_filed, duplicate_row, no_change
+        or invalid, with `fields`); a request that is not a list of rows is a 400 and files nothing."""
+        form = pushes.PushSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        answer = pushes.selfreports_push(rows=form.validated_data["reports"], by=request.user)
+        return Response(pushes.PushResultSerializer(answer).data)
 
 
 class ComplaintSubmitView(ApiView, GenericAPIView):
