@@ -149,8 +149,8 @@ def test_pages_have_no_inline_script_handler_or_style(client, world, name):
     content = html[html.index('class="kk-page kk-dash"') :]
     assert "<script" not in content and "<style" not in content
     assert not re.search(r"\sstyle=", content) and not re.search(r"\son[a-z]+=", content)
-    assert "kamkap/js/dashboards.js" in html and "kamkap/dashboards.css" in html
-    assert "data-kk-dash-autosubmit" in content
+    assert "kamkap/js/kamkap.js" in html and "kamkap/dashboards.css" in html
+    assert "data-kk-autosubmit" in content  # the year and figure pickers submit on choice (kamkap.js)
 
 
 def test_every_province_with_coordinates_is_placed_and_bangkok_is_said_to_have_none():
