@@ -10,6 +10,7 @@ from rest_framework.exceptions import ValidationError
 
 from . import errors, tokens
 from .authentication import ExpiringTokenAuthentication
+from .etag import ETagged
 from .pagination import Pages
 from .schema import ApiSchema
 
@@ -21,9 +22,10 @@ ID_IN_PATH = r"[0-9]{1,18}"
 exception_handler = errors.exception_handler
 
 
-class ApiView:
+class ApiView(ETagged):
     """Mixin of every API view class: its view function is exempt from LoginRequiredMiddleware
-    (the view's own authentication and permission classes decide). Its lists page with api.pagination."""
+    (the view's own authentication and permission classes decide). Its lists page with api.pagination;
+    its detail reads carry an ETag (api.etag)."""
 
     authentication_classes = [ExpiringTokenAuthentication, SessionAuthentication]
     pagination_class = Pages

@@ -6,6 +6,8 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework.permissions import AllowAny
 
+from . import etag
+
 VERSION_PREFIX = "/api/v1/"
 
 
@@ -91,6 +93,11 @@ class ApiSchema(AutoSchema):
             name="Error", type=ResolvedComponent.SCHEMA, schema=error_component(), object="Error"
         )
         registry.register_on_missing(component)
+        if self.method == "GET" and getattr(self.view, "action", None) == "retrieve":  # api.etag
+            operation.setdefault("parameters", []).append(etag.PARAMETER)
+            if "200" in responses:
+                responses["200"].setdefault("headers", {})["ETag"] = etag.ETAG_HEADER
+            responses["304"] = etag.NOT_MODIFIED
         for code in sorted(self.error_codes() | (set(responses) & set(ERRORS))):
             documented = responses.setdefault(code, {"description": ERRORS[code]})
             documented["content"] = {"application/json": {"schema": component.ref}}
