@@ -17,8 +17,10 @@ from tests.workflows.planning.conftest import accepted_complaint, inspection
 from workflows.complaint import services as complaint_services
 from workflows.complaint.models import Complaint
 from workflows.inspection import services as inspection_services
+from workflows.models import OutboxMessage
 from workflows.planning import risk, selectors
 from workflows.planning.models import CategoryRisk, RiskComponent, RiskScore, RiskWeight
+from workflows.planning.tasks import refresh_risk
 
 pytestmark = pytest.mark.django_db
 C = RiskComponent
@@ -126,10 +128,13 @@ def test_recompute_command_scores_every_factory_and_reports_progress(risky):
     assert "7/7 factories" in out.getvalue() and "risk scores in" in out.getvalue()
 
 
-def test_closing_an_inspection_refreshes_the_score(songkhla, checklist, factory):
+def test_closing_an_inspection_refreshes_the_score(songkhla, checklist, factory, django_capture_on_commit_callbacks):
     assert score_of(factory).components[C.SINCE_INSPECTION]["units"] is None
     case = inspection(factory, checklist, songkhla.head, closed_days_ago=None)
-    inspection_services.inspection_close(inspection=case)
+    with django_capture_on_commit_callbacks(execute=True):  # the refresh follows the commit, through the outbox
+        inspection_services.inspection_close(inspection=case)
+        assert RiskScore.objects.get(factory=factory).components[C.SINCE_INSPECTION]["units"] is None
+    assert OutboxMessage.objects.get(task=refresh_risk.name, args=[[factory.pk]]).done_at is not None
     stored = RiskScore.objects.get(factory=factory)
     assert stored.components[C.SINCE_INSPECTION]["units"] == "0.0"
     assert points(stored)[C.SINCE_INSPECTION] == Decimal("0.0")
