@@ -1,7 +1,6 @@
 """A factory operator reads their factories' inspection results and orders: the signed-off report
 and the issued order letters, nothing of a case still in work, nothing of another factory."""
 
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
