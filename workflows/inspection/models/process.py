@@ -4,7 +4,7 @@ from viewflow.workflow.models import Process
 
 from workflows.processes import CaseProcess
 
-from .cases import Inspection
+from .cases import Inspection, Outcome
 
 
 class InspectionProcess(CaseProcess, Process):
@@ -35,7 +35,7 @@ class InspectionProcess(CaseProcess, Process):
 
     @property
     def is_compliant(self) -> bool:
-        return Inspection.objects.filter(pk=self.inspection_id, outcome="compliant").exists()
+        return self.case.outcome == Outcome.COMPLIANT  # the case the flow holds, set by inspection_submit
 
     def _order(self):
         from .cases import CorrectiveOrder
