@@ -28,7 +28,6 @@ from .models import (
     Answer,
     AnswerType,
     CaseCounter,
-    ChecklistTemplate,
     ChecklistVersion,
     CorrectiveOrder,
     Evidence,
@@ -39,6 +38,7 @@ from .models import (
     OrderStatus,
     Outcome,
     ReviewRound,
+    VersionStatus,
 )
 
 DEFAULT_TEMPLATE = "general"
@@ -54,16 +54,24 @@ def _next_ref_no(office: Unit, on: date) -> str:
     """Numbering per office and fiscal year, 90-2570/0001, from a locked counter row (constant time
     whatever the number of cases)."""
     fy = fiscal_year(on)
-    CaseCounter.objects.get_or_create(office=office, fiscal_year=fy)
-    counter = CaseCounter.objects.select_for_update().get(office=office, fiscal_year=fy)
+    counter = CaseCounter.objects.select_for_update().filter(office=office, fiscal_year=fy).first()
+    if counter is None:  # the office's first case of the year: the row made (or made meanwhile), then locked
+        CaseCounter.objects.get_or_create(office=office, fiscal_year=fy)
+        counter = CaseCounter.objects.select_for_update().get(office=office, fiscal_year=fy)
     counter.last += 1
     counter.save(update_fields=["last"])
     return f"{office.province_id:02d}-{fy}/{counter.last:04d}"
 
 
 def published_checklist(code: str = DEFAULT_TEMPLATE) -> ChecklistVersion:
-    template = ChecklistTemplate.objects.filter(code=code).first()
-    version = template.current_version() if template else None
+    """The template's latest published version (ChecklistTemplate.current_version), with its template,
+    in one query."""
+    version = (
+        ChecklistVersion.objects.filter(template__code=code, status=VersionStatus.PUBLISHED)
+        .select_related("template")
+        .order_by("-number")
+        .first()
+    )
     if version is None:
         raise InspectionError(_("No published checklist “%(code)s”.") % {"code": code})
     return version
