@@ -1,7 +1,6 @@
 """Inbox, queue and archive of our own: a constant number of queries whatever the number of rows,
 small pages, filters that do not list every process (VIEWFLOW.md trap 3)."""
 
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.views.generic import TemplateView
@@ -9,7 +8,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from permissions import access
-from workflows import sla
+from workflows import keyset, sla
 
 from .flows import InspectionFlow
 
@@ -60,12 +59,12 @@ class TaskListView(TemplateView):
             "process__inspectionprocess__inspection__office",
         ).order_by("scheduled", "pk")  # the due date (workflows.nodes.View), as indexed
         tasks = tasks.annotate(returned=Exists(self.done_before))
-        page = Paginator(tasks, PAGE).get_page(self.request.GET.get("page"))
+        page = keyset.Seek(tasks, "scheduled", PAGE).page_or_first(self.request.GET.get("cursor"))  # no COUNT
         now = timezone.now()
         for task in page:
             task.badge = sla.badge(sla.due_of(task), now)
         query = self.request.GET.copy()
-        query.pop("page", None)
+        query.pop("cursor", None)
         return super().get_context_data(
             kind=self.kind,
             page=page,
