@@ -11,6 +11,7 @@ from viewflow.workflow.status import STATUS
 
 from . import filters, idempotency, selectors, serializers, steps
 from .base import ApiView
+from .pagination import TaskCursor
 from .schema import TaskSchema
 
 CONFLICTS = {
@@ -29,6 +30,7 @@ class TaskViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
 
     serializer_class = serializers.TaskSerializer
     filterset_class = filters.TaskFilter
+    pagination_class = TaskCursor  # keyset pages: no COUNT over the caller's tasks
     write_scope = "tasks:write"
     parser_classes = [parsers.JSONParser, parsers.MultiPartParser]
     schema = TaskSchema()
