@@ -215,7 +215,7 @@ def answers_save(
     the item has a self-reported counterpart, compared with the factory's latest filed value."""
     if inspection.inspector_id != by.pk:
         raise PermissionDenied
-    items = {i.pk: i for i in _items(inspection)}
+    items = {i.pk: i for i in checklist_items(inspection)}
     reported = crosscheck.latest_reported(inspection.factory, items.values())
     existing = {a.item_id: a for a in inspection.answers.all()}
     changed, new, edited = {}, [], []
@@ -259,6 +259,16 @@ def _items(inspection: Inspection):
     return ChecklistItem.objects.filter(section__version=inspection.checklist_id).select_related("section")
 
 
+def checklist_items(inspection: Inspection) -> list:
+    """The items of the case's checklist version, read once per case object: a request's answers,
+    photos and submit (the inspect page, the API's inspect step) share one read. A version's items do
+    not change once it is published."""
+    read = inspection.__dict__.get("_checklist_items")
+    if read is None or read[0] != inspection.checklist_id:
+        read = inspection.__dict__["_checklist_items"] = (inspection.checklist_id, list(_items(inspection)))
+    return read[1]
+
+
 @transaction.atomic
 def evidence_add(*, inspection: Inspection, by: Person, upload, item_id: int | None = None) -> Evidence:
     if inspection.inspector_id != by.pk:
@@ -268,7 +278,7 @@ def evidence_add(*, inspection: Inspection, by: Person, upload, item_id: int | N
         raise InspectionError(_("Evidence must be a JPEG, PNG or WebP photo or a PDF."))
     if upload.size > EVIDENCE_MAX_BYTES:
         raise InspectionError(_("A file may be at most %(mb)s MB.") % {"mb": EVIDENCE_MAX_BYTES // 2**20})
-    if item_id is not None and not _items(inspection).filter(pk=item_id).exists():
+    if item_id is not None and not any(item.pk == item_id for item in checklist_items(inspection)):
         raise InspectionError(_("The photo refers to an item that is not in this checklist."))
     evidence = Evidence.objects.create(
         inspection=inspection,
@@ -293,7 +303,7 @@ def inspection_submit(*, inspection: Inspection, by: Person) -> Inspection:
     answers = {a.item_id: a for a in inspection.answers.select_related("item")}  # weights read below
     photos = set(inspection.evidence.filter(item__isnull=False).values_list("item_id", flat=True))
     missing, no_photo = [], []
-    for item in _items(inspection):
+    for item in checklist_items(inspection):
         answer = answers.get(item.pk)
         if item.answer_type != AnswerType.PHOTO and (answer is None or (not answer.value and answer.number is None)):
             missing.append(item.code)
