@@ -20,13 +20,14 @@ from viewflow.workflow.status import STATUS
 
 from org.models import Person
 from permissions import access
-from workflows import audit
+from workflows import audit, due
 
 from .errors import InspectionError
 from .models import CorrectiveOrder, DeliveryMethod, OrderDelivery, OrderStatus
 
 MIN_PERIOD_DAYS, MAX_PERIOD_DAYS = 1, 365
 FOLLOW_UP_AT = time(8, 0)  # the follow-up inspection falls due at 08:00 the day after the last day
+FROM_RECEIPT = gettext_lazy("The compliance period runs from the day the factory received the order")
 TRACKING_NO = re.compile(r"[A-Z]{2}\d{9}[A-Z]{2}")  # UPU S10, as Thailand Post prints it: EA123456789TH
 
 
@@ -104,9 +105,10 @@ def order_delivery_record(
     )
     order.deadline = compliance_due(delivery.received_on, order.period_days)
     order.save(update_fields=["deadline"])
-    Task.objects.filter(
+    for timer in Task.objects.filter(
         process__inspectionprocess__inspection=inspection, flow_task_type="TIMER", status=STATUS.SCHEDULED
-    ).update(scheduled=follow_up_at(order))
+    ):  # the follow-up's date moves, kept in the case's trail (workflows.due)
+        due.move(timer, follow_up_at(order), reason=FROM_RECEIPT, by=by, case=inspection)
     audit.record(
         subject=inspection,
         action="order.delivered",
