@@ -135,9 +135,12 @@ def sweep(now=None) -> tuple[int, int]:
 
 
 def _open_tasks():
-    return Task.objects.filter(flow_task_type="HUMAN", status__in=OPEN, scheduled__isnull=False).select_related(
-        "owner", "process"
-    )
+    """Open human tasks with a due date whose clock runs (not stopped while the case waits on the
+    factory, workflows.due)."""
+    from .due import not_stopped
+
+    tasks = Task.objects.filter(not_stopped(), flow_task_type="HUMAN", status__in=OPEN, scheduled__isnull=False)
+    return tasks.select_related("owner", "process")
 
 
 def _remind(now) -> int:
