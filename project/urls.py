@@ -42,6 +42,7 @@ urlpatterns = [
     path("api/", include(("api.urls", "api"), namespace="api-unversioned")),  # the same views, kept as aliases
     path("dashboards/", include("dashboards.urls")),
     path("notifications/", include("workflows.notification_urls")),
+    path("", include("workflows.inspection.verify")),  # /verify/<reference>/: public check of an issued document
     path("", include("project.pwa")),  # /manifest.webmanifest, /sw.js (scope /), /offline/
     path("", site.urls),
 ]

@@ -6,8 +6,9 @@ from django.views import View
 
 from permissions import operators
 from workflows.pdf import pdf_response, render_pdf
+from workflows.signing import SigningUnavailable
 
-from . import selectors
+from . import issued, selectors
 from .models import Inspection
 from .selectors import LETTER_STATUSES
 
@@ -45,5 +46,8 @@ class OrderPdfView(View):
             inspection.orders.select_related("signed_by"), pk=order_pk, status__in=LETTER_STATUSES
         )
         order.inspection = inspection
-        pdf = render_pdf("pdf/inspection/order.html", selectors.order_letter_context(order))
+        try:  # the signed letter as issued (issued.py); unsigned only where no office certificate is set up
+            pdf = issued.order_pdf(order)
+        except SigningUnavailable:
+            pdf = render_pdf("pdf/inspection/order.html", selectors.order_letter_context(order))
         return pdf_response(pdf, f"order-{order.letter_no or order.pk}.pdf")

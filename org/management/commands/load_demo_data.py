@@ -14,6 +14,7 @@ from workflows.demo import load_demo_rules
 from workflows.inspection.demo import load_demo_checklists
 from workflows.inspection.demo_cases import load_demo_cases
 from workflows.planning.demo import load_demo_planning
+from workflows.signing import load_demo_certificates
 
 
 class Command(BaseCommand):
@@ -38,6 +39,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Complaints created: {load_demo_complaints()}")
             self.stdout.write(f"Inspection plans created: {load_demo_planning()}")
             self.stdout.write(f"Budget projects created: {load_demo_budget()}")
+        self.stdout.write(f"Signing: {load_demo_certificates()}")  # demo CA + office certificates (workflows.signing)
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}) — http://127.0.0.1:8000/")
         for login in logins:

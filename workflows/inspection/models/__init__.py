@@ -20,11 +20,14 @@ from .checklists import (
     Severity,
     VersionStatus,
 )
+from .issued import DocumentStatus, IssuedDocument
 from .letterheads import Letterhead
 from .letters import DeliveryMethod, OrderDelivery, OrderWording
 from .process import InspectionProcess
 
 __all__ = [
+    "DocumentStatus",
+    "IssuedDocument",
     "Answer",
     "CaseCounter",
     "AnswerType",

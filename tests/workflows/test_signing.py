@@ -1,0 +1,175 @@
+"""Issued order letters are signed (PAdES, pyHanko) with the issuing office's certificate from the demo CA,
+carry a reference number and a QR code of the public verify page, and that page tells anyone whether
+a copy is the issued one (issue 18, part 3). Nothing here reaches an outside host."""
+
+import re
+import shutil
+import subprocess
+from datetime import timedelta
+from io import BytesIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+
+from tests.clock import at
+from tests.workflows.inspection.conftest import checklist, factory, rules, songkhla  # noqa: F401
+from tests.workflows.inspection.test_pdfs import issued_order, order_url, pdf_text, signed_off  # noqa: F401
+from workflows import signing
+from workflows.inspection import issued, verify
+from workflows.inspection.models import CorrectiveOrder, IssuedDocument, OrderKind, OrderStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def demo_ca(settings):
+    settings.SIGNING_DEMO_CA = True  # media_in_tmp (tests/conftest.py) puts the key store under tmp_path
+    return settings
+
+
+def letter(client, songkhla, order) -> bytes:  # noqa: F811
+    client.force_login(songkhla.inspector)
+    response = client.get(order_url(order))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    client.logout()
+    return response.content
+
+
+def altered(pdf: bytes) -> bytes:
+    """One byte of the letter's text changed, inside the signed range."""
+    changed = bytearray(pdf)
+    at_ = pdf.index(b"stream", 2000) + 20
+    changed[at_] = (changed[at_] + 1) % 256
+    return bytes(changed)
+
+
+@at(2026, 11, 16)
+def test_the_issued_letter_is_signed_by_the_office_and_validates_against_the_demo_ca(client, songkhla, issued_order):  # noqa: F811
+    pdf = letter(client, songkhla, issued_order)
+    document = IssuedDocument.objects.get(order=issued_order)
+    assert document.sha256 == signing.sha256(pdf) and document.office == issued_order.inspection.office
+
+    ca = (signing.signing_dir() / "ca.pem").read_bytes()
+    from asn1crypto import pem, x509
+
+    root = x509.Certificate.load(pem.unarmor(ca)[2])
+    (signature,) = PdfFileReader(BytesIO(pdf)).embedded_signatures
+    status = validate_pdf_signature(signature, ValidationContext(trust_roots=[root], allow_fetching=False))
+    assert status.intact and status.valid and status.trusted and status.coverage.name == "ENTIRE_FILE"
+    assert songkhla.unit.name_th in status.signing_cert.subject.human_friendly
+    assert signing.validate_pdf(pdf).valid
+
+    broken = signing.validate_pdf(altered(pdf))
+    assert broken.signed and not broken.valid
+    # another CA does not vouch for it
+    other = signing.signing_dir().parent / "other"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(signing, "signing_dir", lambda: other)
+        signing.ensure_demo_ca()
+    assert not signing.validate_pdf(pdf, other / "ca.pem").trusted
+
+    # served as issued: the same bytes every time, one document per order
+    assert letter(client, songkhla, issued_order) == pdf and IssuedDocument.objects.count() == 1
+
+    if shutil.which("pdfsig"):
+        listed = subprocess.run(["pdfsig", "-"], input=pdf, capture_output=True)
+        if listed.returncode != 0:  # older poppler reads only files
+            path = signing.signing_dir().parent / "letter.pdf"
+            path.write_bytes(pdf)
+            listed = subprocess.run(["pdfsig", str(path)], capture_output=True)
+        out = listed.stdout.decode()
+        assert "Signature #1" in out and "Signature is Valid" in out and "Total document signed" in out
+
+
+@at(2026, 11, 16)
+def test_the_letter_prints_its_reference_and_where_to_verify_it(client, songkhla, issued_order):  # noqa: F811
+    text = pdf_text(letter(client, songkhla, issued_order))
+    document = IssuedDocument.objects.get(order=issued_order)
+    assert re.fullmatch(r"KK(-[2-9A-Z]{4}){3}", document.reference)
+    assert document.reference in text
+    assert "/verify/" + document.reference in text
+    assert "ลงนามอิเล็กทรอนิกส์" in text
+    assert issued.qr_svg(issued.verify_url(document.reference)).startswith("<svg")
+
+
+def verify_url(document) -> str:
+    return reverse("verify", args=[document.reference])
+
+
+@at(2026, 11, 16)
+def test_the_verify_page_shows_what_may_be_shown_and_checks_an_upload(client, songkhla, issued_order, factory):  # noqa: F811
+    pdf = letter(client, songkhla, issued_order)
+    document = IssuedDocument.objects.get(order=issued_order)
+
+    page = client.get(verify_url(document))  # no login
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "มีการออกเอกสารตามเลขอ้างอิงนี้จริง" in body and "มีผลใช้บังคับ" in body
+    assert songkhla.unit.name_th in body and document.sha256 in body and "2569" in body
+    assert "มาตรา 37" in body
+    # nothing about the case, the factory or the people
+    for secret in (factory.name, issued_order.inspection.ref_no, issued_order.letter_no, songkhla.officer.display_name):
+        assert secret not in body
+    assert "style=" not in body and "<script>" not in body and " onclick" not in body
+
+    genuine = client.post(verify_url(document), {"document": SimpleUploadedFile("a.pdf", pdf, "application/pdf")})
+    assert genuine.status_code == 200 and 'data-testid="match"' in genuine.content.decode()
+    assert "ถูกต้อง" in genuine.content.decode()
+
+    changed = client.post(verify_url(document), {"document": SimpleUploadedFile("b.pdf", altered(pdf))})
+    body = changed.content.decode()
+    assert changed.status_code == 200 and 'data-testid="mismatch"' in body and "ไม่ตรงกับเอกสารที่ออก" in body
+
+
+def test_an_unknown_reference_is_a_thai_404(client):
+    for reference in ("KK-2345-6789-ABCD", "not-a-reference", "KK-' OR 1=1"):
+        response = client.get(reverse("verify", args=[reference]))
+        assert response.status_code == 404
+        assert "ไม่พบเอกสาร" in response.content.decode()
+
+
+@at(2026, 11, 16)
+def test_a_withdrawn_order_is_revoked_and_a_later_one_supersedes(client, songkhla, issued_order):  # noqa: F811
+    letter(client, songkhla, issued_order)
+    document = IssuedDocument.objects.get(order=issued_order)
+    later = CorrectiveOrder.objects.create(
+        inspection=issued_order.inspection, kind=OrderKind.S39_CLOSE, requirement="ปิดโรงงาน", status=OrderStatus.ISSUED,
+        deadline=timezone.localdate() + timedelta(days=30), drafted_by=issued_order.drafted_by,
+    )  # fmt: skip
+    assert "ถูกแทนที่ด้วยฉบับใหม่แล้ว" in client.get(verify_url(document)).content.decode()
+    later.delete()
+    assert "มีผลใช้บังคับ" in client.get(verify_url(document)).content.decode()
+    CorrectiveOrder.objects.filter(pk=issued_order.pk).update(status=OrderStatus.WITHDRAWN)
+    assert "ถูกเพิกถอนแล้ว" in client.get(verify_url(document)).content.decode()
+
+
+@at(2026, 11, 16)
+def test_uploads_are_limited_in_size_and_per_address(client, songkhla, issued_order, monkeypatch):  # noqa: F811
+    pdf = letter(client, songkhla, issued_order)
+    document = IssuedDocument.objects.get(order=issued_order)
+    monkeypatch.setattr(verify, "MAX_UPLOAD_BYTES", len(pdf) - 1)
+    big = client.post(verify_url(document), {"document": SimpleUploadedFile("a.pdf", pdf)})
+    assert big.status_code == 400 and "ไฟล์มีขนาดเกิน" in big.content.decode()
+
+    monkeypatch.setattr(verify, "MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+    monkeypatch.setattr(verify, "CHECKS_PER_HOUR", 2)
+    from django.core.cache import cache
+
+    cache.delete("verify-upload:127.0.0.1")
+    answers = [
+        client.post(verify_url(document), {"document": SimpleUploadedFile("a.pdf", pdf)}).status_code for _ in range(3)
+    ]
+    assert answers == [200, 200, 400]
+    refused = client.post(verify_url(document), {"document": SimpleUploadedFile("a.pdf", pdf)}).content.decode()
+    assert "มากเกินไป" in refused and 'data-testid="match"' not in refused
+
+
+def test_without_a_certificate_and_no_demo_ca_nothing_is_signed(songkhla, settings):  # noqa: F811
+    settings.SIGNING_DEMO_CA = False
+    with pytest.raises(signing.SigningUnavailable):
+        signing.credentials(songkhla.unit)
