@@ -26,6 +26,8 @@ from . import audit
 from .models import DayCount
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+# Steps during which the case may wait on the factory (documents asked for, a self-report awaited).
+WAITS_ON_FACTORY = frozenset({"inspect", "follow_up"})
 MOVED = "task.due_moved"
 CLOCK = "clock_stopped"  # the key of Task.data while the clock stands still
 RESUMED = gettext_lazy("Clock resumed: the factory answered")

@@ -51,6 +51,8 @@ class NextStep:
     waiting_for_date: bool = False  # a timer: the step opens on its due date
     stopped_since: str = ""  # the clock stands still (waiting on the factory) since
     stopped_for: str = ""
+    task_id: int | None = None
+    clock: str = ""  # "stop" or "resume": what the reader, who holds the step, may do with its clock
     moves: list[Move] = field(default_factory=list)
 
     @property
@@ -113,8 +115,9 @@ def _moves(case) -> dict[int, list[Move]]:
     return moves
 
 
-def next_action(case, now=None) -> list[NextStep]:
-    """The open steps of the case (and the dated wait before one), soonest due first."""
+def next_action(case, now=None, user=None) -> list[NextStep]:
+    """The open steps of the case (and the dated wait before one), soonest due first; `user`: who reads
+    it (the holder of a step the factory may hold up may stop and resume its clock)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     tasks = list(
@@ -139,7 +142,9 @@ def next_action(case, now=None) -> list[NextStep]:
             title = _title(getattr(node, "_next", None) or node)
         else:
             person, title = task.owner, _title(node)
-        step = NextStep(title=title, waiting_for_date=timer, due=task.scheduled, moves=moves.get(task.pk, []))
+        step = NextStep(
+            title=title, waiting_for_date=timer, due=task.scheduled, moves=moves.get(task.pk, []), task_id=task.pk
+        )
         if person is not None:
             step.person = person.display_name
             step.position, step.acting = roles.get(person.pk, ("", ""))
@@ -151,5 +156,8 @@ def next_action(case, now=None) -> list[NextStep]:
         if stop:
             step.stopped_since = format_be(datetime.fromisoformat(stop["at"]))
             step.stopped_for, step.badge = stop["reason"], "stopped"
+        mine = user is not None and not timer and task.owner_id is not None and task.owner_id == user.pk
+        if mine and node.name in due.WAITS_ON_FACTORY and task.scheduled is not None:
+            step.clock = "resume" if stop else "stop"
         steps.append(step)
     return steps

@@ -8,7 +8,7 @@ from viewflow.urls import Application
 from permissions import access
 from workflows.viewsets import ScopedFlowViewset
 
-from . import bulk, files, lists, pdfs, views
+from . import bulk, clock, files, lists, pdfs, views
 from .flows import InspectionFlow
 
 
@@ -34,6 +34,7 @@ class InspectionApp(Application):
     evidence_path = path("evidence/<int:pk>/", files.EvidenceFileView.as_view(), name="evidence")
     bulk_approve_path = path("bulk/approve/", bulk.BulkApproveView.as_view(), name="bulk_approve")
     reassign_path = path("task/<int:task_pk>/reassign/", bulk.ReassignView.as_view(), name="reassign")
+    clock_path = path("task/<int:task_pk>/clock/", clock.ClockView.as_view(), name="clock")
     report_pdf_path = path("case/<int:pk>/report.pdf", pdfs.ReportPdfView.as_view(), name="report_pdf")
     delivery_path = path(
         "case/<int:pk>/order/<int:order_pk>/delivery/", views.DeliveryView.as_view(), name="order_delivery"

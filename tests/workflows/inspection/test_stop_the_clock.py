@@ -107,3 +107,28 @@ def sla_cache_clear():
     from django.core.cache import cache
 
     cache.delete(SlaRule.cache_key(INSPECT))
+
+
+@at(2026, 4, 10)
+def test_the_holder_stops_and_resumes_the_clock_from_the_case_page(client, songkhla, case, time_machine):
+    task = open_task(case, "inspect")
+    url = reverse("inspection:clock", args=[task.pk])
+    client.force_login(songkhla.head)  # sees the case, does not hold the step: no form, and refused
+    assert 'data-testid="clock-form"' not in client.get(reverse("inspection:case", args=[case.pk])).content.decode()
+    assert client.post(url, {"clock": "stop", "reason": "รอเอกสาร"}).status_code == 403
+    client.force_login(songkhla.inspector)
+    page = client.get(reverse("inspection:case", args=[case.pk])).content.decode()
+    assert 'data-testid="clock-form"' in page and 'value="stop"' in page
+    client.post(url, {"clock": "stop", "reason": ""})  # no reason: refused with a message, nothing changed
+    task.refresh_from_db()
+    assert due.stopped_since(task) is None
+    assert client.post(url, {"clock": "stop", "reason": "ขอผลตรวจวัดฝุ่น"}).status_code == 302
+    task.refresh_from_db()
+    assert due.stopped_since(task)["reason"] == "ขอผลตรวจวัดฝุ่น"
+    time_machine.move_to(bangkok(2026, 4, 16, 9))
+    client.force_login(songkhla.inspector)  # a new day's session
+    page = client.get(reverse("inspection:case", args=[case.pk])).content.decode()
+    assert 'value="resume"' in page and "ขอผลตรวจวัดฝุ่น" in page
+    assert client.post(url, {"clock": "resume"}).status_code == 302
+    task.refresh_from_db()
+    assert timezone.localdate(task.scheduled) == date(2026, 4, 30) and due.stopped_since(task) is None
