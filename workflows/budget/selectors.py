@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import F, Prefetch, Q, Sum
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -217,11 +217,11 @@ def review_detail(review: FollowUpReview):
 
 
 def my_tasks(user):
-    """The person's open budget tasks, oldest first."""
+    """The person's open budget tasks, soonest due first (none last)."""
     return (
         Task.objects.filter(owner=user, status__in=OPEN, flow_task__startswith="budget/")
         .select_related("process")
-        .order_by("created")
+        .order_by(F("scheduled").asc(nulls_last=True), "pk")
     )
 
 

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -97,7 +98,7 @@ class ComplaintListView(TemplateView):
         my_tasks = (
             Task.objects.filter(owner=user, status__in=selectors.OPEN, process__flow_class=ComplaintFlow)
             .select_related("process__complaintprocess__complaint")
-            .order_by("created")
+            .order_by(F("scheduled").asc(nulls_last=True), "pk")  # soonest due first, none last
         )  # fmt: skip
         return super().get_context_data(
             page=page, my_tasks=list(my_tasks[:PAGE]), status=status, statuses=ComplaintStatus.choices, **kwargs
