@@ -8,7 +8,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from . import base, task_views, views
+from . import base, budget, task_views, views
 
 app_name = "api"
 
@@ -19,6 +19,7 @@ router.register("tasks", task_views.TaskViewSet, basename="task")
 router.register("results", views.ResultViewSet, basename="result")
 router.register("selfreports", views.SelfReportViewSet, basename="selfreport")
 router.register("report-kinds", views.ReportKindViewSet, basename="report-kind")
+router.register("budget/projects", budget.ProjectViewSet, basename="budget-project")
 
 urlpatterns = [
     path("token/", views.TokenView.as_view(), name="token"),
