@@ -14,16 +14,20 @@ acknowledged, a retry, a relay racing the commit hook) does its work once. Long 
 they go (imports, project.celery.LONG_TASK) mark it after their work and keep their own guard.
 
 With Celery eager (the embedded demo, the tests) the hand-over runs the task in the process, after
-the commit, as before."""
+the commit, as before; the row is then marked sent, its attempt counted and done in one statement,
+in the task's transaction (nothing written after it)."""
 
 import logging
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import timedelta
 from typing import Any
 
 from celery import Task, current_app
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import OutboxMessage
@@ -37,6 +41,7 @@ KEEP_DONE = timedelta(days=14)  # done rows are kept a while to look into, then 
 # request that gives three tasks does not wait three timeouts of a broker that does not answer.
 QUIET_SECONDS = 15
 _quiet_until = 0.0
+_running_eagerly: ContextVar[int | None] = ContextVar("outbox_running_eagerly", default=None)  # the row publish runs
 
 
 def enqueue(task: Task | str, *args: Any, **kwargs: Any) -> OutboxMessage:
@@ -55,6 +60,7 @@ def publish(message: OutboxMessage, *, after_failure_wait: bool = False) -> bool
     eager = current_app.conf.task_always_eager
     if after_failure_wait and not eager and time.monotonic() < _quiet_until:
         return False
+    handing = _running_eagerly.set(message.pk) if eager else None
     try:
         _send(message)
     except Exception as exc:  # noqa: BLE001 (whatever went wrong, the row waits for the relay)
@@ -64,8 +70,12 @@ def publish(message: OutboxMessage, *, after_failure_wait: bool = False) -> bool
         message.attempts, message.last_error = message.attempts + 1, repr(exc)[:2000]
         OutboxMessage.objects.filter(pk=message.pk).update(attempts=message.attempts, last_error=message.last_error)
         return False
+    finally:
+        if handing is not None:
+            _running_eagerly.reset(handing)
     message.attempts, message.sent_at = message.attempts + 1, timezone.now()
-    OutboxMessage.objects.filter(pk=message.pk).update(attempts=message.attempts, sent_at=message.sent_at)
+    if not eager:  # eager: the task's run_once marked the row sent and done with its work (or found it done)
+        OutboxMessage.objects.filter(pk=message.pk).update(attempts=message.attempts, sent_at=message.sent_at)
     return True
 
 
@@ -110,12 +120,22 @@ def run_once(outbox_id: int, work: Callable[[], Any], *, atomic: bool = True) ->
         if OutboxMessage.objects.filter(pk=outbox_id, done_at__isnull=False).exists():
             return None
         result = work()
-        OutboxMessage.objects.filter(pk=outbox_id).update(done_at=timezone.now())
+        _mark_done(outbox_id)
         return result
     with transaction.atomic():
         message = OutboxMessage.objects.select_for_update().filter(pk=outbox_id).first()
         if message is None or message.done_at is not None:
             return None
         result = work()
-        OutboxMessage.objects.filter(pk=outbox_id).update(done_at=timezone.now())
+        _mark_done(outbox_id)
         return result
+
+
+def _mark_done(outbox_id: int) -> None:
+    """The row done. Run eagerly by publish (Celery eager), the same statement marks it sent and counts
+    the attempt, which publish then does not write again."""
+    now = timezone.now()
+    fields = {"done_at": now}
+    if _running_eagerly.get() == outbox_id:
+        fields.update(sent_at=Coalesce(F("sent_at"), Value(now)), attempts=F("attempts") + 1)
+    OutboxMessage.objects.filter(pk=outbox_id).update(**fields)

@@ -132,3 +132,23 @@ def test_saving_a_checklist_costs_the_same_for_two_answers_or_twelve(client, son
         assert inspection.answers.count() == size
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_an_eager_hand_over_marks_its_row_sent_and_done_in_the_tasks_own_statement(
+    songkhla, checklist, django_capture_on_commit_callbacks
+):
+    """With Celery eager (the embedded server, the tests) the outbox row's task runs in the hand-over
+    after the commit: the row is marked done, sent and its attempt counted in one UPDATE, in the task's
+    transaction, and nothing is written after it."""
+    from workflows.models import OutboxMessage
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.inspection_start(factory=FactoryFactory(), by=as_request_user(songkhla.head))
+    message = OutboxMessage.objects.order_by("pk").last()
+    with CaptureQueriesContext(connection) as queries:
+        for callback in callbacks:
+            callback()
+    marks = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('UPDATE "workflows_outboxmessage"')]
+    assert len(marks) == 1, marks
+    message.refresh_from_db()
+    assert message.done_at is not None and message.sent_at is not None and message.attempts == 1
