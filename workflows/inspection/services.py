@@ -77,7 +77,6 @@ def published_checklist(code: str = DEFAULT_TEMPLATE) -> ChecklistVersion:
     return version
 
 
-@transaction.atomic
 def inspection_open(
     *,
     factory: Factory,
@@ -99,6 +98,11 @@ def inspection_open(
     checklist = checklist or published_checklist()
     if not checklist.status == "published":
         raise InspectionError(_("Only a published checklist version can be used."))
+    with transaction.atomic(savepoint=False):  # checked above: what fails from here fails the whole change
+        return _opened(factory, by, reason, checklist, planned_on, follows)
+
+
+def _opened(factory, by, reason, checklist, planned_on, follows) -> Inspection:
     inspection = Inspection.objects.create(
         ref_no=_next_ref_no(factory.office, _today()),
         factory=factory,
@@ -143,24 +147,25 @@ def suggested_inspector(office: Unit) -> Person | None:
     return min(people, key=lambda p: (load.get(p.pk, 0), p.pk))
 
 
-@transaction.atomic
 def inspection_assign(*, inspection: Inspection, inspector: Person, by: Person) -> Inspection:
     if not access.can(by, "work", inspection):
         raise PermissionDenied
     if not office_inspectors(inspection.office).filter(pk=inspector.pk).exists():
         raise InspectionError(_("%(person)s is not an inspector of this office.") % {"person": inspector})
     before = {"inspector": str(inspection.inspector or "")}
-    inspection.inspector = inspector
-    inspection.save(update_fields=["inspector"])
-    audit.record(
-        subject=inspection,
-        action="case.assign",
-        label=_("Assigned to %(person)s") % {"person": inspector},
-        by=by,
-        acting_for=signed_as(by, PositionKind.GROUP_HEAD, inspection.office, _today()),
-        before=before,
-        after={"inspector": str(inspector)},
-    )
+    acting = signed_as(by, PositionKind.GROUP_HEAD, inspection.office, _today())
+    with transaction.atomic(savepoint=False):  # checked above (no savepoint: one statement pair less)
+        inspection.inspector = inspector
+        inspection.save(update_fields=["inspector"])
+        audit.record(
+            subject=inspection,
+            action="case.assign",
+            label=_("Assigned to %(person)s") % {"person": inspector},
+            by=by,
+            acting_for=acting,
+            before=before,
+            after={"inspector": str(inspector)},
+        )
     return inspection
 
 
@@ -206,7 +211,6 @@ ANSWER_FIELDS = [
 ]  # fmt: skip
 
 
-@transaction.atomic
 def answers_save(
     *, inspection: Inspection, by: Person, answers: dict[int, dict], findings: str = "",
     inspected_on: date | None = None,
@@ -243,13 +247,14 @@ def answers_save(
             continue
         changed[item.code] = value if number is None else str(number)
     # Every answer checked before any is written; then one INSERT and one UPDATE, whatever their number.
-    Answer.objects.bulk_create(new)
-    Answer.objects.bulk_update(edited, ANSWER_FIELDS)
-    inspection.findings = findings
-    inspection.inspected_on = inspected_on or inspection.inspected_on
-    inspection.save(update_fields=["findings", "inspected_on"])
-    if changed:
-        audit.record(subject=inspection, action="case.answers", label=_("Checklist saved"), by=by, after=changed)
+    with transaction.atomic(savepoint=False):  # a failure from here fails the whole change
+        Answer.objects.bulk_create(new)
+        Answer.objects.bulk_update(edited, ANSWER_FIELDS)
+        inspection.findings = findings
+        inspection.inspected_on = inspected_on or inspection.inspected_on
+        inspection.save(update_fields=["findings", "inspected_on"])
+        if changed:
+            audit.record(subject=inspection, action="case.answers", label=_("Checklist saved"), by=by, after=changed)
     return inspection
 
 
@@ -269,7 +274,6 @@ def checklist_items(inspection: Inspection) -> list:
     return read[1]
 
 
-@transaction.atomic
 def evidence_add(*, inspection: Inspection, by: Person, upload, item_id: int | None = None) -> Evidence:
     if inspection.inspector_id != by.pk:
         raise PermissionDenied
@@ -280,22 +284,22 @@ def evidence_add(*, inspection: Inspection, by: Person, upload, item_id: int | N
         raise InspectionError(_("A file may be at most %(mb)s MB.") % {"mb": EVIDENCE_MAX_BYTES // 2**20})
     if item_id is not None and not any(item.pk == item_id for item in checklist_items(inspection)):
         raise InspectionError(_("The photo refers to an item that is not in this checklist."))
-    evidence = Evidence.objects.create(
-        inspection=inspection,
-        item_id=item_id,
-        file=upload,
-        original_name=upload.name[:255],
-        content_type=content_type,
-        size=upload.size,
-        uploaded_by=by,
-    )
-    audit.record(
-        subject=inspection, action="case.evidence", label=_("Evidence added"), by=by, after={"file": upload.name}
-    )
+    with transaction.atomic(savepoint=False):  # checked above: what fails from here fails the whole change
+        evidence = Evidence.objects.create(
+            inspection=inspection,
+            item_id=item_id,
+            file=upload,
+            original_name=upload.name[:255],
+            content_type=content_type,
+            size=upload.size,
+            uploaded_by=by,
+        )
+        audit.record(
+            subject=inspection, action="case.evidence", label=_("Evidence added"), by=by, after={"file": upload.name}
+        )
     return evidence
 
 
-@transaction.atomic
 def inspection_submit(*, inspection: Inspection, by: Person) -> Inspection:
     """Hand the checklist to review: every item answered, required photos present; outcome computed."""
     if inspection.inspector_id != by.pk:
@@ -322,14 +326,15 @@ def inspection_submit(*, inspection: Inspection, by: Person) -> Inspection:
     inspection.score = (passed / total * 100).quantize(Decimal("0.01")) if total else None
     inspection.submitted_at = timezone.now()
     inspection.inspected_on = inspection.inspected_on or _today()
-    inspection.save(update_fields=["outcome", "severity", "score", "submitted_at", "inspected_on"])
-    audit.record(
-        subject=inspection,
-        action="case.submit",
-        label=_("Submitted for review"),
-        by=by,
-        after={"outcome": inspection.outcome, "severity": inspection.severity, "score": str(inspection.score)},
-    )
+    with transaction.atomic(savepoint=False):  # checked above: what fails from here fails the whole change
+        inspection.save(update_fields=["outcome", "severity", "score", "submitted_at", "inspected_on"])
+        audit.record(
+            subject=inspection,
+            action="case.submit",
+            label=_("Submitted for review"),
+            by=by,
+            after={"outcome": inspection.outcome, "severity": inspection.severity, "score": str(inspection.score)},
+        )
     return inspection
 
 
@@ -361,22 +366,23 @@ def review_decide(*, inspection: Inspection, by: Person, decision: str, comments
     return review
 
 
-@transaction.atomic
 def inspection_sign_off(*, inspection: Inspection, by: Person) -> Inspection:
     if not access.can(by, "work", inspection):
         raise PermissionDenied
-    inspection.signed_off_at = timezone.now()
-    inspection.signed_off_by = by
-    inspection.signed_off_as = signed_as(by, PositionKind.PROVINCIAL_OFFICER, inspection.office, _today())
-    inspection.save(update_fields=["signed_off_at", "signed_off_by", "signed_off_as"])
-    audit.record(
-        subject=inspection,
-        action="case.sign_off",
-        label=_("Report signed off"),
-        by=by,
-        acting_for=inspection.signed_off_as,
-        after={"outcome": inspection.outcome},
-    )
+    acting = signed_as(by, PositionKind.PROVINCIAL_OFFICER, inspection.office, _today())
+    with transaction.atomic(savepoint=False):  # checked above: what fails from here fails the whole change
+        inspection.signed_off_at = timezone.now()
+        inspection.signed_off_by = by
+        inspection.signed_off_as = acting
+        inspection.save(update_fields=["signed_off_at", "signed_off_by", "signed_off_as"])
+        audit.record(
+            subject=inspection,
+            action="case.sign_off",
+            label=_("Report signed off"),
+            by=by,
+            acting_for=inspection.signed_off_as,
+            after={"outcome": inspection.outcome},
+        )
     return inspection
 
 
@@ -518,7 +524,7 @@ def escalate_to_closure(*, inspection: Inspection) -> CorrectiveOrder:
     )
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # nothing to check: what fails here fails the whole change (the flow's step)
 def inspection_close(*, inspection: Inspection) -> Inspection:
     inspection.closed_at = timezone.now()
     inspection.save(update_fields=["closed_at"])
