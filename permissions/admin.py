@@ -1,8 +1,9 @@
 """Grants in the admin are shown, never edited: who may do what follows from the positions people hold
 (permissions.grants recomputes the guardian rows when the organisation changes). Django's groups and
-hand-set permissions are not used, and an API token is made by its owner (POST /api/token/), never
-handed out here: a token made for someone else lets its maker act as them. Revoking a token is
-allowed and enters the audit chain of its owner.
+hand-set permissions are not used, and a person's API token is made by its owner (POST /api/v1/token/),
+never handed out here: a token made for someone else lets its maker act as them (a service account's
+token is issued in its own admin, api/admin). Revoking a token is allowed and enters the audit chain
+of its owner.
 
 The log-in locks of django-axes are shown here too, in Thai and the Buddhist era (axes has no Thai and
 names its app "Axes"); deleting an attempt unlocks that user name, as axes intends."""
