@@ -140,6 +140,29 @@ def record(
     return entry
 
 
+def record_many(entries: list[tuple[Model, dict]], *, action: str, label) -> None:
+    """`record` by the system for many subjects at once, each (subject, after): every chain's head
+    locked (or begun), the entries appended and the heads moved on in four statements whatever their
+    number (the SLA sweep's escalations)."""
+    if not entries:
+        return
+    keys = sorted({chain_key(subject) for subject, _after in entries})
+    AuditChain.objects.bulk_create([AuditChain(key=key) for key in keys], ignore_conflicts=True)
+    heads = {head.key: head for head in AuditChain.objects.select_for_update().filter(key__in=keys).order_by("key")}
+    rows = []
+    for subject, after in entries:
+        head = heads[chain_key(subject)]
+        content = {
+            "chain": head.key, "actor_id": None, "actor_name": "", "acting_for": "", "action": action,
+            "label": _source_text(label), "comment": "", "before": {}, "after": _json(after),
+        }  # fmt: skip
+        row = _row(content, head.seq, head.last_hash)
+        rows.append(AuditEntry(**row))
+        head.seq, head.last_hash, head.updated_at = row["seq"], row["hash"], row["at"]
+    AuditEntry.objects.bulk_create(rows)
+    AuditChain.objects.bulk_update(list(heads.values()), ["seq", "last_hash", "updated_at"])
+
+
 def head_of(model: type[Model], pk: str = "pk"):
     """An annotation of a query of `model` (the case): its chain head as `seq:hash` (None when the chain
     has not begun), for `record` to append without reading the head again. `pk`: the path to the

@@ -23,7 +23,7 @@ from org.calendar import format_be
 from org.workdays import add_working_days
 
 from . import audit, notify
-from .models import AuditChain, AuditEntry, DayCount, NoticeKind, SlaRule, TaskNotice
+from .models import DayCount, NoticeKind, SlaRule, TaskNotice
 from .processes import CaseProcess
 
 DEFAULT_DAYS = 7
@@ -200,7 +200,7 @@ def _escalate(now) -> int:
             }
             trail.append((case, after))
     notify.write_many(told, quiet=quiet)
-    record_all(trail, action="task.escalate", label=ESCALATED)
+    audit.record_many(trail, action="task.escalate", label=ESCALATED)
     return len(mine)
 
 
@@ -227,36 +227,3 @@ def processes_of(tasks: list[Task]) -> dict[int, CaseProcess]:
 def _case(processes: dict, task: Task):
     process = processes.get(task.process_id)
     return process.case if process is not None else None
-
-
-def record_all(entries: list[tuple], *, action: str, label) -> None:
-    """audit.record for many cases at once (the system acting): each case's chain head locked, its
-    entries appended and the head moved on in four statements whatever the number of cases. (It
-    belongs in workflows.audit, as `record_many`, when that module's owner takes it.)"""
-    if not entries:
-        return
-    keys = sorted({audit.chain_key(subject) for subject, _after in entries})
-    AuditChain.objects.bulk_create([AuditChain(key=key) for key in keys], ignore_conflicts=True)
-    heads = {head.key: head for head in AuditChain.objects.select_for_update().filter(key__in=keys).order_by("key")}
-    at, rows = timezone.now(), []
-    for subject, after in entries:
-        head = heads[audit.chain_key(subject)]
-        row = {
-            "chain": head.key,
-            "seq": head.seq + 1,
-            "at": at,
-            "actor_id": None,
-            "actor_name": "",
-            "acting_for": "",
-            "action": action,
-            "label": audit._source_text(label),
-            "comment": "",
-            "before": {},
-            "after": audit._json(after),
-            "prev_hash": head.last_hash,
-        }
-        entry = AuditEntry(**row, hash=audit.entry_hash(row))
-        rows.append(entry)
-        head.seq, head.last_hash, head.updated_at = entry.seq, entry.hash, at
-    AuditEntry.objects.bulk_create(rows)
-    AuditChain.objects.bulk_update(list(heads.values()), ["seq", "last_hash", "updated_at"])
