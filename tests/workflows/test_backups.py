@@ -3,7 +3,7 @@ media folder of the test's own (DATABASE_URL and MEDIA_ROOT), with cases made by
 
 The SQLite starting point is a copy of the test database (geography and organisation, made once per run) taken
 with SQLite's backup API; the cases and their evidence photos are then added through the services. The
-PostgreSQL round trip creates and drops its own databases (kamkap_backup_src, kamkap_backup_dst), never the
+PostgreSQL round trip creates and drops its own databases (kamkap_backup_src_<pid>, kamkap_backup_dst_<pid>), never the
 test database."""
 
 import hashlib
@@ -351,7 +351,8 @@ def test_pg_dump_is_found_in_the_newest_postgresql_folder(tmp_path, monkeypatch)
 # --- PostgreSQL ---------------------------------------------------------------------------------------------
 
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
-PG_DATABASES = ("kamkap_backup_src", "kamkap_backup_dst")
+# Named per test process: two suites run at once (the SQLite and the PostgreSQL pass) dropped each other's.
+PG_DATABASES = (f"kamkap_backup_src_{os.getpid()}", f"kamkap_backup_dst_{os.getpid()}")
 
 
 def _pg_reachable() -> bool:
