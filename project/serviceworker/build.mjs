@@ -1,4 +1,5 @@
-// Bundles sw.src.js with the Workbox modules into ../../templates/static/kamkap/pwa/sw.js (`make pwa`).
+// Bundles sw.src.js with the Workbox modules into ../../templates/static/kamkap/pwa/sw.js (`make pwa`), and
+// idb.src.js with idb into ../../templates/static/kamkap/js/offline/idb.js (the offline inspections' IndexedDB).
 import { build } from "esbuild";
 import { readFileSync, writeFileSync } from "node:fs";
 
@@ -27,3 +28,21 @@ if (foreign) throw new Error(`the service worker names another host: ${foreign.j
 if (!body.includes("self.__WB_MANIFEST")) throw new Error("self.__WB_MANIFEST is gone: project/pwa.py puts the precache list there");
 writeFileSync(outfile, code);
 console.log(`${outfile}: ${code.length} bytes, Workbox ${workbox}`);
+
+// The offline inspections' IndexedDB library (idb), one classic script (CSP: 'self' only, no modules needed).
+const idb = JSON.parse(readFileSync(new URL("./node_modules/idb/package.json", import.meta.url))).version;
+const idbfile = new URL("../../templates/static/kamkap/js/offline/idb.js", import.meta.url).pathname;
+await build({
+  entryPoints: [new URL("./idb.src.js", import.meta.url).pathname],
+  outfile: idbfile,
+  bundle: true,
+  format: "iife",
+  target: "es2019",
+  minify: true,
+  legalComments: "none",
+  banner: { js: `/* idb ${idb} (ISC, Jake Archibald), bundled by \`make pwa\` from project/serviceworker/. Do not edit. */` },
+});
+const idbcode = readFileSync(idbfile, "utf8");
+const idbforeign = idbcode.replace(/^\/\*[^]*?\*\//, "").match(/https?:\/\/[^\s"'`)]+/g);
+if (idbforeign) throw new Error(`idb.js names another host: ${idbforeign.join(", ")}`);
+console.log(`${idbfile}: ${idbcode.length} bytes, idb ${idb}`);
