@@ -12,19 +12,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from .models import NoticePreference, Notification
+from .models import NoticeKind, NoticePreference, Notification
 
 PAGE = 25
 
 
 def notification_list(request):
-    notices = Notification.objects.of(request.user).filter(**_only(request))
+    """`?unread`: the unread ones; `?kind=escalated` (an inbox's "see them all"): those of one kind."""
+    kind = NoticeKind(request.GET["kind"]) if request.GET.get("kind") in NoticeKind.values else None
+    notices = Notification.objects.of(request.user).filter(**_only(request, kind)).select_related("task")
     page = Paginator(notices, PAGE).get_page(request.GET.get("page"))
-    return render(request, "workflows/notifications/list.html", {"page": page, "unread_only": "unread" in request.GET})
+    query = "unread" if "unread" in request.GET else (f"kind={kind.value}" if kind else "")
+    context = {"page": page, "unread_only": "unread" in request.GET, "kind": kind, "query": query}
+    return render(request, "workflows/notifications/list.html", context)
 
 
-def _only(request) -> dict:
-    return {"read_at__isnull": True} if "unread" in request.GET else {}
+def _only(request, kind) -> dict:
+    only = {"read_at__isnull": True} if "unread" in request.GET else {}
+    return {**only, "kind": kind.value} if kind else only
 
 
 @require_POST

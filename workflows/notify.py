@@ -37,10 +37,26 @@ def step_of(task: Task) -> str:
         return str(title)
 
 
+PAGE_OWNERS = ("project", "review")  # a progress report or budget escalation → its project; a directive → its review
+
+
+def page_of(case):
+    """The record whose page shows `case` and whose timeline keeps its history: the case itself when it
+    has a page, else the project or follow-up review it belongs to (read with the case: no query)."""
+    if case is None or hasattr(case, "get_absolute_url"):
+        return case
+    for name in PAGE_OWNERS:
+        owner = getattr(case, name, None)
+        if hasattr(owner, "get_absolute_url"):
+            return owner
+    return case
+
+
 def case_link(process, case) -> str:
-    """The case's own page, else its process's page in the flow."""
-    if hasattr(case, "get_absolute_url"):
-        return case.get_absolute_url()
+    """The case's page (or its project's or review's, `page_of`), else its process's page in the flow."""
+    page = page_of(case)
+    if hasattr(page, "get_absolute_url"):
+        return page.get_absolute_url()
     get_resolver().url_patterns  # noqa: B018 (as in task_link)
     try:
         return process.flow_class.instance.reverse("process_detail", args=[process.pk])

@@ -190,7 +190,7 @@ def _escalate(now) -> int:
             quiet.append(
                 notify.about_task(task, case, person=task.owner, kind=NoticeKind.OVERDUE, link=notify.task_link(task))
             )
-        if case is not None:
+        if case is not None:  # in the trail of the page that shows the case (a report's: its project's)
             after = {
                 "step": notify.step_of(task),
                 "held_by": task.owner.display_name if task.owner_id else "",
@@ -198,7 +198,7 @@ def _escalate(now) -> int:
                 "due": format_be(task.scheduled),
                 "escalated_to": str(boss or ""),
             }
-            trail.append((case, after))
+            trail.append((notify.page_of(case), after))
     notify.write_many(told, quiet=quiet)
     audit.record_many(trail, action="task.escalate", label=ESCALATED)
     return len(mine)

@@ -1,5 +1,8 @@
 """The bell in the page header (the unread count, one query, read once per request) and the overdue
-tasks escalated to the person, shown in their inbox."""
+tasks escalated to the person, shown at the top of every process's inbox (inspection, complaints,
+budget, planning: `{% open_escalations "budget" %}`), each linking to its case or project."""
+
+from functools import cache
 
 from django import template
 from viewflow.workflow.status import STATUS
@@ -22,17 +25,27 @@ def unread_notices(context) -> int:
     return request._kamkap_unread
 
 
+@cache
+def flows_of(app: str) -> tuple:
+    """The flows of one process application (`workflows.<app>`): the budget's four, the others' one."""
+    from workflows.flows import every_flow
+
+    flows = tuple(flow for flow in every_flow() if flow.__module__.startswith(f"workflows.{app}."))
+    if not flows:
+        raise template.TemplateSyntaxError(f"no flow in workflows.{app}")
+    return flows
+
+
 @register.inclusion_tag("workflows/notifications/_escalations.html", takes_context=True)
-def open_escalations(context) -> dict:
-    """The overdue tasks escalated to the person that are still open, newest first (one query; one row
-    more than shown tells whether there are more)."""
+def open_escalations(context, app: str = "") -> dict:
+    """The overdue tasks of the inbox's process (`app`: inspection, complaint, budget, planning; every
+    process when left out) escalated to the person and still open, newest first: one query, one row
+    more than shown telling whether there are more."""
     user = context["request"].user
-    notices = list(
-        Notification.objects.of(user)
-        .filter(kind=NoticeKind.ESCALATED, task__status__in=OPEN)
-        .select_related("task")
-        .order_by("-created_at", "-pk")[: ESCALATIONS_SHOWN + 1]
-    )
+    notices = Notification.objects.of(user).filter(kind=NoticeKind.ESCALATED, task__status__in=OPEN)
+    if app:
+        notices = notices.filter(task__process__flow_class__in=flows_of(app))
+    notices = list(notices.select_related("task").order_by("-created_at", "-pk")[: ESCALATIONS_SHOWN + 1])
     return {
         "notices": notices[:ESCALATIONS_SHOWN],
         "more": len(notices) > ESCALATIONS_SHOWN,

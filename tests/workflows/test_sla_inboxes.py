@@ -1,0 +1,108 @@
+# ruff: noqa: F811 (pytest fixtures imported from the inspection conftest are arguments of the test)
+"""Escalations in every process's inbox: an overdue step of an inspection, a complaint, a budget
+project or a quarterly plan reaches the holder's superior as an item at the top of that process's own
+inbox ("Overdue: case X, step Y, held by Z since …"), which opens the case or project page; each inbox
+shows only its own process's, and the item leaves once the step is done."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from org.calendar import fiscal_year
+from tests.clock import at, bangkok
+from tests.factories import FactoryFactory
+from tests.workflows.budget.conftest import register
+from tests.workflows.complaint.test_complaints import submit
+from tests.workflows.inspection.conftest import checklist, songkhla  # noqa: F401
+from workflows import audit, sla
+from workflows.inspection import services as inspections
+from workflows.models import AuditEntry, NoticeKind, Notification
+from workflows.planning import services as planning
+
+pytestmark = [pytest.mark.django_db, at(2026, 12, 2, 10)]  # a Wednesday, the first quarter of FY 2570
+NOW = bangkok(2026, 12, 2, 10)
+INBOXES = {
+    "inspection": "inspection:inbox",
+    "complaint": "complaints:list",
+    "budget": "budget:list",
+    "planning": "planning:list",
+}
+OPEN = (STATUS.NEW, STATUS.ASSIGNED)
+
+
+def first_task(**process) -> Task:
+    filters = {f"process__{key}": value for key, value in process.items()}
+    return Task.objects.filter(flow_task_type="HUMAN", status__in=OPEN, **filters).get()
+
+
+def open_case(kind: str, songkhla):
+    """(case, the page that shows it, its reference as people read it, its open step) of one process."""
+    if kind == "inspection":
+        case = inspections.inspection_start(factory=FactoryFactory(), by=songkhla.head)
+        return case, case, case.ref_no, first_task(inspectionprocess__inspection=case)
+    if kind == "complaint":
+        case = submit()
+        return case, case, case.tracking_no, first_task(complaintprocess__complaint=case)
+    if kind == "budget":
+        case = register(songkhla, fy_be=fiscal_year(timezone.localdate()))
+        return case, case, case.code, first_task(projectprocess__project=case)
+    planning.capacity_set(office=songkhla.unit, cases_per_inspector=2, by=songkhla.head)
+    case = planning.plan_generate(office=songkhla.unit, fiscal_year=2570, quarter=2, by=songkhla.head)
+    return case, case, str(case), first_task(planprocess__plan=case)
+
+
+@pytest.mark.parametrize("kind", list(INBOXES))
+def test_an_overdue_step_of_every_process_is_an_item_in_the_superior_s_inbox_of_that_process(
+    client, songkhla, checklist, kind
+):
+    case, page, reference, task = open_case(kind, songkhla)
+    Task.objects.filter(pk=task.pk).update(scheduled=NOW - timedelta(hours=1))
+    assert sla.sweep(NOW)[1] == 1
+
+    notice = Notification.objects.get(kind=NoticeKind.ESCALATED)
+    boss = notice.person
+    assert boss.pk != task.owner_id and notice.link == page.get_absolute_url()
+    (entry,) = AuditEntry.objects.filter(chain=audit.chain_key(page), action="task.escalate")  # on the page's timeline
+    assert entry.after["escalated_to"] == str(boss)
+
+    client.force_login(boss)
+    for other, url in INBOXES.items():
+        html = client.get(reverse(url)).content.decode()
+        shown = 'data-testid="escalations"' in html
+        assert shown == (other == kind), (other, kind)
+        if shown:
+            assert reference in html and notice.holder in html and notice.step
+            assert "เกินกำหนด" in html  # "Overdue: case X, step Y, held by Z since …", in Thai
+    response = client.post(reverse("notifications:open", args=[notice.pk]))
+    assert response.status_code == 302 and response.url == page.get_absolute_url()
+    assert client.get(response.url).status_code == 200
+
+    Task.objects.filter(pk=task.pk).update(status=STATUS.DONE)
+    assert 'data-testid="escalations"' not in client.get(reverse(INBOXES[kind])).content.decode()
+
+
+def test_the_inbox_shows_three_escalations_and_a_link_to_the_rest(client, songkhla, checklist):
+    tasks = [open_case("inspection", songkhla)[3] for _ in range(4)]
+    Task.objects.filter(pk__in=[task.pk for task in tasks]).update(scheduled=NOW - timedelta(hours=1))
+    assert sla.sweep(NOW)[1] == 4
+    client.force_login(songkhla.officer)
+    html = client.get(reverse("inspection:inbox")).content.decode()
+    assert html.count('data-kind="escalated"') == 3
+    rest = f"{reverse('notifications:list')}?kind={NoticeKind.ESCALATED}"
+    assert rest in html
+    listed = client.get(rest).content.decode()
+    assert listed.count('data-kind="escalated"') == 4
+
+
+def test_a_record_without_a_page_of_its_own_is_shown_by_its_project_or_review():
+    from workflows import notify
+    from workflows.budget.models import Directive, FollowUpReview, ProgressReport, Project
+
+    project, review = Project(pk=5), FollowUpReview(pk=7)
+    assert notify.page_of(ProgressReport(project=project)) is project  # a progress report: its project
+    assert notify.page_of(Directive(review=review)) is review  # a directive: its follow-up review
+    assert notify.page_of(project) is project and notify.page_of(None) is None
