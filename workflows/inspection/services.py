@@ -274,7 +274,9 @@ def checklist_items(inspection: Inspection) -> list:
     return read[1]
 
 
-def evidence_add(*, inspection: Inspection, by: Person, upload, item_id: int | None = None) -> Evidence:
+def evidence_add(
+    *, inspection: Inspection, by: Person, upload, item_id: int | None = None, caption: str = ""
+) -> Evidence:
     if inspection.inspector_id != by.pk:
         raise PermissionDenied
     content_type = uploads.content_type_of(upload, EVIDENCE_TYPES)
@@ -290,6 +292,7 @@ def evidence_add(*, inspection: Inspection, by: Person, upload, item_id: int | N
             item_id=item_id,
             file=upload,
             original_name=upload.name[:255],
+            caption=caption.strip()[:200],
             content_type=content_type,
             size=upload.size,
             uploaded_by=by,
@@ -300,11 +303,11 @@ def evidence_add(*, inspection: Inspection, by: Person, upload, item_id: int | N
     return evidence
 
 
-def inspection_submit(*, inspection: Inspection, by: Person) -> Inspection:
-    """Hand the checklist to review: every item answered, required photos present; outcome computed."""
-    if inspection.inspector_id != by.pk:
-        raise PermissionDenied
-    answers = {a.item_id: a for a in inspection.answers.select_related("item")}  # weights read below
+def checklist_gaps(inspection: Inspection, answers: dict | None = None) -> tuple[list[str], list[str]]:
+    """What keeps the checklist from review: the codes of the items not answered and of those whose
+    required photo is missing (answers: {item id: Answer}, read when not given)."""
+    if answers is None:
+        answers = {a.item_id: a for a in inspection.answers.all()}
     photos = set(inspection.evidence.filter(item__isnull=False).values_list("item_id", flat=True))
     missing, no_photo = [], []
     for item in checklist_items(inspection):
@@ -313,6 +316,15 @@ def inspection_submit(*, inspection: Inspection, by: Person) -> Inspection:
             missing.append(item.code)
         if (item.photo_required or item.answer_type == AnswerType.PHOTO) and item.pk not in photos:
             no_photo.append(item.code)
+    return missing, no_photo
+
+
+def inspection_submit(*, inspection: Inspection, by: Person) -> Inspection:
+    """Hand the checklist to review: every item answered, required photos present; outcome computed."""
+    if inspection.inspector_id != by.pk:
+        raise PermissionDenied
+    answers = {a.item_id: a for a in inspection.answers.select_related("item")}  # weights read below
+    missing, no_photo = checklist_gaps(inspection, answers)
     if missing:
         raise InspectionError(_("Answer every item first: %(codes)s") % {"codes": ", ".join(missing)})
     if no_photo:

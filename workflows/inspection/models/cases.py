@@ -112,6 +112,7 @@ class Evidence(models.Model):
     item = models.ForeignKey(ChecklistItem, models.PROTECT, null=True, blank=True, related_name="+")
     file = models.FileField(_("file"), upload_to=RandomName("evidence"))
     original_name = models.CharField(_("file name"), max_length=255)
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
