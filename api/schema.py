@@ -58,9 +58,11 @@ class ApiSchema(AutoSchema):
     """AutoSchema, plus the error responses DRF and our views give, where they can occur."""
 
     def is_public(self) -> bool:
-        """No credentials read: a view without authentication, or a method the view names public (e.g.
-        POST /token/, where a person logs in; DELETE there needs the token)."""
-        return not self.view.authentication_classes or self.method in getattr(self.view, "public_methods", ())
+        """No credentials read: a view without authentication, or a method or action the view names public
+        (e.g. POST /token/, where a person logs in, DELETE there needing the token; filing a complaint)."""
+        if not self.view.authentication_classes or self.method in getattr(self.view, "public_methods", ()):
+            return True
+        return getattr(self.view, "action", None) in getattr(self.view, "public_actions", ())
 
     def error_codes(self) -> set[str]:
         view = self.view
@@ -93,7 +95,8 @@ class ApiSchema(AutoSchema):
             name="Error", type=ResolvedComponent.SCHEMA, schema=error_component(), object="Error"
         )
         registry.register_on_missing(component)
-        if self.method == "GET" and getattr(self.view, "action", None) == "retrieve":  # api.etag
+        json_detail = "application/json" in responses.get("200", {}).get("content", {})  # not a file download
+        if self.method == "GET" and getattr(self.view, "action", None) == "retrieve" and json_detail:  # api.etag
             operation.setdefault("parameters", []).append(etag.PARAMETER)
             if "200" in responses:
                 responses["200"].setdefault("headers", {})["ETag"] = etag.ETAG_HEADER
@@ -124,21 +127,47 @@ class TaskSchema(ApiSchema):
     def step_payloads(self) -> dict:
         from workflows.flows import human_steps
 
-        from . import steps
-
-        alternatives = []
-        for flow, node in human_steps():
-            step = steps.step_of(node)
-            name = f"{flow.__name__}{node.name.title().replace('_', '')}Payload"
-            if isinstance(step, steps.InspectStep):
-                component = self.resolve_serializer(step.payload_serializer()(), "request")
-            else:
-                title = f"{flow.__name__}.{node.name}: {node.task_title or node.name}"
-                schema = {**step.schema(), "title": title}
-                component = ResolvedComponent(name=name, type=ResolvedComponent.SCHEMA, schema=schema, object=name)
-                self.registry.register_on_missing(component)
-            alternatives.append(component.ref)
         return {
-            "anyOf": alternatives,
+            "anyOf": [step_payload(self, node) for _flow, node in human_steps()],
             "description": "The payload of the task's step (its `step`; the task's detail lists its `payload` fields)",
         }
+
+
+def step_payload(schema: AutoSchema, node) -> dict:
+    """A reference to the component of a human step's payload (the step's page's form, or the inspect
+    step's serializer), registered once whichever operation names it first."""
+    from . import steps
+
+    step, flow = steps.step_of(node), node.flow_class
+    if isinstance(step, steps.InspectStep):
+        return schema.resolve_serializer(step.payload_serializer()(), "request").ref
+    name = f"{flow.__name__}{node.name.title().replace('_', '')}Payload"
+    title = f"{flow.__name__}.{node.name}: {node.task_title or node.name}"
+    component = ResolvedComponent(
+        name=name, type=ResolvedComponent.SCHEMA, schema={**step.schema(), "title": title}, object=name
+    )
+    schema.registry.register_on_missing(component)
+    return component.ref
+
+
+class StepActionSchema(ApiSchema):
+    """A case's action that does one step of its flow (a report filed, a complaint triaged): its body is
+    that step's payload, as POST /tasks/{id}/complete/ takes it, and it may conflict like a task (403
+    not_your_duty, 409). The view's `step_actions`: action name → a callable giving the node."""
+
+    def step_node(self):
+        node_of = getattr(self.view, "step_actions", {}).get(getattr(self.view, "action", None))
+        return node_of() if node_of is not None else None
+
+    def get_request_serializer(self):
+        node = self.step_node()
+        if node is None:
+            return super().get_request_serializer()
+        ref = step_payload(self, node)
+        return {"application/json": ref, "multipart/form-data": ref}
+
+    def error_codes(self) -> set[str]:
+        codes = super().error_codes()
+        if self.step_node() is not None:
+            codes.update({"403", "409"})
+        return codes

@@ -23,6 +23,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext
 from rest_framework.exceptions import ValidationError
 from viewflow.workflow.exceptions import FlowLockFailed
+from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from org.errors import DomainError
@@ -83,6 +84,28 @@ def complete(task, request, payload, files) -> None:
         except DomainError as exc:  # the service refused: 400, and the lock's transaction rolls back
             raise ValidationError(field_errors(exc)) from None
         activation.execute()
+
+
+def complete_with_request(task, request) -> None:
+    """complete() with the request's body: a JSON object, or a form with its files (multipart)."""
+    is_form = hasattr(request.data, "lists")
+    complete(task, request, request.POST if is_form else request.data, request.FILES if is_form else {})
+
+
+def case_tasks(process_class, case):
+    """The human tasks of a case's processes (a report's, a complaint's), whatever their state."""
+    processes = process_class.objects.filter(**{process_class.case_field: case})
+    return Task.objects.filter(process__in=processes.values("pk"), flow_task_type="HUMAN")
+
+
+def complete_case_step(tasks, node, request) -> None:
+    """Do a case's open step of `node` (e.g. file the report, triage the complaint) as
+    POST /tasks/{id}/complete/ does: its duty, lock, form and service. None open: 409 task_closed."""
+    task = tasks.filter(flow_task=node, status__in=OPEN).select_related("process").order_by("pk").first()
+    if task is None:
+        raise TaskClosed
+    task.process = task.process.coerced
+    complete_with_request(task, request)
 
 
 def save_draft(task, request, payload) -> None:
@@ -366,7 +389,7 @@ def evidence_row(file) -> dict:
     return {
         "id": file.pk, "item": file.item_id, "name": file.original_name, "content_type": file.content_type,
         "size": file.size, "uploaded_at": _jsonable(file.uploaded_at),
-        "url": reverse("inspection:evidence", args=[file.pk]),
+        "url": reverse("api:evidence-detail", args=[file.pk]),  # the file, for a token as for a session
     }  # fmt: skip
 
 

@@ -97,9 +97,7 @@ class TaskViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         """Do the step with its own payload (see the task's `payload`; the schema lists each step's)
         and send the case on, as the task's page does. A refused payload changes nothing."""
         task = self.task()
-        is_form = hasattr(request.data, "lists")
-        payload = request.POST if is_form else request.data
-        steps.complete(task, request, payload, request.FILES if is_form else {})
+        steps.complete_with_request(task, request)
         return self.answer(task.pk)
 
     @extend_schema(

@@ -8,7 +8,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from . import base, budget, task_views, views
+from . import base, budget, complaints, planning, task_views, views
 
 app_name = "api"
 
@@ -20,10 +20,14 @@ router.register("results", views.ResultViewSet, basename="result")
 router.register("selfreports", views.SelfReportViewSet, basename="selfreport")
 router.register("report-kinds", views.ReportKindViewSet, basename="report-kind")
 router.register("budget/projects", budget.ProjectViewSet, basename="budget-project")
+router.register("budget/reports", budget.ReportViewSet, basename="budget-report")
+router.register("budget/directives", budget.DirectiveViewSet, basename="budget-directive")
+router.register("plans", planning.PlanViewSet, basename="plan")
+router.register("complaints", complaints.ComplaintViewSet, basename="complaint")
+router.register("evidence", views.EvidenceViewSet, basename="evidence")
 
 urlpatterns = [
     path("token/", views.TokenView.as_view(), name="token"),
-    path("complaints/", views.ComplaintSubmitView.as_view(), name="complaint-submit"),
     path("complaints/status/<str:tracking_no>/", views.ComplaintStatusView.as_view(), name="complaint-status"),
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     path("docs/", login_not_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),

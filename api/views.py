@@ -2,14 +2,14 @@
 through selectors and writes through the services; every error is answered by api.errors."""
 
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, parsers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, Throttled, ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -22,11 +22,10 @@ from registry.selfreports.models import Channel, ReportField, ReportKind
 from registry.selfreports.services import selfreport_submit
 from workflows import audit
 from workflows.complaint import selectors as complaint_selectors
-from workflows.complaint import services as complaint_services
-from workflows.complaint.errors import RateLimited
-from workflows.complaint.public import client_ip
 from workflows.inspection import services as inspection_services
+from workflows.inspection.models import Evidence
 from workflows.inspection.selectors import published_results
+from workflows.inspection.services import EVIDENCE_TYPES
 
 from . import filters, idempotency, pushes, registration, selectors, serializers, tokens
 from .authentication import ExpiringTokenAuthentication
@@ -121,6 +120,34 @@ class CaseViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
         return self.get_paginated_response(serializers.TimelineEntrySerializer(entries, many=True).data)
 
 
+EVIDENCE_FILE = OpenApiResponse(
+    {"type": "string", "format": "binary"}, description="The file as uploaded (a photo or a PDF)"
+)
+
+
+class EvidenceViewSet(ApiView, viewsets.GenericViewSet):
+    """An inspection's evidence file (a photo or PDF of its checklist), served to whoever may see the
+    case (permissions.access, as the case page's link does); any other id is a 404."""
+
+    filter_backends = []
+    pagination_class = None
+
+    def get_queryset(self):
+        return Evidence.objects.filter(inspection__in=selectors.visible_cases(self.request.user).values("pk"))
+
+    @extend_schema(
+        responses={(200, media_type): EVIDENCE_FILE for media_type in sorted(EVIDENCE_TYPES)},
+        filters=False,
+    )
+    def retrieve(self, request, pk=None):
+        evidence = self.get_object()
+        try:
+            handle = evidence.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        return FileResponse(handle, content_type=evidence.content_type, filename=evidence.original_name)
+
+
 class ReportKindViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
     """The kinds of self-report in use and the figures each takes: what a filing's `kind` and `values`
     keys may be (by code, e.g. /report-kinds/rw/)."""
@@ -200,45 +227,6 @@ class SelfReportViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixi
         form.is_valid(raise_exception=True)
         answer = pushes.selfreports_push(rows=form.validated_data["reports"], by=request.user)
         return Response(pushes.PushResultSerializer(answer).data)
-
-
-class ComplaintSubmitView(ApiView, GenericAPIView):
-    """File a complaint from the public (no login): the tracking number to follow it with. The same
-    rules and per-address limit as the public form (workflows.complaint.services)."""
-
-    authentication_classes = []  # public: no session, so no CSRF check either
-    permission_classes = [AllowAny]
-    parser_classes = [parsers.JSONParser, parsers.MultiPartParser, parsers.FormParser]
-    serializer_class = serializers.ComplaintSubmitSerializer
-
-    @extend_schema(
-        # Offered as multipart only, the one encoding that carries the photos; a JSON body without
-        # photos is still accepted (README), but a client generated from the document sends multipart.
-        request={"multipart/form-data": serializers.ComplaintSubmitSerializer},
-        parameters=[idempotency.PARAMETER],
-        responses={
-            201: OpenApiResponse(
-                serializers.ComplaintReceiptSerializer, description="Filed; `Location` is its status URL"
-            ),
-            400: OpenApiResponse(description="Per-field errors (Thai); nothing stored"),
-            429: OpenApiResponse(description="Too many complaints from this address within the hour"),
-            **idempotency.RESPONSES,
-        },
-    )
-    @idempotency.idempotent("complaint-submit")
-    def post(self, request):
-        form = self.get_serializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        data = {"contact_email": "", **form.validated_data}
-        photos = data.pop("photos")
-        try:  # the form's per-address limit, answered as 429
-            complaint = complaint_services.complaint_submit(data=data, photos=photos, source_ip=client_ip(request))
-        except RateLimited as exc:
-            raise Throttled(detail=exc.message) from None
-        status_url = reverse("api:complaint-status", args=[complaint.tracking_no])
-        receipt = {"tracking_no": complaint.tracking_no, "status_url": request.build_absolute_uri(status_url)}
-        body = serializers.ComplaintReceiptSerializer(receipt).data
-        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": receipt["status_url"]})
 
 
 class ComplaintStatusView(ApiView, GenericAPIView):
