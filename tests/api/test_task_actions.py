@@ -1,7 +1,7 @@
 """Tasks through the API: the queue, one task with what its step needs, claim, complete and evidence —
 the same rules and services as the task pages. Wrong person: 403 not_your_duty; taken or closed: 409;
 a bad payload: 400 with its fields; each refusal changes nothing. An inspection walked from its
-assignment to its sign-off through the API alone."""
+opening (POST /cases/) to its sign-off through the API alone."""
 
 from decimal import Decimal
 
@@ -207,10 +207,13 @@ def test_evidence_upload_returns_an_id_for_the_completion(client, songkhla, assi
     assert Evidence.objects.count() == 1
 
 
-def test_an_inspection_walked_from_assignment_to_sign_off_through_the_api(client, songkhla, checklist, factory):
-    inspection = services.inspection_start(factory=factory, by=songkhla.head)
+def test_an_inspection_walked_from_start_to_sign_off_through_the_api(client, songkhla, checklist, factory):
     client.force_login(songkhla.head)
+    started = post(client, "/api/v1/cases/", {"factory": factory.pk, "reason": "routine"}, key="start-1")
+    assert started.status_code == 201, started.content[:500]
+    inspection = Inspection.objects.get(pk=started.json()["id"])
     [assign] = client.get(TASKS).json()["results"]
+    assert assign["step"] == "assign" and assign["case"]["id"] == inspection.pk
     response = post(client, f"{TASKS}{assign['id']}/complete/", {"inspector": songkhla.inspector.pk})
     assert response.status_code == 200 and response.json()["status"] == STATUS.DONE
 
