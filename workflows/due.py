@@ -6,7 +6,14 @@ days it stood still added to the due date.
 The due date is written once with the task (workflows.nodes.View); whatever moves it afterwards goes
 through `move` here, so its history is complete without a hook on every save of a task. A stopped
 clock is kept on the task itself (`Task.data["clock_stopped"]`: since when, why, by whom); the SLA job
-neither reminds nor escalates a task whose clock stands still (workflows.sla)."""
+neither reminds nor escalates a task whose clock stands still (workflows.sla).
+
+The clock is stopped by hand, by the holder of the step, from the case page's next-action panel
+(workflows.inspection.clock): the one wait on the factory the inspection flow itself knows — an issued
+order, until its receipt and then its compliance period — is the Timer `await_deadline`, during which
+no office step is open (no clock runs; its date counts from receipt in calendar days,
+workflows.inspection.delivery), and what an inspector asks of the factory while inspecting or
+following up (documents, figures) is not recorded anywhere the flow could stop the clock from."""
 
 from datetime import datetime, timedelta
 

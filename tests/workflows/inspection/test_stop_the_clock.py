@@ -12,6 +12,7 @@ from django.utils import timezone
 from org.models import ClosureDay
 from tests.clock import at, bangkok
 from tests.workflows.inspection.test_flow_paths import do, open_task
+from tests.workflows.inspection.test_pdfs import issued_order, signed_off  # noqa: F401 (fixtures)
 from workflows import audit, due, sla
 from workflows.inspection import services
 from workflows.models import AuditEntry, DayCount, SlaRule
@@ -132,3 +133,34 @@ def test_the_holder_stops_and_resumes_the_clock_from_the_case_page(client, songk
     assert client.post(url, {"clock": "resume"}).status_code == 302
     task.refresh_from_db()
     assert timezone.localdate(task.scheduled) == date(2026, 4, 30) and due.stopped_since(task) is None
+
+
+@at(2026, 12, 1)
+def test_the_one_wait_on_the_factory_the_flow_knows_runs_no_office_clock(client, songkhla, issued_order):  # noqa: F811
+    """An issued order waits on the factory (for its receipt, then its compliance period) in the flow's
+    Timer `await_deadline`, not in an office's step: no human task of the case is open, so there is no
+    office clock to stop, the SLA job finds nothing of the case to remind or escalate however long the
+    factory takes, and the date runs from receipt in calendar days (workflows.inspection.delivery).
+    Waits inside a step — documents or figures asked of the factory while inspecting or following up —
+    are not recorded as data anywhere, so their holder stops and resumes the clock by hand."""
+    from viewflow.workflow import flow
+    from viewflow.workflow.models import Task
+    from viewflow.workflow.status import STATUS
+
+    from workflows.inspection.flows import InspectionFlow
+    from workflows.nodes import View
+
+    assert isinstance(InspectionFlow.await_deadline, flow.Timer)
+    assert InspectionFlow.await_deadline._next is InspectionFlow.follow_up
+    steps = {node.name for node in InspectionFlow.instance.nodes() if isinstance(node, View)}
+    assert due.WAITS_ON_FACTORY <= steps  # the steps whose holder may stop their clock
+
+    inspection = issued_order.inspection
+    waiting = Task.objects.filter(
+        process__inspectionprocess__inspection=inspection, status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.SCHEDULED]
+    )
+    assert list(waiting.values_list("flow_task_type", flat=True)) == ["TIMER"]
+    assert sla.sweep(bangkok(2027, 6, 1)) == (0, 0)  # months on, nothing of the case is overdue
+    client.force_login(songkhla.head)
+    page = client.get(reverse("inspection:case", args=[inspection.pk])).content.decode()
+    assert 'data-testid="next-action"' in page and 'data-testid="clock-form"' not in page
