@@ -29,6 +29,8 @@ from workflows.inspection.models import CorrectiveOrder, Inspection, OrderKind, 
 from workflows.planning.models import PlanItem, PlanStatus
 from workflows.processes import REFERENCE_FIELDS, case_links, task_office
 
+from . import summary
+
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 S37 = (OrderKind.S37_IMPROVE, OrderKind.S37_STOP)
 COUNTED_PROJECTS = (ProjectStatus.APPROVED, ProjectStatus.CLOSED)
@@ -122,6 +124,7 @@ class Board:
     target: Target
     years: list[int] = field(default_factory=list)
     offices: list[tuple[Unit, Figures]] = field(default_factory=list)  # each office's own figures
+    trends: "Trends | None" = None  # month by month, this year and the year before
 
 
 def fy_bounds(fy: int) -> tuple[datetime, datetime]:
@@ -148,7 +151,83 @@ def open_tasks() -> QuerySet:
     return Task.objects.filter(status__in=OPEN, flow_task_type="HUMAN").annotate(office_id=task_office())
 
 
+MONTHLY = ("opened", "signed_off", "closed", "compliant", "orders_issued", "complaints", "answered",
+           "answered_in_time", "planned", "plan_done")  # fmt: skip
+
+
+@dataclass
+class Trends:
+    """Month by month (1 = October) over the offices read: {field: {fiscal year: [12 counts]}}."""
+
+    fy: int
+    series: dict[str, dict[int, list[int]]] = field(default_factory=dict)
+
+    def add(self, fy: int, month: int, values: dict) -> None:
+        for name in MONTHLY:
+            self.series.setdefault(name, {}).setdefault(fy, [0] * 12)[month - 1] += values[name]
+
+    def of(self, name: str, fy: int) -> list[int]:
+        return self.series.get(name, {}).get(fy, [0] * 12)
+
+
 def figures_by_office(
+    user,
+    fy: int,
+    office_ids: Iterable[int],
+    *,
+    now: datetime,
+    overdue: bool = True,
+    trends: Trends | None = None,
+) -> dict[int, Figures]:
+    """Figures of each office in `office_ids` the user may see, read from the summary tables that the
+    services keep (dashboards.summary): four statements whatever the number of offices or cases — the
+    months of the year (and of the year before, summed into `trends` if given), the offices' state,
+    their budget, and the open tasks past their due date (`overdue=False`: not counted, the briefing
+    counts its overdue_work list instead). An office outside the person's scope counts nothing."""
+    from .models import OfficeBudget, OfficeMonth, OfficeState
+
+    ids = sorted(set(office_ids))
+    result = {pk: Figures() for pk in ids}
+    scope = access.scope_of(user)
+    visible_ids = [pk for pk in ids if scope.covers(access.ACTIONS["view"], pk)]
+    if not visible_ids:
+        return result
+    today = timezone.localdate(now)
+    years = [fy, fy - 1] if trends is not None else [fy]
+    rows = OfficeMonth.objects.filter(office__in=visible_ids, fiscal_year__in=years).values(
+        "office", "fiscal_year", "month", *MONTHLY
+    )
+    for row in rows:
+        if trends is not None:
+            trends.add(row["fiscal_year"], row["month"], row)
+        if row["fiscal_year"] != fy:
+            continue
+        figures = result[row["office"]]
+        figures.signed_off += row["signed_off"]
+        figures.closed += row["closed"]
+        figures.compliant += row["compliant"]
+        figures.answered += row["answered"]
+        figures.answered_in_time += row["answered_in_time"]
+        figures.planned += row["planned"]
+        figures.done += row["plan_done"]
+    for state in OfficeState.objects.filter(office__in=visible_ids):
+        figures = result[state.office_id]
+        figures.open_cases = state.open_cases
+        figures.orders_s37, figures.orders_s39 = state.orders_s37, state.orders_s39
+        figures.orders_overdue = summary.overdue_orders(state.order_deadlines, today)
+    for row in OfficeBudget.objects.filter(office__in=visible_ids, fiscal_year=fy):
+        figures = result[row.office_id]
+        figures.projects, figures.behind = row.projects, row.behind
+        figures.allocation, figures.disbursed = row.allocation, row.disbursed
+        figures.reports_due, figures.reports_late = summary.late_reports(row.reports, today)
+    if overdue:
+        late_tasks = open_tasks().filter(office_id__in=visible_ids, scheduled__lt=now)
+        for row in late_tasks.values("office_id").annotate(n=Count("pk")).order_by():
+            result[row["office_id"]].overdue = row["n"]
+    return result
+
+
+def counted_figures(
     user,
     fy: int,
     office_ids: Iterable[int],
@@ -157,7 +236,8 @@ def figures_by_office(
     statuses: dict[int, list] | None = None,
     overdue: bool = True,
 ) -> dict[int, Figures]:
-    """Figures of each office in `office_ids` the user may see (a fixed number of queries);
+    """Figures of each office in `office_ids` the user may see counted from the cases themselves (what
+    the summary tables must always equal; the tests compare them); a fixed number of queries;
     `statuses`: the offices' project_statuses when the caller has read them already; `overdue=False`
     leaves the overdue tasks uncounted (the briefing counts its overdue_work list instead)."""
     ids = sorted(set(office_ids))
@@ -295,7 +375,8 @@ def _board(user, fy: int, offices: list[Unit], group_by_cluster: bool) -> Board:
     from django.urls import reverse
 
     today, now = timezone.localdate(), timezone.now()
-    by_office = figures_by_office(user, fy, [o.pk for o in offices], now=now)
+    trends = Trends(fy)
+    by_office = figures_by_office(user, fy, [o.pk for o in offices], now=now, trends=trends)
     total = Figures()
     rows: list[Row] = []
     if group_by_cluster:
@@ -314,7 +395,7 @@ def _board(user, fy: int, offices: list[Unit], group_by_cluster: bool) -> Board:
     for row in rows:
         total.add(row.figures)
     per_office = [(o, by_office[o.pk]) for o in offices]
-    return Board(fy, today, now, rows, total, target_for(fy, today), years(today), per_office)
+    return Board(fy, today, now, rows, total, target_for(fy, today), years(today), per_office, trends)
 
 
 def visible_offices(user) -> QuerySet[Unit]:
@@ -414,7 +495,8 @@ def office_board(user, fy: int, office: Unit, *, officer_id: int | None = None) 
     """An office's figures, its people's work and its cases (only one officer's with `officer_id`)."""
     today, now = timezone.localdate(), timezone.now()
     statuses = project_statuses(user, fy, [office.pk])
-    figures = figures_by_office(user, fy, [office.pk], now=now, statuses=statuses)[office.pk]
+    trends = Trends(fy)
+    figures = figures_by_office(user, fy, [office.pk], now=now, trends=trends)[office.pk]
     cases = office_cases(user, office, fy)
     if officer_id is not None:
         cases = cases.filter(inspector_id=officer_id)
@@ -423,7 +505,7 @@ def office_board(user, fy: int, office: Unit, *, officer_id: int | None = None) 
         case.overdue = case.due is not None and case.due < now
         case.due_on = timezone.localdate(case.due) if case.due else None
         case.opened_on = timezone.localdate(case.created_at)
-    board = Board(fy, today, now, [], figures, target_for(fy, today), years(today))
+    board = Board(fy, today, now, [], figures, target_for(fy, today), years(today), trends=trends)
     people = officers(office, fy, today=today, now=now)
     return OfficeBoard(
         board=board, office=office, figures=figures, officers=people, cases=rows, case_count=cases.count(),
@@ -480,7 +562,7 @@ def briefing(user, fy: int, office: Unit) -> dict:
     the overdue list (one selector, overdue_work)."""
     today, now = timezone.localdate(), timezone.now()
     statuses = project_statuses(user, fy, [office.pk])
-    figures = figures_by_office(user, fy, [office.pk], now=now, statuses=statuses, overdue=False)[office.pk]
+    figures = figures_by_office(user, fy, [office.pk], now=now, overdue=False)[office.pk]
     overdue = overdue_work(user, office, now)
     figures.overdue = len(overdue)
     orders = list(

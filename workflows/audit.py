@@ -22,6 +22,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dashboards import summary as dashboard_summary
 from org.models import Person
 
 from .errors import AuditError
@@ -137,6 +138,7 @@ def record(
             row = _append_locked(key, content)
         entry = AuditEntry.objects.create(**row)
     subject.audit_head = f"{entry.seq}:{entry.hash}"
+    dashboard_summary.touch(subject, before, after)  # its dashboard figures recomputed on commit, no statement now
     return entry
 
 

@@ -1,0 +1,331 @@
+"""Keeps the dashboard's summary tables (dashboards.models) equal to the cases they count.
+
+One hook: every service that changes a case, complaint, plan or project writes its audit entry
+(workflows.audit.record / record_many), and that calls `touch(subject, ...)`. `touch` costs no
+statement: it notes the subject and, once the transaction commits, `flush` recomputes the buckets it
+belongs to — the office's twelve months of the fiscal years concerned, its state as of now and its
+budget of the year — each whole, from the cases themselves (a fixed number of statements per bucket,
+bounded by one office-year's cases, never by the whole table). A rolled-back change recomputes nothing
+it changed (the next flush finds the rows as they are). `rebuild()` (`manage.py rebuild_dashboards`)
+recomputes every bucket, for data written around the services (imports, fixtures, repairs).
+
+What is not summarised is what depends on the clock or is small whatever the history: tasks past
+their due date (the open tasks only), the orders and progress reports past their deadline (counted on
+read from the deadlines kept in the summary)."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from org.calendar import fiscal_year, fiscal_year_bounds
+
+# What the summaries count: a change audited on anything else (a factory, a person) touches nothing.
+COUNTED = {"inspection.Inspection", "complaint.Complaint", "planning.InspectionPlan", "budget.Project"}
+
+# workflows.audit imports this module (its one hook): the workflow models are imported where used,
+# so that importing it imports no service.
+MONTH_FIELDS = ("opened", "signed_off", "closed", "compliant", "orders_issued", "complaints", "answered",
+                "answered_in_time", "planned", "plan_done")  # fmt: skip
+
+
+def fiscal_month(day: date) -> int:
+    """1 for October … 12 for September."""
+    return (day.month - 10) % 12 + 1
+
+
+def _fy_of(value) -> int | None:
+    if value is None:
+        return None
+    return fiscal_year(timezone.localdate(value) if isinstance(value, datetime) else value)
+
+
+# --- marking: what a committed change touched ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Touched:
+    office_id: int
+    fiscal_years: frozenset[int]
+    budget: bool  # a budget project: its office-year's budget summary only
+    inspection_id: int | None = None  # a case: the fiscal year of its plan is recomputed too
+
+
+class Batch:
+    """What one transaction touched, flushed once when it commits (dropped with it on a rollback)."""
+
+    def __init__(self):
+        self.items: set[Touched] = set()
+        self.done = False
+
+    def __call__(self):
+        self.done = True  # (a test's captured callbacks run before its transaction ends)
+        flush(self.items)
+
+
+def touch(subject, before: dict | None = None, after: dict | None = None) -> None:
+    """Note that `subject` (the audited case, complaint, plan or project) changed; its buckets are
+    recomputed once the transaction commits. No statement is run here."""
+    model = subject._meta.concrete_model._meta.label
+    office_id = getattr(subject, "office_id", None)
+    if model not in COUNTED or office_id is None:
+        return
+    years = {fiscal_year(timezone.localdate())}
+    for name in ("created_at", "signed_off_at", "closed_at", "answered_at"):
+        fy = _fy_of(getattr(subject, name, None))
+        if fy:
+            years.add(fy)
+    if isinstance(getattr(subject, "fiscal_year", None), int):
+        years.add(subject.fiscal_year)
+    offices = {office_id}
+    for data in (before or {}, after or {}):  # a case or complaint moved to another office
+        if isinstance(data.get("office"), int):
+            offices.add(data["office"])
+    is_budget = model == "budget.Project"
+    inspection_id = subject.pk if model == "inspection.Inspection" else None
+    items = {Touched(office, frozenset(years), is_budget, inspection_id) for office in offices}
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        flush(items)
+        return
+    waiting = (f for _sids, f, _robust in connection.run_on_commit if isinstance(f, Batch) and not f.done)
+    batch = next(waiting, None)
+    if batch is None:
+        batch = Batch()
+        # robust: the change is committed whatever happens here; a summary that failed to refresh is
+        # logged and mended by the next change of its office or by rebuild_dashboards
+        transaction.on_commit(batch, robust=True)
+    batch.items |= items
+
+
+def flush(items) -> None:
+    """Recompute the buckets of `items` (Touched)."""
+    months: dict[int, set[int]] = defaultdict(set)
+    budgets: dict[int, set[int]] = defaultdict(set)
+    states: set[int] = set()
+    cases = []
+    for item in items:
+        if item.budget:
+            budgets[item.office_id] |= item.fiscal_years
+            continue
+        months[item.office_id] |= item.fiscal_years
+        states.add(item.office_id)
+        if item.inspection_id:
+            cases.append(item.inspection_id)
+    from workflows.planning.models import PlanItem
+
+    if cases:  # a plan case signed off in a later year changes its plan's year
+        plans = PlanItem.objects.filter(inspection__in=cases).values_list("plan__office", "plan__fiscal_year")
+        for office_id, fy in plans:
+            months[office_id].add(fy)
+    for office_id, years in months.items():
+        for fy in sorted(years):
+            refresh_months(office_id, fy)
+    for office_id in states:
+        refresh_state(office_id)
+    for office_id, years in budgets.items():
+        for fy in sorted(years):
+            refresh_budget(office_id, fy)
+
+
+# --- recomputing one bucket ---------------------------------------------------------------------------
+
+
+def _by_month(queryset, field: str, *, dates: bool = False, **counts) -> dict[int, dict]:
+    """{fiscal month: {name: count}} of `queryset` grouped by the local month of `field` (a date field
+    with `dates`)."""
+    tz = None if dates else timezone.get_current_timezone()
+    rows = queryset.annotate(m=TruncMonth(field, tzinfo=tz)).values("m").annotate(**counts).order_by()
+    result = {}
+    for row in rows:
+        month = row.pop("m")
+        day = timezone.localdate(month) if isinstance(month, datetime) else month
+        result[fiscal_month(day)] = row
+    return result
+
+
+def month_counts(office_id: int, fy: int) -> dict[int, dict]:
+    """{month 1..12: {field: count}} of one office's fiscal year, straight from the cases (6 statements)."""
+    from viewflow.workflow.models import Task
+    from viewflow.workflow.status import STATUS
+
+    from workflows.complaint.flows import ComplaintFlow
+    from workflows.complaint.models import Complaint
+    from workflows.inspection.models import CorrectiveOrder, Inspection, Outcome
+    from workflows.planning.models import PlanItem, PlanStatus
+
+    from .tracking import fy_bounds
+
+    start, end = fy_bounds(fy)
+    first, last = fiscal_year_bounds(fy)
+    result = {m: dict.fromkeys(MONTH_FIELDS, 0) for m in range(1, 13)}
+
+    def put(found: dict[int, dict]):
+        for month, row in found.items():
+            result[month].update(row)
+
+    cases = Inspection.objects.filter(office=office_id)
+    put(_by_month(cases.filter(created_at__gte=start, created_at__lt=end), "created_at", opened=Count("pk")))
+    put(_by_month(cases.filter(signed_off_at__gte=start, signed_off_at__lt=end), "signed_off_at",
+                  signed_off=Count("pk")))  # fmt: skip
+    put(_by_month(cases.filter(closed_at__gte=start, closed_at__lt=end), "closed_at", closed=Count("pk"),
+                  compliant=Count("pk", filter=Q(outcome=Outcome.COMPLIANT))))  # fmt: skip
+    orders = CorrectiveOrder.objects.filter(inspection__office=office_id, issued_on__gte=first, issued_on__lte=last)
+    put(_by_month(orders, "issued_on", dates=True, orders_issued=Count("pk")))
+    complaints = Complaint.objects.filter(office=office_id, created_at__gte=start, created_at__lt=end)
+    put(_by_month(complaints, "created_at", complaints=Count("pk")))
+    steps = Task.objects.filter(
+        process__complaintprocess__complaint__office=office_id,
+        flow_task__in=[ComplaintFlow.answer, ComplaintFlow.answer_rejection],
+        status=STATUS.DONE, finished__gte=start, finished__lt=end,
+    )  # fmt: skip
+    in_time = Q(scheduled__isnull=True) | Q(finished__lte=F("scheduled"))
+    put(_by_month(steps, "finished", answered=Count("pk"), answered_in_time=Count("pk", filter=in_time)))
+    items = PlanItem.objects.filter(plan__office=office_id, plan__fiscal_year=fy, plan__status=PlanStatus.APPROVED)
+    for row in (
+        items.values("plan__quarter")
+        .annotate(planned=Count("pk"), plan_done=Count("pk", filter=Q(inspection__signed_off_at__isnull=False)))
+        .order_by()
+    ):
+        result[3 * (row.pop("plan__quarter") - 1) + 1].update(row)
+    return result
+
+
+def _locked(office_id: int):
+    """Recomputes of one office wait for each other (the office's state row locked), so that one that
+    read older data never writes after one that read newer."""
+    from .models import OfficeState
+
+    OfficeState.objects.get_or_create(office_id=office_id)
+    return OfficeState.objects.select_for_update().get(office_id=office_id)
+
+
+def refresh_months(office_id: int, fy: int) -> None:
+    from .models import OfficeMonth
+
+    with transaction.atomic():
+        _locked(office_id)
+        counts = month_counts(office_id, fy)
+        rows = [
+            OfficeMonth(office_id=office_id, fiscal_year=fy, month=month, **values)
+            for month, values in counts.items()
+            if any(values.values())
+        ]
+        OfficeMonth.objects.filter(office_id=office_id, fiscal_year=fy).delete()
+        OfficeMonth.objects.bulk_create(rows)
+
+
+def state_of(office_id: int) -> dict:
+    from workflows.inspection.models import CorrectiveOrder, Inspection, OrderKind, OrderStatus
+
+    s37 = (OrderKind.S37_IMPROVE, OrderKind.S37_STOP)
+    open_cases = Inspection.objects.filter(office=office_id, closed_at__isnull=True).count()
+    orders = CorrectiveOrder.objects.filter(inspection__office=office_id, status=OrderStatus.ISSUED)
+    kinds = list(orders.values_list("kind", "deadline").order_by("deadline", "pk"))
+    return {
+        "open_cases": open_cases,
+        "orders_s37": sum(1 for kind, _d in kinds if kind in s37),
+        "orders_s39": sum(1 for kind, _d in kinds if kind == OrderKind.S39_CLOSE),
+        "order_deadlines": [deadline.isoformat() for _k, deadline in kinds],
+    }
+
+
+def refresh_state(office_id: int) -> None:
+    with transaction.atomic():
+        state = _locked(office_id)
+        for name, value in state_of(office_id).items():
+            setattr(state, name, value)
+        state.save()
+
+
+def budget_of(office_id: int, fy: int) -> dict:
+    """The office-year's approved or closed projects as tracking sums them (budget.status_of)."""
+    from workflows.budget import selectors as budget
+    from workflows.budget.models import Project, ProjectStatus, ReportStatus
+
+    late_statuses = (ReportStatus.DUE, ReportStatus.RETURNED)
+    counted = (ProjectStatus.APPROVED, ProjectStatus.CLOSED)
+    projects = Project.objects.filter(office=office_id, fiscal_year=fy, status__in=counted)
+    statuses = [budget.status_of(p) for p in projects.prefetch_related("lines", "plan", "reports")]
+    total = budget.office_summary(statuses)
+    reports = []
+    for status in statuses:
+        for report in status.project.reports.all():
+            sent_on = timezone.localdate(report.submitted_at) if report.submitted_at else None
+            late = report.status in late_statuses or (sent_on is not None and sent_on > report.due_on)
+            reports.append([report.due_on.isoformat(), late])
+    reports.sort()
+    return {"projects": len(statuses), "behind": total["behind"], "allocation": total["allocation"],
+            "disbursed": total["disbursed"], "reports": reports}  # fmt: skip
+
+
+def refresh_budget(office_id: int, fy: int) -> None:
+    from .models import OfficeBudget
+
+    with transaction.atomic():
+        _locked(office_id)
+        values = budget_of(office_id, fy)
+        if values["projects"]:
+            OfficeBudget.objects.update_or_create(office_id=office_id, fiscal_year=fy, defaults=values)
+        else:
+            OfficeBudget.objects.filter(office_id=office_id, fiscal_year=fy).delete()
+
+
+def rebuild(fiscal_years: list[int] | None = None) -> int:
+    """Recompute every bucket of `fiscal_years` (by default every year from the first case, plan,
+    complaint or project to the next one) of every office holding any; the number of office-years
+    recomputed. An office holding nothing keeps no row (a dashboard reads no row as zeros)."""
+    from django.db.models import Min
+
+    from workflows.budget.models import Project
+    from workflows.complaint.models import Complaint
+    from workflows.inspection.models import Inspection
+    from workflows.planning.models import InspectionPlan
+
+    from .models import OfficeBudget, OfficeMonth, OfficeState
+
+    holders = ((Inspection, "office"), (Complaint, "office"), (InspectionPlan, "office"), (Project, "office"))
+    offices = sorted({pk for model, name in holders for pk in model.objects.values_list(name, flat=True).distinct()})
+    current = fiscal_year(timezone.localdate())
+    everything = fiscal_years is None
+    if everything:
+        firsts = [current]
+        for model in (Inspection, Complaint):
+            first = model.objects.aggregate(first=Min("created_at"))["first"]
+            if first is not None:
+                firsts.append(_fy_of(first))
+        for model in (InspectionPlan, Project):
+            first = model.objects.aggregate(first=Min("fiscal_year"))["first"]
+            if first is not None:
+                firsts.append(first)
+        fiscal_years = list(range(min(firsts), current + 2))
+    for office_id in offices:
+        refresh_state(office_id)
+        for fy in fiscal_years:
+            refresh_months(office_id, fy)
+            refresh_budget(office_id, fy)
+    for model in (OfficeMonth, OfficeBudget):
+        stale = model.objects.exclude(office__in=offices)
+        if everything:  # and the years no longer holding anything
+            stale = model.objects.filter(Q(pk__in=stale.values("pk")) | ~Q(fiscal_year__in=fiscal_years))
+        stale.delete()
+    OfficeState.objects.exclude(office__in=offices).delete()
+    return len(offices) * len(fiscal_years)
+
+
+# --- reading -------------------------------------------------------------------------------------------
+
+
+def late_reports(reports: list, today: date) -> tuple[int, int]:
+    iso = today.isoformat()
+    due = [late for due_on, late in reports if due_on < iso]
+    return len(due), sum(1 for late in due if late)
+
+
+def overdue_orders(deadlines: list[str], today: date) -> int:
+    iso = today.isoformat()
+    return sum(1 for d in deadlines if d < iso)

@@ -1,0 +1,172 @@
+"""The summary tables (dashboards.summary) equal a direct count of the cases after every change the
+services make — a new case, a return, a sign-off and closure, a reassignment, an order issued, a
+complaint received and answered — kept by the one hook in workflows.audit.record on commit; rebuilt
+by `manage.py rebuild_dashboards`; and each dashboard level reads them in at most 10 statements."""
+
+from dataclasses import asdict
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from viewflow.workflow.models import Task
+
+from dashboards import summary, tracking
+from dashboards.models import OfficeMonth, OfficeState
+from tests.factories import FactoryFactory
+from tests.workflows.complaint.test_complaints import act, submit
+from tests.workflows.inspection import conftest as inspection_fixtures
+from tests.workflows.inspection.test_flow_paths import checklist_answers, do, open_task
+from workflows.inspection import services
+from workflows.inspection.models import Inspection, OrderStatus
+
+from .conftest import case
+
+pytestmark = pytest.mark.django_db
+factory, rules = inspection_fixtures.factory, inspection_fixtures.rules  # (fixtures)
+
+
+def both(person, fy, office_id) -> tuple[dict, dict]:
+    """(the dashboard's figures read from the summaries, the same counted from the cases)."""
+    now = timezone.now()
+    read = tracking.figures_by_office(person, fy, [office_id], now=now)[office_id]
+    counted = tracking.counted_figures(person, fy, [office_id], now=now)[office_id]
+    return asdict(read), asdict(counted)
+
+
+def months_equal_a_direct_count(office_id, fy):
+    stored = {
+        row["month"]: {k: row[k] for k in summary.MONTH_FIELDS}
+        for row in OfficeMonth.objects.filter(office=office_id, fiscal_year=fy).values()
+    }
+    counted = {m: c for m, c in summary.month_counts(office_id, fy).items() if any(c.values())}
+    return stored == counted
+
+
+def test_every_figure_equals_a_direct_count_after_each_step_of_a_case(
+    client,
+    songkhla,
+    checklist,
+    factory,
+    rules,
+    django_capture_on_commit_callbacks,
+):
+    office_id, fy, dps = songkhla.unit.pk, tracking.fiscal_year(timezone.localdate()), songkhla.dps
+
+    def step(action, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            action(*args, **kwargs)
+        read, counted = both(dps, fy, office_id)
+        assert read == counted, action
+        assert months_equal_a_direct_count(office_id, fy)
+        return read
+
+    cases = []
+
+    def start(on_factory):
+        cases.append(services.inspection_start(factory=on_factory, by=songkhla.head))
+
+    assert step(start, factory)["open_cases"] == 1
+    inspection = cases[0]
+    step(lambda: do(client, songkhla.head, inspection, "assign", {"inspector": songkhla.inspector.pk}))
+    step(lambda: do(client, songkhla.inspector, inspection, "inspect", checklist_answers(inspection, exit_ok=False)))
+    step(lambda: do(client, songkhla.head, inspection, "review", {"decision": "return", "comments": "ภาพถ่ายไม่ชัด"}))
+    step(lambda: do(client, songkhla.inspector, inspection, "inspect", checklist_answers(inspection, exit_ok=False)))
+    step(lambda: do(client, songkhla.head, inspection, "review", {"decision": "approve"}))
+    signed = step(lambda: do(client, songkhla.officer, inspection, "sign_off", {"confirm": "on"}))
+    assert signed["signed_off"] == 1
+    draft = {"kind": "s37", "requirement": "เปิดทางหนีไฟ", "period_days": "30"}
+    step(lambda: do(client, songkhla.officer, inspection, "draft_order", draft))
+    issued = step(lambda: do(client, songkhla.officer, inspection, "approve_order", {"approve": "1"}))
+    assert services.current_order(inspection).status == OrderStatus.ISSUED
+    assert issued["orders_s37"] == 1 and issued["open_cases"] == 1
+    assert OfficeMonth.objects.filter(office=office_id, fiscal_year=fy).values_list("orders_issued", flat=True)[0] == 1
+
+    # a second case, compliant: opened, reassigned to another inspector, closed
+    assert step(start, FactoryFactory(province_code=songkhla.unit.province_id))["open_cases"] == 2
+    second = cases[1]
+    step(lambda: do(client, songkhla.head, second, "assign", {"inspector": songkhla.inspector.pk}))
+    step(lambda: services.inspection_assign(inspection=second, inspector=songkhla.inspector2, by=songkhla.head))
+    assert Inspection.objects.get(pk=second.pk).inspector == songkhla.inspector2
+    Task.objects.filter(pk=open_task(second, "inspect").pk).update(owner=songkhla.inspector2)
+    step(lambda: do(client, songkhla.inspector2, second, "inspect", checklist_answers(second, exit_ok=True)))
+    step(lambda: do(client, songkhla.head, second, "review", {"decision": "approve"}))
+    closed = step(lambda: do(client, songkhla.officer, second, "sign_off", {"confirm": "on"}))
+    assert (closed["closed"], closed["compliant"], closed["signed_off"], closed["open_cases"]) == (1, 1, 2, 1)
+
+
+def test_complaints_received_and_answered_equal_a_direct_count(
+    client,
+    songkhla,
+    checklist,
+    factory,
+    django_capture_on_commit_callbacks,
+):
+    office_id, fy = songkhla.unit.pk, tracking.fiscal_year(timezone.localdate())
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint = submit(factory_text=factory.reg_no)
+    assert OfficeMonth.objects.get(office=office_id, fiscal_year=fy).complaints == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        act(client, songkhla.head, complaint, "triage", {"decision": "reject", "reason": "ไม่อยู่ในอำนาจ"})
+    with django_capture_on_commit_callbacks(execute=True):
+        act(client, songkhla.head, complaint, "answer_rejection", {"answer": "เรื่องนี้อยู่ในอำนาจของเทศบาล"})
+    read, counted = both(songkhla.dps, fy, office_id)
+    assert read == counted and (read["answered"], read["answered_in_time"]) == (1, 1)
+    assert months_equal_a_direct_count(office_id, fy)
+
+
+def test_a_change_rolled_back_leaves_the_summary_as_it_was(
+    songkhla,
+    checklist,
+    factory,
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic():
+                services.inspection_start(factory=factory, by=songkhla.head)
+                raise RuntimeError("the request failed")
+        except RuntimeError:
+            pass
+    assert not Inspection.objects.exists()
+    assert not OfficeMonth.objects.exists() and not OfficeState.objects.filter(open_cases__gt=0).exists()
+
+
+def test_rebuild_command_recomputes_what_was_written_around_the_services(world, checklist):
+    now = timezone.now()
+    for _ in range(3):  # written directly: no service, no hook
+        case(world.songkhla, checklist, world.people.head, signed=now, closed=now, outcome="compliant")
+    before, counted = both(world.people.deputy, world.fy, world.songkhla.pk)
+    assert before != counted
+    call_command("rebuild_dashboards", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    read, counted = both(world.people.deputy, world.fy, world.songkhla.pk)
+    assert read == counted and read["closed"] == before["closed"] + 3
+
+
+def test_trends_equal_the_months_counted_this_year_and_the_year_before(world, checklist):
+    read = tracking.ministry_board(world.people.deputy, world.fy)
+    for fy in (world.fy, world.fy - 1):
+        expected = [0] * 12
+        for office in (world.songkhla, world.neighbour, world.lopburi):
+            for month, values in summary.month_counts(office.pk, fy).items():
+                expected[month - 1] += values["signed_off"]
+        assert read.trends.of("signed_off", fy) == expected
+    assert sum(read.trends.of("signed_off", world.fy)) == read.total.signed_off == 8  # Songkhla 6, the others 1
+    assert sum(read.trends.of("signed_off", world.fy - 1)) == 1
+
+
+# The statements of each dashboard level: session, person, scope, notifications (the page's frame),
+# then the offices, the summaries (months of both years, state, budget), open tasks past due and the
+# year's disbursement target. The office page also lists its people, their work, its cases and
+# projects: see test_queries_and_exports.BUDGETS.
+@pytest.mark.parametrize("name", ["index", "cluster", "xlsx", "cluster_xlsx"])
+def test_each_dashboard_level_reads_at_most_10_statements(
+    client, world, checklist, name, django_assert_max_num_queries
+):
+    client.force_login(world.people.deputy)
+    args = [world.songkhla.parent_id] if name.startswith("cluster") else []
+    url = reverse(f"dashboards:{name}", args=args)
+    client.get(url)
+    with django_assert_max_num_queries(10):
+        assert client.get(url).status_code == 200
