@@ -94,3 +94,50 @@ def factory_upsert(*, reg_no: str, row: dict, by) -> tuple[Factory, bool]:
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
+
+
+# --- a push of many new factories: the CSV import's checks and its all-or-nothing write -------------
+
+PUSH_MAX = 1000
+
+
+class FactoryRowSerializer(FactoryUpsertSerializer):
+    """One new factory: a row of the factories CSV with its registration number."""
+
+    def get_fields(self):
+        return {"reg_no": CellField(required=True), **super().get_fields()}
+
+
+class FactoryPushSerializer(serializers.Serializer):
+    factories = FactoryRowSerializer(many=True, min_length=1, max_length=PUSH_MAX)
+
+
+class PushedFactorySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reg_no = serializers.CharField()
+
+
+class FactoryPushResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    factories = PushedFactorySerializer(many=True)
+
+
+def factories_push(*, rows: list[dict], by) -> list[Factory]:
+    """Register up to 1,000 new factories at once, as the CSV import does (registry.imports.check_rows:
+    its rules, messages, the caller's offices, a number already registered or repeated refused), all
+    or nothing: one bad row is a 400 naming each bad row's field (`factories.<index>.<column>`) and
+    nothing is saved; otherwise every row is saved in one transaction. An update goes through PUT
+    by-reg-no/ instead (one factory, audited)."""
+    rows = [{column: (row.get(column) or "").strip() for column in imports.COLUMNS} for row in rows]
+    factories, errors = imports.check_rows(rows, by=by)
+    if errors:
+        found: dict = {}
+        for error in errors:
+            name = f"factories.{error['line'] - 2}.{error['column'] or 'non_field_errors'}"
+            found.setdefault(name, []).append(str(error["message"]))
+        raise ValidationError(found)
+    try:
+        with transaction.atomic():
+            return Factory.objects.bulk_create(factories, batch_size=PUSH_MAX)
+    except IntegrityError:  # a number registered meanwhile by another push: nothing of this one is saved
+        raise ValidationError({"factories": [_("A factory was registered meanwhile; send the push again.")]}) from None

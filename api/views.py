@@ -49,6 +49,29 @@ class FactoryViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
         return operators.visible_factories(self.request.user, factories).order_by("name", "pk")
 
     @extend_schema(
+        request=registration.FactoryPushSerializer,
+        parameters=[idempotency.PARAMETER],
+        responses={
+            201: OpenApiResponse(registration.FactoryPushResultSerializer, description="Every row registered"),
+            **idempotency.RESPONSES,
+        },
+        filters=False,
+    )
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
+    @idempotency.idempotent("factory-push")
+    def bulk(self, request):
+        """Up to 1,000 new factories (the registration system's push), each a row of the factories CSV
+        with its `reg_no`. **All or nothing**, as the CSV import: every row is checked by the import's
+        rules; one bad row is a 400 whose `fields` name each bad row and column (`factories.12.workers`)
+        and nothing is saved; else all are registered together. A number already registered is such an
+        error: update a factory with PUT by-reg-no/{reg_no}/."""
+        form = registration.FactoryPushSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        factories = registration.factories_push(rows=form.validated_data["factories"], by=request.user)
+        body = {"created": len(factories), "factories": [{"id": f.pk, "reg_no": f.reg_no} for f in factories]}
+        return Response(registration.FactoryPushResultSerializer(body).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
         request=registration.FactoryUpsertSerializer,
         parameters=[
             OpenApiParameter(
