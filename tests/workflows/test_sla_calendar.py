@@ -71,3 +71,43 @@ def test_the_administrator_picks_the_step_and_how_its_days_count(admin_client):
     assert not SlaRule.objects.exists()
     assert admin_client.post(url, data).status_code == 302
     assert SlaRule.objects.get().counting == DayCount.CALENDAR
+
+
+@at(2027, 9, 29)  # Wednesday, two days before FY 2571 begins (1 October 2027)
+def test_a_due_date_runs_over_the_turn_of_the_fiscal_year(songkhla, checklist):  # noqa: F811
+    SlaRule.objects.create(flow_task=ASSIGN, days=3)
+    task = new_assign_task(songkhla.head)
+    assert timezone.localtime(task.scheduled) == bangkok(2027, 10, 4, 16, 30)  # 30 Sep, 1 Oct, 4 Oct
+
+
+@at(2027, 10, 20)  # Wednesday; Chulalongkorn Day (23 Oct) falls on a Saturday: Monday 25 Oct is its substitute
+def test_a_substitution_day_is_not_a_working_day(songkhla, checklist):  # noqa: F811
+    SlaRule.objects.create(flow_task=ASSIGN, days=3)
+    task = new_assign_task(songkhla.head)
+    assert timezone.localtime(task.scheduled) == bangkok(2027, 10, 26, 16, 30)  # 21, 22, (25 off), 26 October
+
+
+@at(2027, 6, 3)  # Thursday
+def test_a_closure_day_the_administrator_adds_moves_the_office_s_new_due_dates(
+    admin_client,
+    songkhla,
+    checklist,  # noqa: F811
+):
+    from django.urls import reverse
+
+    SlaRule.objects.create(flow_task=ASSIGN, days=1)
+    assert timezone.localdate(new_assign_task(songkhla.head).scheduled) == date(2027, 6, 4)
+    url = reverse("admin:org_closureday_add")
+    response = admin_client.post(url, {"day": "04/06/2570", "name": "น้ำท่วม", "office": songkhla.unit.pk})
+    assert response.status_code == 302
+    assert timezone.localdate(new_assign_task(songkhla.head).scheduled) == date(2027, 6, 7)  # Friday closed
+
+
+@at(2027, 9, 29, 9, 0)
+def test_a_reminder_comes_before_the_fiscal_year_turns_for_a_step_due_after_it(songkhla, checklist):  # noqa: F811
+    SlaRule.objects.create(flow_task=ASSIGN, days=5, remind_days_before=2)
+    task = new_assign_task(songkhla.head)
+    Task.objects.filter(pk=task.pk).update(scheduled=bangkok(2027, 10, 1, 16, 30))  # FY 2571's first day
+    assert sla.sweep(now=bangkok(2027, 9, 28, 9)) == (0, 0)  # three working days ahead: not yet
+    assert sla.sweep(now=timezone.now()) == (1, 0)  # two: reminded on 29 September
+    assert sla.sweep(now=bangkok(2027, 10, 1, 17)) == (0, 1)  # past 16:30 on its day: escalated
