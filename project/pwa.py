@@ -6,6 +6,7 @@
                        the precache list put in place of self.__WB_MANIFEST: each file's URL and the MD5 of its
                        content now, so a changed stylesheet is fetched again without rebuilding the worker.
 /offline/              what the worker shows for a page when there is no network and no kept copy.
+(/offline/inspections/ the offline inspections' page, project/offline.py, is precached with the offline page.)
 
 All three are the same for everyone (no person's data), so they are reachable without logging in.
 """
@@ -25,6 +26,8 @@ from django.urls import path, reverse
 from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
+
+from project import offline as offline_inspections
 
 THEME_COLOR = "#1a3a6b"  # --mdc-theme-primary (project/urls.py site, kamkap.css)
 BACKGROUND_COLOR = "#ffffff"
@@ -112,6 +115,10 @@ def precache_entries() -> list[dict]:
     entries = [{"url": static(name), "revision": _revision(name)} for name in (*PRECACHE_VENDOR, *_own_static())]
     offline = render_to_string(OFFLINE_TEMPLATE, {"language": get_language()}).encode()
     entries.append({"url": reverse("pwa-offline"), "revision": hashlib.md5(offline, usedforsecurity=False).hexdigest()})
+    inspections = offline_inspections.shell(get_language()).encode()  # the offline inspections' page (no data)
+    entries.append(
+        {"url": reverse("offline-inspections"), "revision": hashlib.md5(inspections, usedforsecurity=False).hexdigest()}
+    )
     return entries
 
 

@@ -44,6 +44,7 @@ urlpatterns = [
     path("notifications/", include("workflows.notification_urls")),
     path("", include("workflows.inspection.verify")),  # /verify/<reference>/: public check of an issued document
     path("", include("project.pwa")),  # /manifest.webmanifest, /sw.js (scope /), /offline/
+    path("", include("project.offline")),  # /offline/inspections/: inspections kept on the device (issue 16)
     path("", site.urls),
 ]
 # No public /media/: evidence and imports are served by views that ask permissions.access.

@@ -4,7 +4,8 @@
 // stylesheet is fetched again without a rebuild (only a change to this file or to Workbox needs `make pwa`).
 //
 // What is cached, and what never is:
-// - precache (cache first, kept up to date by revision): our CSS, JS, fonts and icons, and the offline page;
+// - precache (cache first, kept up to date by revision): our CSS, JS, fonts and icons, the offline page and the
+//   offline inspections' page (project/offline.py, its data in IndexedDB);
 // - other GET /static/ files and the JavaScript translations (/jsi18n/): stale-while-revalidate (the same
 //   for every user);
 // - pages (GET navigations, and Turbo's fetches of them): network first, however slow (a kept copy only when
@@ -27,6 +28,15 @@ const NOT_PAGES = ["/api/", "/accounts/logout/", "/sw.js", "/manifest.webmanifes
 self.skipWaiting();
 clientsClaim();
 cleanupOutdatedCaches();
+// The offline inspections' page (project/offline.py): always the precached copy, however the browser asks for it
+// (#task=… picks the inspection on the device). Matched by its URL alone: Django's answer varies on Cookie and
+// Accept-Language, which a navigation carries and the precache's own request did not, so the precache route's
+// match would miss it. Registered before precacheAndRoute's route, so it answers first.
+const OFFLINE_INSPECTIONS_URL = "/offline/inspections/";
+registerRoute(
+  ({ request, url }) => request.method === "GET" && url.origin === self.location.origin && url.pathname === OFFLINE_INSPECTIONS_URL,
+  async ({ request }) => (await matchPrecache(OFFLINE_INSPECTIONS_URL)) || fetch(request),
+);
 precacheAndRoute(self.__WB_MANIFEST);
 
 // A page: a navigation, or Turbo's fetch of one (Viewflow's pages move by Turbo Drive, whose requests ask for

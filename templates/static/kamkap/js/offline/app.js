@@ -1,0 +1,355 @@
+// Offline inspections (issue 16, item 3): the page /offline/inspections/ (templates/kamkap/offline_inspections.html),
+// drawn from the v1 API and IndexedDB (store.js, window.KamkapOffline). "#" is the list (my inspect tasks, what is
+// saved on this device, the queue); "#task=<id>" one saved inspection, answered on the device: each change is
+// written to IndexedDB at once, so a reload (or a closed tab) loses nothing. Text only through textContent.
+(function () {
+  "use strict";
+  var root = document.querySelector("[data-kk-offline-app]");
+  if (!root) return;
+  var S = window.KamkapOffline;
+  var M = {};
+  Array.prototype.forEach.call(document.querySelectorAll("[data-kk-messages] [data-msg]"), function (el) {
+    M[el.getAttribute("data-msg")] = el.textContent.trim();
+  });
+  function t(key) { return M[key] || key; }
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      var value = attrs[name];
+      if (value === null || value === undefined || value === false) return;
+      if (name === "text") node.textContent = value;
+      else if (name === "hidden") node.hidden = true;
+      else node.setAttribute(name, value === true ? "" : value);
+    });
+    (children || []).forEach(function (child) { if (child) node.appendChild(typeof child === "string" ? document.createTextNode(child) : child); });
+    return node;
+  }
+  function $(sel) { return document.querySelector(sel); }
+  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); return node; }
+
+  // --- the network state ----------------------------------------------------------------------------------
+  function showNet() {
+    var net = $("[data-kk-net]");
+    net.textContent = navigator.onLine ? t("online") : t("offline");
+    net.setAttribute("data-state", navigator.onLine ? "online" : "offline");
+  }
+
+  // --- the list ---------------------------------------------------------------------------------------------
+  function drawTasks() {
+    var list = clear($("[data-kk-tasks]"));
+    var note = $("[data-kk-tasks-note]");
+    note.textContent = "";
+    if (!navigator.onLine) { note.textContent = t("tasks_offline"); return Promise.resolve(); }
+    return Promise.all([S.myInspections(), S.inspections()]).then(
+      function (both) {
+        var saved = {};
+        both[1].forEach(function (r) { saved[r.task] = true; });
+        if (!both[0].length) note.textContent = t("no_tasks");
+        both[0].forEach(function (task) {
+          var button = el("button", { type: "button", class: "kk-off__btn", "data-kk-make-offline": task.id, text: saved[task.id] ? t("refresh_offline") : t("make_offline") });
+          list.appendChild(el("li", { class: "kk-off__card", "data-testid": "server-task", "data-task": task.id }, [
+            el("strong", { text: (task.case && task.case.reference) || "#" + task.id }),
+            el("span", { class: "kk-off__muted", text: task.title }),
+            button,
+          ]));
+        });
+      },
+      function (error) {
+        if (error.status === 401 || error.status === 403) {
+          note.textContent = t("login") + " ";
+          note.appendChild(el("a", { href: "/accounts/login/?next=/offline/inspections/", text: t("login_link") }));
+        } else {
+          note.textContent = t(error.status === 0 ? "tasks_offline" : "failed_load") + (error.message ? " " + error.message : "");
+        }
+      }
+    );
+  }
+
+  function answeredCount(record) {
+    var items = (record.detail.needs && record.detail.needs.items) || [];
+    var done = items.filter(function (item) {
+      var a = record.answers[item.id];
+      return a && (item.answer_type === "number" ? a.number !== "" && a.number != null : !!a.value);
+    }).length;
+    return done + "/" + items.length;
+  }
+
+  function drawSaved() {
+    return S.inspections().then(function (records) {
+      var list = clear($("[data-kk-saved]"));
+      if (!records.length) list.appendChild(el("li", { class: "kk-off__muted", text: t("nothing_saved") }));
+      records.forEach(function (record) {
+        list.appendChild(el("li", { class: "kk-off__card" + (record.conflict ? " kk-off__card--failed" : ""), "data-testid": "saved-inspection", "data-task": record.task }, [
+          el("strong", { text: record.case ? record.case.ref_no : "#" + record.task }),
+          el("span", { text: record.factory ? record.factory.name : "" }),
+          el("span", { class: "kk-off__muted", text: t("answered") + " " + answeredCount(record) }),
+          record.conflict ? el("span", { class: "kk-off__reason", text: t(record.conflict.reason) }) : null,
+          el("a", { class: "kk-off__btn", href: "#task=" + record.task, text: t("open") }),
+        ]));
+      });
+    });
+  }
+
+  function drawQueue() {
+    return Promise.all([S.queue(), S.inspections()]).then(function (both) {
+      var refs = {};
+      both[1].forEach(function (r) { refs[r.task] = r.case ? r.case.ref_no : "#" + r.task; });
+      var list = clear($("[data-kk-queue]"));
+      if (!both[0].length) list.appendChild(el("li", { class: "kk-off__muted", text: t("queue_empty") }));
+      both[0].slice().reverse().forEach(function (item) {
+        var reason = item.reason ? t(item.reason) + (item.detail ? " " + item.detail : "") : "";
+        list.appendChild(el("li", { class: "kk-off__qitem kk-off__qitem--" + item.status, "data-testid": "queue-item", "data-status": item.status, "data-kind": item.kind }, [
+          el("span", { class: "kk-off__badge", text: t(item.status) }),
+          el("span", { text: t("kind_" + item.kind) + " · " + (refs[item.task] || "#" + item.task) }),
+          reason ? el("span", { class: "kk-off__reason", "data-testid": "queue-reason", text: reason }) : null,
+        ]));
+      });
+    });
+  }
+
+  function drawList() {
+    current = null;
+    $("[data-kk-view=list]").hidden = false;
+    $("[data-kk-view=inspection]").hidden = true;
+    return Promise.all([drawTasks(), drawSaved(), drawQueue()]);
+  }
+
+  // --- one inspection -----------------------------------------------------------------------------------
+  var current = null; // the record being edited
+
+  function persist(record) {
+    return S.saveInspection(record).then(function () {
+      var kept = $("[data-kk-kept]");
+      if (kept) {
+        kept.textContent = t("kept") + " · " + t("answered") + " " + answeredCount(record);
+        kept.setAttribute("data-saved", String(Number(kept.getAttribute("data-saved") || 0) + 1));
+      }
+    });
+  }
+
+  function answerOf(record, id) {
+    if (!record.answers[id]) record.answers[id] = { value: "", number: "", note: "" };
+    return record.answers[id];
+  }
+
+  function changed(id, field, value) {
+    var a = answerOf(current, id);
+    a[field] = value;
+    current.touched = current.touched || {};
+    current.touched[id] = true;
+    return persist(current);
+  }
+
+  function answerInput(item, a) {
+    var name = "item_" + item.id;
+    if (item.answer_type === "yes_no") {
+      return el("div", { class: "kk-off__choices", role: "radiogroup" }, ["yes", "no", "na"].map(function (v) {
+        var input = el("input", { type: "radio", name: name, value: v, "data-kk-answer": item.id, checked: a.value === v });
+        return el("label", { class: "kk-off__choice" }, [input, el("span", { text: t(v) })]);
+      }));
+    }
+    if (item.answer_type === "number") {
+      return el("input", { type: "text", inputmode: "decimal", name: name, value: a.number || "", "data-kk-answer": item.id, "data-kk-field": "number", "aria-label": item.question_th });
+    }
+    if (item.answer_type === "choice") {
+      var select = el("select", { name: name, "data-kk-answer": item.id, "aria-label": item.question_th }, [el("option", { value: "", text: t("choose") })]);
+      (item.choices || []).forEach(function (c) {
+        var value = typeof c === "object" ? c.value : c;
+        var label = typeof c === "object" ? c.label || c.value : c;
+        select.appendChild(el("option", { value: value, text: label, selected: a.value === String(value) }));
+      });
+      return select;
+    }
+    if (item.answer_type === "text") {
+      var area = el("textarea", { name: name, rows: "2", "data-kk-answer": item.id, "aria-label": item.question_th });
+      area.value = a.value || "";
+      return area;
+    }
+    return null; // a photo item: its photos are its answer
+  }
+
+  function thumbnails(container, photos) {
+    clear(container);
+    photos.forEach(function (photo) {
+      var img = el("img", { class: "kk-off__thumb", alt: photo.name, "data-testid": "photo" });
+      var reader = new FileReader(); // a data: URL (the CSP allows data: images, not blob:)
+      reader.onload = function () { img.src = reader.result; };
+      reader.readAsDataURL(photo.blob);
+      container.appendChild(el("figure", { class: "kk-off__photo" }, [img, el("figcaption", { text: photo.evidence ? photo.name : photo.name + " · " + t("photo_pending") })]));
+    });
+  }
+
+  function drawInspection(taskId) {
+    $("[data-kk-view=list]").hidden = true;
+    $("[data-kk-view=inspection]").hidden = false;
+    var box = clear($("[data-kk-inspection]"));
+    return Promise.all([S.inspection(taskId), S.photosOf(taskId)]).then(function (both) {
+      var record = both[0];
+      current = record || null;
+      drawConflict(record);
+      if (!record) { box.appendChild(el("p", { text: t("not_found_here") })); return; }
+      var needs = record.detail.needs || { items: [] };
+      var factory = record.factory || {};
+      var place = [factory.address, factory.sub_district && factory.sub_district.name, factory.district && factory.district.name, factory.province && factory.province.name].filter(Boolean).join(" ");
+      box.appendChild(el("h1", { text: (record.case && record.case.ref_no) + " · " + (factory.name || "") }));
+      box.appendChild(el("dl", { class: "kk-off__facts", "data-testid": "factory" }, [
+        el("dt", { text: t("factory") }), el("dd", { text: (factory.name || "") + (factory.reg_no ? " (" + factory.reg_no + ")" : "") }),
+        el("dt", { text: t("address") }), el("dd", { text: place }),
+        el("dt", { text: t("case") }), el("dd", { text: record.case ? record.case.ref_no + " · " + (record.case.reason_label || "") : "" }),
+      ]));
+      var earlier = el("ul", { class: "kk-off__earlier", "data-testid": "earlier" });
+      (record.earlier || []).forEach(function (c) { earlier.appendChild(el("li", { text: c.ref_no + " · " + (c.inspected_on || "") + " · " + (c.outcome_label || "") })); });
+      if (!(record.earlier || []).length) earlier.appendChild(el("li", { class: "kk-off__muted", text: t("no_earlier") }));
+      box.appendChild(el("details", {}, [el("summary", { text: t("earlier") }), earlier]));
+      box.appendChild(el("p", { class: "kk-off__kept", "data-kk-kept": true, "data-saved": "0", role: "status", text: t("kept") + " · " + t("answered") + " " + answeredCount(record) }));
+
+      var section = null;
+      needs.items.forEach(function (item) {
+        if (item.section !== section) {
+          section = item.section;
+          box.appendChild(el("h2", { class: "kk-off__section", text: section }));
+        }
+        var a = answerOf(record, item.id);
+        var reported = item.reported ? el("p", { class: "kk-off__reported", text: t("reported") + ": " + item.reported.value + " " + (item.reported.unit || "") + " (" + (item.reported.kind_label || "") + " " + (item.reported.period || "") + ")" }) : null;
+        var server = item.answer ? el("p", { class: "kk-off__muted", text: t("server_answer") + ": " + (item.answer.number != null ? item.answer.number : item.answer.value || "") }) : null;
+        var note = el("textarea", { rows: "2", name: "note_" + item.id, "data-kk-answer": item.id, "data-kk-field": "note", "aria-label": t("note") });
+        note.value = a.note || "";
+        var photos = el("div", { class: "kk-off__photos", "data-kk-photos": item.id });
+        var file = el("input", { type: "file", accept: "image/*", capture: "environment", multiple: true, "data-kk-photo-input": item.id, "aria-label": t("add_photos") });
+        box.appendChild(el("article", { class: "kk-off__item", "data-testid": "item-" + item.code, "data-item": item.id }, [
+          el("p", { class: "kk-off__q" }, [el("strong", { text: item.code + " " }), item.question_th + (item.unit ? " (" + item.unit + ")" : "")]),
+          reported, server, answerInput(item, a),
+          el("label", { class: "kk-off__label" }, [el("span", { text: t("note") }), note]),
+          el("label", { class: "kk-off__label kk-off__file" }, [el("span", { text: t("add_photos") }), file]),
+          photos,
+        ]));
+        thumbnails(photos, both[1].filter(function (p) { return p.item === item.id; }));
+      });
+
+      var findings = el("textarea", { rows: "3", name: "findings", "data-kk-findings": true });
+      findings.value = record.findings || "";
+      var day = el("input", { type: "date", name: "inspected_on", value: record.inspectedOn || "", "data-kk-inspected-on": true });
+      box.appendChild(el("label", { class: "kk-off__label" }, [el("span", { text: t("findings") }), findings]));
+      box.appendChild(el("label", { class: "kk-off__label" }, [el("span", { text: t("inspected_on") }), day]));
+      box.appendChild(el("div", { class: "kk-off__bar-bottom" }, [
+        el("button", { type: "button", class: "kk-off__btn", "data-kk-queue-kind": "draft", text: t("queue_draft") }),
+        el("button", { type: "button", class: "kk-off__btn kk-off__btn--light", "data-kk-queue-kind": "complete", text: t("queue_complete") }),
+        el("span", { class: "kk-off__note", "data-kk-queue-note": true, role: "status" }),
+      ]));
+    });
+  }
+
+  function drawConflict(record) {
+    var box = $("[data-kk-conflict]");
+    box.hidden = !(record && record.conflict);
+    if (!box.hidden) $("[data-kk-conflict-reason]").textContent = t(record.conflict.reason) + (record.conflict.detail ? " (" + record.conflict.detail + ")" : "");
+    $("[data-kk-copy-note]").textContent = "";
+    var link = $("[data-kk-export]");
+    if (link.href && link.href.indexOf("blob:") === 0) URL.revokeObjectURL(link.href);
+    link.setAttribute("href", "#");
+    if (!box.hidden) {
+      S.exportOf(record.task).then(function (data) {
+        var file = new Blob([JSON.stringify(data, null, 1)], { type: "application/json" });
+        link.setAttribute("href", URL.createObjectURL(file));
+        link.setAttribute("download", "kamkap-" + (data.case || record.task) + "-offline.json");
+      });
+    }
+  }
+
+  // --- events (delegated: the page is redrawn) -------------------------------------------------------------
+  root.addEventListener("input", function (event) {
+    var target = event.target;
+    if (!current) return;
+    if (target.hasAttribute("data-kk-findings")) { current.findings = target.value; persist(current); return; }
+    if (target.hasAttribute("data-kk-inspected-on")) { current.inspectedOn = target.value; persist(current); return; }
+    var id = target.getAttribute("data-kk-answer");
+    if (id && target.type !== "radio") changed(id, target.getAttribute("data-kk-field") || "value", target.value);
+  });
+  root.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target.type === "radio" && target.hasAttribute("data-kk-answer")) changed(target.getAttribute("data-kk-answer"), "value", target.value);
+    var photoItem = target.getAttribute("data-kk-photo-input");
+    if (photoItem && current && target.files.length) {
+      var taskId = current.task;
+      var files = Array.prototype.slice.call(target.files);
+      files.reduce(function (chain, file) { return chain.then(function () { return S.addPhoto(taskId, Number(photoItem), file); }); }, Promise.resolve())
+        .then(function () { return S.photosOf(taskId); })
+        .then(function (photos) {
+          thumbnails($('[data-kk-photos="' + photoItem + '"]'), photos.filter(function (p) { return p.item === Number(photoItem); }));
+          target.value = "";
+          var kept = $("[data-kk-kept]");
+          if (kept) kept.setAttribute("data-saved", String(Number(kept.getAttribute("data-saved") || 0) + 1));
+          if (navigator.onLine) syncNow();
+        });
+    }
+  });
+  root.addEventListener("click", function (event) {
+    var target = event.target.closest("button, a");
+    if (!target) return;
+    var make = target.getAttribute("data-kk-make-offline");
+    if (make) {
+      target.disabled = true;
+      target.textContent = t("saving_offline");
+      S.makeAvailable(Number(make)).then(
+        function () { return drawList(); },
+        function (error) { target.disabled = false; target.textContent = t("failed_load") + " " + (error.message || error.code || ""); }
+      );
+      return;
+    }
+    var kind = target.getAttribute("data-kk-queue-kind");
+    if (kind && current) {
+      S.enqueue(current.task, kind).then(function () {
+        $("[data-kk-queue-note]").textContent = t("queued");
+        if (navigator.onLine) syncNow();
+      });
+      return;
+    }
+    if (target.hasAttribute("data-kk-sync")) { syncNow(); return; }
+    if (target.hasAttribute("data-kk-copy") && current) {
+      event.preventDefault();
+      S.exportOf(current.task).then(function (data) {
+        var text = JSON.stringify(data, null, 1);
+        var done = function () { $("[data-kk-copy-note]").textContent = t("copied"); };
+        if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).then(done, done);
+        else done();
+      });
+      return;
+    }
+    if (target.hasAttribute("data-kk-export") && target.getAttribute("href") === "#") event.preventDefault();
+  });
+
+  function syncNow() {
+    var note = $("[data-kk-sync-note]");
+    return S.sync().then(function (summary) {
+      note.textContent = summary.waiting || summary.failed ? t("sync_left") : summary.sent ? t("synced") : "";
+      if (!current || $("[data-kk-view=inspection]").hidden) return drawList();
+      // On the inspection, nothing is redrawn under the inspector's fingers: only the conflict, if any.
+      return S.inspection(current.task).then(function (record) {
+        if (record && record.conflict && !current.conflict) {
+          current.conflict = record.conflict;
+          drawConflict(current);
+        }
+      });
+    });
+  }
+
+  function route() {
+    var match = /task=(\d+)/.exec(window.location.hash);
+    return match ? drawInspection(Number(match[1])) : drawList();
+  }
+
+  // The site's worker (project/pwa.py) keeps this page for when there is no signal; it is registered here too
+  // for a device that opens this page first (register.js, which also tells the worker who is logged in, is on
+  // the site's other pages: this page knows nobody).
+  if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
+
+  window.addEventListener("hashchange", route);
+  window.addEventListener("online", function () { showNet(); syncNow(); });
+  window.addEventListener("offline", function () { showNet(); });
+  showNet();
+  route().then(function () {
+    root.setAttribute("data-kk-ready", "true");
+    if (navigator.onLine) syncNow();
+  });
+})();

@@ -1,0 +1,241 @@
+"""Offline inspections in headless Chromium on a phone (issue 16, item 3): songkhla.inspector1 makes her inspect
+task available offline (/offline/inspections/, through the v1 API with her session), the network is cut
+(context.set_offline), she answers, writes a note and adds two photos, reloads (nothing lost), queues the answers;
+back online the queue drains through the API with Idempotency-Keys and the server has the answers and photos once;
+the queue sent again (every item back to waiting, as after answers lost on the way) creates nothing twice. A second
+case is given to another inspector while she is offline: her sync fails with the reason in Thai, the conflict screen
+shows it, her answers stay on the device for export, and nothing reaches the server."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from playwright.sync_api import Browser, Page, expect
+
+from api.models import IdempotencyKey
+from org.models import Person
+from registry.models import Factory
+from tests.e2e.conftest import TIMEOUT_MS, shoot, th
+from tests.workflows.inspection.test_flow_paths import do, open_task
+from workflows.inspection import services
+from workflows.inspection.models import Answer, AnswerType, Evidence
+from workflows.models import AuditEntry
+
+pytestmark = pytest.mark.e2e
+
+PHONE = {"width": 390, "height": 844}
+HEAD, INSPECTOR, OTHER = "songkhla.head", "songkhla.inspector1", "songkhla.inspector2"
+SONGKHLA = 90
+PAGE = "/offline/inspections/"
+
+# Every queued item back to "waiting", as if each answer from the server had been lost on the way: the next sync
+# sends each one again with the same Idempotency-Key.
+REPLAY_QUEUE = """async () => {
+  const db = await window.KamkapIDB.openDB("kamkap-offline");
+  const items = await db.getAll("queue");
+  for (const item of items) { item.status = "pending"; await db.put("queue", item); }
+  db.close();
+  return items.length;
+}"""
+PRECACHED = """async () => {
+  for (const name of await caches.keys()) {
+    for (const request of await (await caches.open(name)).keys()) {
+      if (new URL(request.url).pathname === "/offline/inspections/") return true;
+    }
+  }
+  return false;
+}"""
+
+
+@pytest.fixture
+def phone(browser: Browser, live_server, inspection_demo):
+    context = browser.new_context(
+        base_url=live_server.url, viewport=PHONE, locale="th-TH", timezone_id="Asia/Bangkok", is_mobile=True
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    yield context
+    context.close()
+
+
+def assigned_case(index: int = 0):
+    """A new case for a Songkhla factory, assigned by the group head to the inspector (the assign page)."""
+    factory = Factory.objects.filter(province_id=SONGKHLA, office__isnull=False).order_by("pk")[index]
+    head, inspector = Person.objects.get(username=HEAD), Person.objects.get(username=INSPECTOR)
+    inspection = services.inspection_start(factory=factory, by=head)
+    do(Client(), head, inspection, "assign", {"inspector": inspector.pk})
+    return inspection, open_task(inspection, "inspect")
+
+
+def items_by_type(inspection) -> dict:
+    found = {}
+    for item in services._items(inspection).order_by("section__order", "order", "pk"):
+        found.setdefault(item.answer_type, item)
+    return found
+
+
+def log_in(page: Page, password: str) -> None:
+    page.goto("/accounts/login/")
+    form = page.locator("form.vf-form")
+    form.locator('input[name="username"]').fill(INSPECTOR)
+    form.locator('input[name="password"]').fill(password)
+    form.locator('button[type="submit"]').click()
+    expect(page).to_have_url(re.compile(r"^https?://[^/]+/$"))
+
+
+def wait_until(page: Page, script: str, what: str) -> None:
+    for _ in range(TIMEOUT_MS // 100):
+        if page.evaluate(script):
+            return
+        page.wait_for_timeout(100)  # polling the page's caches, not timing anything
+    pytest.fail(what)
+
+
+def make_available(page: Page, task_pk: int) -> None:
+    page.goto(PAGE)
+    wait_until(page, "navigator.serviceWorker.controller !== null", "the service worker does not control the page")
+    wait_until(page, PRECACHED, "the offline inspections page is not precached")
+    page.locator(f'[data-testid="server-task"][data-task="{task_pk}"] button').click()
+    expect(page.locator(f'[data-testid="saved-inspection"][data-task="{task_pk}"]')).to_be_visible()
+
+
+def open_saved(page: Page, task_pk: int) -> None:
+    page.locator(f'[data-testid="saved-inspection"][data-task="{task_pk}"] a').click()
+    expect(page.locator("[data-kk-kept]")).to_be_visible()
+
+
+def kept_after(page: Page, action) -> None:
+    """Does `action`, then waits until the page says it wrote it to IndexedDB."""
+    kept = page.locator("[data-kk-kept]")
+    before = int(kept.get_attribute("data-saved"))
+    action()
+    expect(kept).not_to_have_attribute("data-saved", str(before))
+
+
+def rows() -> tuple[int, int, int, int]:
+    return Answer.objects.count(), Evidence.objects.count(), AuditEntry.objects.count(), IdempotencyKey.objects.count()
+
+
+def queue_states(page: Page) -> list[str]:
+    return page.locator('[data-testid="queue-item"]').evaluate_all("(rows) => rows.map((r) => r.dataset.status)")
+
+
+def test_offline_answers_survive_a_reload_and_sync_once(phone, inspection_demo, photo, tmp_path):
+    inspection, task = assigned_case()
+    items = items_by_type(inspection)
+    yes_no, number, choice, text = (items[kind] for kind in ("yes_no", "number", "choice", "text"))
+    page = phone.new_page()
+    log_in(page, inspection_demo.password)
+    make_available(page, task.pk)
+    shoot(page, "offline-inspections-390")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    # No signal: the page and the saved inspection open from the device; answers, a note, two photos.
+    phone.set_offline(True)
+    page.reload()
+    expect(page.locator("[data-kk-net]")).to_have_attribute("data-state", "offline")
+    open_saved(page, task.pk)
+    expect(page.get_by_test_id("factory")).to_contain_text(inspection.factory.name)
+    card = page.get_by_test_id(f"item-{yes_no.code}")
+    kept_after(page, lambda: card.get_by_role("radio", name=th("Compliant (yes)")).check())
+    kept_after(page, lambda: page.locator(f'input[name="item_{number.pk}"]').fill("80"))
+    kept_after(page, lambda: page.locator(f'select[name="item_{choice.pk}"]').select_option(index=1))
+    kept_after(page, lambda: page.locator(f'textarea[name="item_{text.pk}"]').fill("ผลิตตามใบอนุญาต"))
+    kept_after(page, lambda: card.locator(f'textarea[name="note_{yes_no.pk}"]').fill("ทางออกฉุกเฉินสองทาง"))
+    second = tmp_path / "exit-door.png"
+    second.write_bytes(photo.read_bytes())  # the same picture under another name
+    kept_after(page, lambda: card.locator("input[type=file]").set_input_files([photo, second]))
+    expect(card.get_by_test_id("photo")).to_have_count(2)
+
+    page.reload()  # still offline: everything comes back from IndexedDB
+    expect(card.get_by_role("radio", name=th("Compliant (yes)"))).to_be_checked()
+    expect(page.locator(f'[name="item_{number.pk}"]')).to_have_value("80")
+    expect(page.locator(f'textarea[name="note_{yes_no.pk}"]')).to_have_value("ทางออกฉุกเฉินสองทาง")
+    expect(card.get_by_test_id("photo")).to_have_count(2)
+    chosen = page.locator(f'select[name="item_{choice.pk}"]').input_value()
+    page.get_by_role("button", name=th("Save the answers (sent when online)")).click()
+    expect(page.locator("[data-kk-queue-note]")).to_have_text(th("Added to the queue."))
+    shoot(page, "offline-inspection-card-390")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    page.goto(PAGE)
+    expect(page.get_by_test_id("queue-item")).to_have_count(3)
+    assert queue_states(page) == ["pending"] * 3
+    assert not Answer.objects.filter(inspection=inspection).exists()
+    shoot(page, "offline-queue-390")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    # Back online: the queue drains through the API, the server has the answers and both photos.
+    phone.set_offline(False)
+    page.get_by_role("button", name=th("Send now")).click()
+    expect(page.locator('[data-testid="queue-item"][data-status="sent"]')).to_have_count(3)
+    answers = {a.item_id: a for a in Answer.objects.filter(inspection=inspection)}
+    assert answers[yes_no.pk].value == "yes" and answers[yes_no.pk].note == "ทางออกฉุกเฉินสองทาง"
+    assert answers[number.pk].number == Decimal("80")
+    assert answers[choice.pk].value == chosen and answers[text.pk].value == "ผลิตตามใบอนุญาต"
+    evidence = Evidence.objects.filter(inspection=inspection)
+    assert sorted(evidence.values_list("original_name", flat=True)) == ["exit-door.png", "factory-front.png"]
+    assert set(evidence.values_list("item_id", flat=True)) == {yes_no.pk}
+    counts = rows()
+    assert counts[3] == 3  # one key per queued item
+
+    # The queue sent again, twice (the page syncs by itself when it opens online): the server answers each item
+    # from its key (Idempotent-Replayed) and nothing is created or written again.
+    replayed = []
+    page.on("response", lambda r: replayed.append(r.url) if r.headers.get("idempotent-replayed") == "true" else None)
+    for rounds in (1, 2):
+        assert page.evaluate(REPLAY_QUEUE) == 3
+        page.reload()
+        expect(page.locator("[data-kk-sync-note]")).to_have_text(th("Everything was sent."))
+        expect(page.locator('[data-testid="queue-item"][data-status="sent"]')).to_have_count(3)
+        assert len(replayed) == 3 * rounds, replayed
+        assert rows() == counts
+
+
+def test_a_task_reassigned_while_offline_fails_with_the_reason_and_keeps_the_answers(phone, inspection_demo):
+    inspection, task = assigned_case(1)
+    yes_no = items_by_type(inspection)[AnswerType.YES_NO]
+    page = phone.new_page()
+    log_in(page, inspection_demo.password)
+    make_available(page, task.pk)
+
+    phone.set_offline(True)
+    page.reload()
+    open_saved(page, task.pk)
+    card = page.get_by_test_id(f"item-{yes_no.code}")
+    kept_after(page, lambda: card.get_by_role("radio", name=th("Not compliant (no)")).check())
+    kept_after(page, lambda: card.locator(f'textarea[name="note_{yes_no.pk}"]').fill("ประตูหนีไฟถูกล็อก"))
+    page.get_by_role("button", name=th("Save the answers (sent when online)")).click()
+    expect(page.locator("[data-kk-queue-note]")).to_have_text(th("Added to the queue."))
+
+    # Meanwhile the group head gives the task to another inspector.
+    task.refresh_from_db()
+    services.task_reassign(
+        task=task, to=Person.objects.get(username=OTHER), by=Person.objects.get(username=HEAD)
+    )  # fmt: skip
+    audit_before = AuditEntry.objects.count()
+
+    phone.set_offline(False)
+    page.goto(PAGE)
+    page.get_by_role("button", name=th("Send now")).click()
+    failed = page.locator('[data-testid="queue-item"][data-status="failed"]')
+    expect(failed).to_have_count(1)
+    expect(failed.get_by_test_id("queue-reason")).to_contain_text(
+        th("The task was given to someone else while you were offline.")
+    )
+    assert not Answer.objects.filter(inspection=inspection).exists()
+    assert AuditEntry.objects.count() == audit_before
+
+    # The conflict screen: the reason, the answers still on the device, to copy or export; sending again sends nothing.
+    open_saved(page, task.pk)
+    conflict = page.get_by_test_id("conflict")
+    expect(conflict).to_be_visible()
+    expect(conflict).to_contain_text(th("The task was given to someone else while you were offline."))
+    expect(card.get_by_role("radio", name=th("Not compliant (no)"))).to_be_checked()
+    expect(page.locator(f'textarea[name="note_{yes_no.pk}"]')).to_have_value("ประตูหนีไฟถูกล็อก")
+    expect(conflict.locator("[data-kk-export]")).to_have_attribute("href", re.compile(r"^blob:"))
+    shoot(page, "offline-conflict-390")
+    page.goto(PAGE)
+    page.get_by_role("button", name=th("Send now")).click()
+    expect(page.locator('[data-testid="queue-item"][data-status="failed"]')).to_have_count(1)
+    assert not Answer.objects.filter(inspection=inspection).exists()
