@@ -1,14 +1,18 @@
 """Electronic signatures of issued documents (PAdES baseline B-B, with pyHanko), made with the key and
-certificate of the issuing office and validated against the ministry's certificate authority.
+certificate of the person who signs (the officer who signs off the report, the approver who issues
+the order) and validated against the ministry's certificate authority.
 
 The key store is a folder (settings.SIGNING_DIR, by default MEDIA_ROOT/secret/signing, which no URL
-serves): ca.pem (the CA's certificate, the trust root a verifier uses), and per office
-office-<code>.pem / office-<code>.key. Production puts there the certificates its own CA issued.
-The demo (`manage.py make_demo_ca`, run by load_demo_data) creates a demo CA in that folder, its key
-beside it (ca.key), and a certificate per office; with SIGNING_DEMO_CA on (DEBUG by default) a
-missing office certificate is issued from the demo CA when first needed. Keys are written 0600 and
-never committed. Nothing here opens a network connection: no time-stamp authority, no CRL or OCSP
-fetch (B-B: the signing time is the signer's claim)."""
+serves): the CA's certificate (the trust root a verifier uses: settings.SIGNING_CA_CERT, by default
+ca.pem in the key store), and per signer signer-<username>.pem / signer-<username>.key. Production
+points SIGNING_DIR (and SIGNING_CA_CERT) at the key store its own CA filled; where a signer has no
+certificate there, the office's (office-<code>.pem / .key) signs for them, and with neither nothing is
+signed (SigningUnavailable). The demo (`manage.py make_demo_ca`, run by load_demo_data) creates a demo
+CA in that folder, its key beside it (ca.key), a certificate per office and one per person who signs;
+with SIGNING_DEMO_CA on (DEBUG by default) a missing signer certificate is issued from the demo CA
+when first needed. Keys are written 0600 and never committed. Nothing here opens a network
+connection: no time-stamp authority, no CRL or OCSP fetch (B-B: the signing time is the signer's
+claim)."""
 
 import hashlib
 import os
@@ -46,6 +50,12 @@ def signing_dir() -> Path:
     return Path(configured) if configured else Path(settings.MEDIA_ROOT) / "secret" / "signing"
 
 
+def ca_path() -> Path:
+    """The CA certificate that signatures are validated against (the demo CA's, or production's)."""
+    configured = getattr(settings, "SIGNING_CA_CERT", None)
+    return Path(configured) if configured else signing_dir() / "ca.pem"
+
+
 def demo_allowed() -> bool:
     return bool(getattr(settings, "SIGNING_DEMO_CA", settings.DEBUG))
 
@@ -74,6 +84,8 @@ def ensure_demo_ca() -> Path:
     cert_path, key_path = folder / "ca.pem", folder / "ca.key"
     if cert_path.exists() and key_path.exists():
         return cert_path
+    if not demo_allowed() and cert_path.exists():  # production's CA certificate, and no key: not ours to replace
+        raise SigningUnavailable(f"{cert_path} is a CA certificate without its key: not a demo CA")
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name(
         [
@@ -103,25 +115,26 @@ def ensure_demo_ca() -> Path:
     return cert_path
 
 
-def issue_office_certificate(office) -> Credentials:
-    """A signing certificate for `office` (its Thai name as the subject's unit) from the demo CA."""
+def _issue(stem: Path, unit: str, common_name: str, serial: str = "") -> Credentials:
+    """A signing certificate from the demo CA for `common_name` of the unit `unit` (Thai), its key
+    and certificate written at `stem`.key / `stem`.pem."""
     folder = signing_dir()
-    ca_path = ensure_demo_ca()
-    ca_cert = x509.load_pem_x509_certificate(ca_path.read_bytes())
+    ca_file = ensure_demo_ca()
+    ca_cert = x509.load_pem_x509_certificate(ca_file.read_bytes())
     ca_key = serialization.load_pem_private_key((folder / "ca.key").read_bytes(), password=None)
     key = ec.generate_private_key(ec.SECP256R1())
     now = timezone.now()
-    subject = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "TH"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, ORGANISATION),
-            x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, office.name_th),
-            x509.NameAttribute(NameOID.COMMON_NAME, f"{office.code} Kamkap signing"[:64]),
-        ]
-    )
+    names = [
+        x509.NameAttribute(NameOID.COUNTRY_NAME, "TH"),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, ORGANISATION),
+        x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, unit[:64]),
+        x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64]),  # at most 64 characters (RFC 5280)
+    ]
+    if serial:
+        names.append(x509.NameAttribute(NameOID.SERIAL_NUMBER, serial[:64]))
     cert = (
         x509.CertificateBuilder()
-        .subject_name(subject)
+        .subject_name(x509.Name(names))
         .issuer_name(ca_cert.subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
@@ -136,41 +149,75 @@ def issue_office_certificate(office) -> Credentials:
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()), critical=False)
         .sign(ca_key, hashes.SHA256())
     )
-    stem = folder / f"office-{_safe(office.code)}"
     _write(stem.with_suffix(".key"), _key_pem(key), secret=True)
     _write(stem.with_suffix(".pem"), cert.public_bytes(serialization.Encoding.PEM))
-    return Credentials(stem.with_suffix(".key"), stem.with_suffix(".pem"), ca_path)
+    return Credentials(stem.with_suffix(".key"), stem.with_suffix(".pem"), ca_file)
+
+
+def _office_stem(office) -> Path:
+    return signing_dir() / f"office-{_safe(office.code)}"
+
+
+def _signer_stem(person) -> Path:
+    return signing_dir() / f"signer-{_safe(person.username)}"
+
+
+def issue_office_certificate(office) -> Credentials:
+    """A signing certificate for `office` (its Thai name as the subject's unit) from the demo CA."""
+    return _issue(_office_stem(office), office.name_th, f"{office.code} Kamkap signing")
+
+
+def issue_signer_certificate(person, office) -> Credentials:
+    """A personal signing certificate for `person` (their Thai name as the common name, their user
+    name as the subject's serial number, the office they sign for as its unit) from the demo CA."""
+    return _issue(_signer_stem(person), office.name_th, person.display_name, person.username)
+
+
+def _found(stem: Path) -> Credentials | None:
+    found = Credentials(stem.with_suffix(".key"), stem.with_suffix(".pem"), ca_path())
+    return found if found.key.exists() and found.certificate.exists() and found.ca.exists() else None
+
+
+def signer_credentials(person, office) -> Credentials:
+    """`person`'s key and certificate in the key store; else, with the demo CA allowed, one issued to
+    them now; else the office's; else SigningUnavailable."""
+    if person is not None:
+        found = _found(_signer_stem(person))
+        if found is not None:
+            return found
+        if demo_allowed():
+            return issue_signer_certificate(person, office)
+    return credentials(office)
 
 
 def credentials(office) -> Credentials:
     """The issuing office's key and certificate; issued from the demo CA when allowed and missing."""
-    folder = signing_dir()
-    stem = folder / f"office-{_safe(office.code)}"
-    found = Credentials(stem.with_suffix(".key"), stem.with_suffix(".pem"), folder / "ca.pem")
-    if found.key.exists() and found.certificate.exists() and found.ca.exists():
+    found = _found(_office_stem(office))
+    if found is not None:
         return found
     if not demo_allowed():
-        raise SigningUnavailable(f"No signing certificate for office {office.code} in {folder}")
+        raise SigningUnavailable(f"No signing certificate for office {office.code} in {signing_dir()}")
     return issue_office_certificate(office)
 
 
-def sign_pdf(pdf: bytes, office, *, reason: str, location: str = "") -> bytes:
-    """`pdf` signed (PAdES B-B, SHA-256) by the office's key, its certificate and the CA's embedded."""
+def sign_pdf(pdf: bytes, office, *, reason: str, location: str = "", person=None) -> bytes:
+    """`pdf` signed (PAdES B-B, SHA-256) by `person`'s key (signer_credentials: the office's where
+    they have none), its certificate and the CA's embedded."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers
     from pyhanko.sign.fields import SigSeedSubFilter
 
-    found = credentials(office)
+    found = signer_credentials(person, office)
     signer = signers.SimpleSigner.load(str(found.key), str(found.certificate), ca_chain_files=(str(found.ca),))
     if signer is None:
-        raise SigningUnavailable(f"Unreadable signing key or certificate of office {office.code}")
+        raise SigningUnavailable(f"Unreadable signing key or certificate ({found.certificate.name})")
     metadata = signers.PdfSignatureMetadata(
         field_name="Signature1",
         md_algorithm="sha256",
         subfilter=SigSeedSubFilter.PADES,
         reason=reason,
         location=location,
-        name=office.name_th,
+        name=person.display_name if person is not None else office.name_th,
     )
     writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
     return signers.PdfSigner(metadata, signer=signer).sign_pdf(writer).getvalue()
@@ -199,7 +246,7 @@ def validate_pdf(pdf: bytes, ca: Path | None = None) -> Validation:
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
-    data = (ca or signing_dir() / "ca.pem").read_bytes()
+    data = (ca or ca_path()).read_bytes()
     root = asn1_x509.Certificate.load(pem.unarmor(data)[2] if pem.detect(data) else data)
     context = ValidationContext(trust_roots=[root], allow_fetching=False, revocation_mode="soft-fail")
     try:
@@ -228,14 +275,28 @@ def sha256(data: bytes) -> str:
 
 
 def load_demo_certificates() -> str:
-    """The demo CA and a signing certificate for every office that has none (idempotent)."""
-    from org.models import Unit, UnitKind
+    """The demo CA, a signing certificate for every office and one for every person who holds a post
+    in an office, where they have none (idempotent)."""
+    from org.models import Holding, Unit, UnitKind
 
     ensure_demo_ca()
-    made = 0
+    offices = made = signers = 0
     for office in Unit.objects.filter(kind=UnitKind.OFFICE).only("code", "name_th"):
-        stem = signing_dir() / f"office-{_safe(office.code)}"
-        if not (stem.with_suffix(".key").exists() and stem.with_suffix(".pem").exists()):
+        if _found(_office_stem(office)) is None:
             issue_office_certificate(office)
-            made += 1
-    return f"{made} office certificates issued by the demo CA in {signing_dir()}"
+            offices += 1
+    holdings = Holding.objects.active_on(timezone.localdate()).select_related("person", "position__unit")
+    seen = set()
+    for holding in holdings.order_by("person_id", "start", "pk"):
+        person = holding.person
+        if person.pk in seen:
+            continue
+        seen.add(person.pk)
+        if _found(_signer_stem(person)) is None:
+            issue_signer_certificate(person, holding.position.unit)
+            signers += 1
+        made += 1
+    return (
+        f"{offices} office and {signers} signer certificates issued by the demo CA in {signing_dir()} "
+        f"({made} people who hold a post)"
+    )

@@ -1,7 +1,15 @@
-"""The issued order letter, signed once and kept: the letter is rendered with its reference number and
-a QR code of the public verify page (/verify/<reference>/), signed with the issuing office's key
-(workflows.signing, PAdES B-B), stored with its SHA-256, and served as stored from then on, so every
-copy the office hands out is byte for byte the one the verify page knows."""
+"""Issued documents, signed once at issue time and kept: the order letter when its last approver issues
+it, the inspection report when the provincial industry officer signs it off. Each is rendered with
+its reference number, a visible electronic signature block (ลงนามอิเล็กทรอนิกส์: who, as what, when) and
+a QR code of the public verify page (/verify/<reference>/), signed with the signer's own certificate
+from the ministry's CA (workflows.signing, PAdES B-B), stored with its SHA-256, recorded in the case's
+audit trail, and served as stored from then on: every copy the office hands out is byte for byte the
+one the verify page knows.
+
+The services queue the signing through the outbox in the transaction that issues (services.order_decide,
+services.inspection_sign_off; tasks.py), so it follows the commit in the worker and a failure is
+retried by the relay. A download that comes before the worker finished signs the same way (issue_* is
+idempotent: one document per order and per report, a race lost keeps the other's)."""
 
 import logging
 
@@ -12,18 +20,25 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from workflows import signing
+from workflows import audit, signing
 from workflows.pdf import render_pdf
 
 from . import selectors
-from .models import CorrectiveOrder, IssuedDocument
+from .models import CorrectiveOrder, DocumentKind, Inspection, IssuedDocument
 from .models.issued import new_reference
 from .selectors import LETTER_STATUSES
 
 logger = logging.getLogger(__name__)
 
-QR_SCALE = 2  # SVG units per module: about 2 cm wide in the letter (sized by CSS)
+QR_SCALE = 2  # SVG units per module: about 2 cm wide on the page (sized by CSS)
+ORDER_TEMPLATE = "pdf/inspection/order.html"
+REPORT_TEMPLATE = "pdf/inspection/report.html"
+CASE_RELATED = (
+    "factory__sub_district", "factory__district", "factory__province", "office", "inspector", "signed_off_by",
+    "checklist__template",
+)  # fmt: skip
 
 
 def verify_url(reference: str) -> str:
@@ -35,63 +50,139 @@ def qr_svg(url: str) -> str:
     return segno.make(url, error="m", micro=False).svg_inline(scale=QR_SCALE, border=2, omitsize=True)
 
 
-def electronic_block(reference: str, signed_on) -> dict:
+def electronic_block(reference: str, signed_at, signer=None, signer_lines=()) -> dict:
+    """What the document prints of its signature (templates/pdf/_esign.html): who signed, the lines
+    under their name (their position, the post they act for, the authority they sign for), when (Bangkok
+    time), the reference and the QR code of the verify page."""
     url = verify_url(reference)
-    return {"reference": reference, "verify_url": url, "qr_svg": qr_svg(url), "signed_on": signed_on}
+    moment = timezone.localtime(signed_at)
+    return {
+        "reference": reference,
+        "verify_url": url,
+        "qr_svg": qr_svg(url),
+        "signed_on": moment.date(),
+        "signed_time": moment.strftime("%H:%M"),
+        "signer_name": signer.display_name if signer is not None else "",
+        "signer_lines": list(signer_lines),
+    }
 
 
-def _render_and_sign(order: CorrectiveOrder, reference: str) -> tuple[bytes, signing.Validation]:
-    office = order.inspection.office
-    context = selectors.order_letter_context(order)
-    context["electronic"] = electronic_block(reference, timezone.localdate())
-    pdf = render_pdf("pdf/inspection/order.html", context)
-    signed = signing.sign_pdf(pdf, office, reason=f"คำสั่ง {order.letter_no}".strip(), location=office.name_th)
-    return signed, signing.validate_pdf(signed)
-
-
-def order_document(order: CorrectiveOrder) -> IssuedDocument:
-    """The signed letter of an issued order, made on first need (the order's `inspection` loaded).
-    Raises signing.SigningUnavailable when the office has no certificate (and no demo CA may issue one)."""
-    existing = IssuedDocument.objects.filter(order=order).first()
-    if existing is not None:
-        return existing
-    reference = new_reference()
-    signed, checked = _render_and_sign(order, reference)
-    if not checked.valid:  # never hand out a letter our own verify page would refuse
-        raise signing.SigningUnavailable(f"The signature made for order {order.pk} does not validate")
-    document = IssuedDocument(
-        reference=reference, order=order, office=order.inspection.office,
-        issued_on=order.issued_on or timezone.localdate(), sha256=signing.sha256(signed),
-        signer=checked.signer[:500], signed_at=timezone.now(),
-    )  # fmt: skip
-    document.file.save(f"{reference}.pdf", ContentFile(signed), save=False)
+def _keep(document: IssuedDocument, signed: bytes, label) -> IssuedDocument:
+    """Stores the signed file and its row, with the audit entry of the signature, unless the same
+    document was issued meanwhile (then that one is returned)."""
+    checked = signing.validate_pdf(signed)
+    if not checked.valid:  # never hand out a document our own verify page would refuse
+        raise signing.SigningUnavailable(f"The signature made for {document} does not validate")
+    document.sha256, document.signer = signing.sha256(signed), checked.signer[:500]
+    document.file.save(f"{document.reference}.pdf", ContentFile(signed), save=False)
     try:
         with transaction.atomic():
             document.save()
-    except IntegrityError:  # another request signed it first: theirs is the issued one
+            audit.record(
+                subject=document.inspection,
+                action="document.sign",
+                label=label,
+                by=document.signed_by,
+                acting_for=document.signed_as,
+                comment=document.reference,
+                after={"kind": document.kind, "reference": document.reference, "sha256": document.sha256,
+                       "certificate": document.signer},
+            )  # fmt: skip
+    except IntegrityError:  # issued meanwhile (the worker and a download at once): theirs is the issued one
         document.file.delete(save=False)
-        return IssuedDocument.objects.get(order=order)
-    logger.info("Order %s issued as %s (sha256 %s)", order.pk, reference, document.sha256)
+        found = IssuedDocument.objects.filter(inspection=document.inspection, kind=document.kind)
+        return found.get(order=document.order) if document.order_id else found.get()
+    logger.info("%s %s issued as %s (sha256 %s)", document.kind, document.inspection_id, document.reference,
+                document.sha256)  # fmt: skip
     return document
 
 
+def issue_order(order: CorrectiveOrder) -> IssuedDocument:
+    """The signed letter of an issued order (its `inspection` loaded as case_context reads it, and its
+    signer), made once. Raises signing.SigningUnavailable when neither the signer nor the office has
+    a certificate (and no demo CA may issue one)."""
+    existing = IssuedDocument.objects.filter(order=order).first()
+    if existing is not None:
+        return existing
+    inspection, office = order.inspection, order.inspection.office
+    context = selectors.order_letter_context(order)
+    document = IssuedDocument(
+        kind=DocumentKind.ORDER, inspection=inspection, order=order, office=office,
+        issued_on=order.issued_on or timezone.localdate(), signed_at=timezone.now(),
+        signed_by=order.signed_by, signed_as=order.signed_as[:300], reference=new_reference(),
+    )  # fmt: skip
+    context["electronic"] = electronic_block(
+        document.reference, document.signed_at, order.signed_by, context["signer_lines"]
+    )
+    pdf = render_pdf(ORDER_TEMPLATE, context)
+    reason = f"คำสั่ง {order.letter_no}".strip()
+    signed = signing.sign_pdf(pdf, office, reason=reason, location=office.name_th, person=order.signed_by)
+    return _keep(document, signed, _("Order letter signed electronically"))
+
+
+def issue_report(inspection: Inspection) -> IssuedDocument | None:
+    """The signed report of a case signed off (None before the sign-off: a draft is not issued), made
+    once and signed by the officer who signed it off, as they signed it off (acting titles kept)."""
+    if inspection.signed_off_at is None:
+        return None
+    existing = IssuedDocument.objects.filter(inspection=inspection, kind=DocumentKind.REPORT).first()
+    if existing is not None:
+        return existing
+    office, person = inspection.office, inspection.signed_off_by
+    context = selectors.report_context(inspection)
+    document = IssuedDocument(
+        kind=DocumentKind.REPORT, inspection=inspection, office=office,
+        issued_on=timezone.localdate(inspection.signed_off_at), signed_at=timezone.now(),
+        signed_by=person, signed_as=inspection.signed_off_as[:300], reference=new_reference(),
+    )  # fmt: skip
+    lines = selectors.signer_lines(person, inspection.signed_off_as, document.issued_on)
+    context["electronic"] = electronic_block(document.reference, document.signed_at, person, lines)
+    pdf = render_pdf(REPORT_TEMPLATE, context)
+    reason = f"รายงานผลการตรวจโรงงาน {inspection.ref_no}"
+    signed = signing.sign_pdf(pdf, office, reason=reason, location=office.name_th, person=person)
+    return _keep(document, signed, _("Inspection report signed electronically"))
+
+
+def case(pk: int) -> Inspection:
+    return Inspection.objects.select_related(*CASE_RELATED).get(pk=pk)
+
+
+def issue_order_by_pk(order_pk: int) -> IssuedDocument:
+    order = CorrectiveOrder.objects.select_related("signed_by").get(pk=order_pk)
+    order.inspection = case(order.inspection_id)
+    return issue_order(order)
+
+
+def issue_report_by_pk(inspection_pk: int) -> IssuedDocument | None:
+    return issue_report(case(inspection_pk))
+
+
+def stored(document: IssuedDocument) -> bytes:
+    with document.file.open("rb") as kept:
+        return kept.read()
+
+
 def order_pdf(order: CorrectiveOrder) -> bytes:
-    """The bytes of the signed letter as issued (order_document)."""
-    document = order_document(order)
-    with document.file.open("rb") as stored:
-        return stored.read()
+    """The bytes of the signed letter as issued (issue_order)."""
+    return stored(issue_order(order))
+
+
+def report_pdf(inspection: Inspection) -> bytes | None:
+    """The bytes of the signed report as issued (issue_report); None before the sign-off."""
+    document = issue_report(inspection)
+    return stored(document) if document is not None else None
 
 
 def public_document(reference: str) -> IssuedDocument | None:
-    """The document with that reference and only what the verify page shows (its office, kind,
-    date, status; no case, factory or person), with the number of later letters of its case."""
+    """The document with that reference and only what the verify page shows (its kind, office, date,
+    status; no case, factory or person), with the number of later letters of its case."""
     sibling = "order__inspection__orders"
     later = Count(
         sibling, filter=Q(**{f"{sibling}__pk__gt": F("order__pk"), f"{sibling}__status__in": LETTER_STATUSES})
     )
     return (
         IssuedDocument.objects.select_related("office", "order")
-        .only("reference", "issued_on", "sha256", "signed_at", "office__name_th", "order__kind", "order__status")
+        .only("reference", "kind", "issued_on", "sha256", "office__name_th", "order__kind", "order__status")
         .annotate(later_orders=later)
         .filter(reference=reference)
         .first()

@@ -1,5 +1,7 @@
 """The case's documents as PDF, served by GET (VIEWFLOW.md trap 8) to whoever may see the case: its
-office and those above it, and the factory's operator once the report is signed off."""
+office and those above it, and the factory's operator once the report is signed off. A signed-off
+report and an issued letter are served as issued and signed (issued.py); a report before its sign-off
+is rendered as a draft."""
 
 from django.shortcuts import get_object_or_404
 from django.views import View
@@ -31,7 +33,13 @@ class ReportPdfView(View):
 
     def get(self, request, pk: int):
         inspection = visible_case(request.user, pk)
-        pdf = render_pdf("pdf/inspection/report.html", selectors.report_context(inspection))
+        pdf = None
+        try:  # the signed report as issued; unsigned only where no certificate is set up
+            pdf = issued.report_pdf(inspection)
+        except SigningUnavailable:
+            pass
+        if pdf is None:  # a draft (not signed off), or nothing to sign with
+            pdf = render_pdf(issued.REPORT_TEMPLATE, selectors.report_context(inspection))
         return pdf_response(pdf, f"inspection-report-{inspection.ref_no}.pdf")
 
 
@@ -46,8 +54,8 @@ class OrderPdfView(View):
             inspection.orders.select_related("signed_by"), pk=order_pk, status__in=LETTER_STATUSES
         )
         order.inspection = inspection
-        try:  # the signed letter as issued (issued.py); unsigned only where no office certificate is set up
+        try:  # the signed letter as issued (issued.py); unsigned only where no certificate is set up
             pdf = issued.order_pdf(order)
         except SigningUnavailable:
-            pdf = render_pdf("pdf/inspection/order.html", selectors.order_letter_context(order))
+            pdf = render_pdf(issued.ORDER_TEMPLATE, selectors.order_letter_context(order))
         return pdf_response(pdf, f"order-{order.letter_no or order.pk}.pdf")

@@ -40,6 +40,7 @@ from .models import (
     ReviewRound,
     VersionStatus,
 )
+from .tasks import issue_order_document, issue_report_document
 
 DEFAULT_TEMPLATE = "general"
 EVIDENCE_TYPES = uploads.IMAGES | {uploads.PDF}
@@ -387,6 +388,7 @@ def inspection_sign_off(*, inspection: Inspection, by: Person) -> Inspection:
         inspection.signed_off_by = by
         inspection.signed_off_as = acting
         inspection.save(update_fields=["signed_off_at", "signed_off_by", "signed_off_as"])
+        outbox.enqueue(issue_report_document, inspection.pk)  # signed as issued, after the commit (issued.py)
         audit.record(
             subject=inspection,
             action="case.sign_off",
@@ -485,6 +487,7 @@ def order_decide(*, order: CorrectiveOrder, by: Person, approve: bool, comments:
         order.deadline = compliance_due(order.issued_on, order.period_days)  # until the receipt is recorded
         order.signed_by, order.signed_as = by, step.approver_as
         order.letter_no = f"อก {order.inspection.office.province_id:02d}/{order.pk:05d}"
+        outbox.enqueue(issue_order_document, order.pk)  # the letter signed as issued, after the commit (issued.py)
     order.save(update_fields=["status", "issued_on", "deadline", "signed_by", "signed_as", "letter_no"])
     risk_refresh([order.inspection.factory_id])
     audit.record(

@@ -1,8 +1,11 @@
 """The public verify page (no login) of an issued document: /verify/<reference>/ says whether a document
-with that reference was issued, by which office, on which date, whether it is still in force, and its
-SHA-256; a PDF uploaded there is checked against the issued one (same SHA-256: the very file the
-office signed). Nothing about the case, the factory or any person is shown, and an upload is
-compared with this reference's document only. Uploads are limited in size and per address."""
+with that reference was issued, what kind of document, by which office, on which date, and whether it
+is still in force (superseded, revoked). A PDF uploaded there is checked twice: its SHA-256 against the
+issued file's (the very file the office signed), and its electronic signature against the ministry's
+CA (workflows.signing.validate_pdf), so the page can say whether a copy that differs was altered after
+signing, or is another signed document, or is not signed at all. Nothing about the case, the factory
+or any person is shown, and an upload is compared with this reference's document only. Uploads are
+limited in size and per address."""
 
 import hashlib
 import re
@@ -14,10 +17,11 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from workflows import signing
 from workflows.complaint.public import client_ip
 
 from .issued import public_document
-from .models.issued import REFERENCE_ALPHABET, DocumentStatus
+from .models.issued import REFERENCE_ALPHABET, DocumentKind, DocumentStatus
 
 REFERENCE = re.compile(rf"KK(-[{REFERENCE_ALPHABET}]{{4}}){{3}}")
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # an order letter is well under 1 MB
@@ -50,10 +54,27 @@ def _check_upload(request, document) -> dict:
         return {"error": _("The file is larger than %(mb)s MB: it is not a document issued here.") % {"mb": 10}}
     if not _allowed(request):
         return {"error": _("Too many files checked from this address; please try again in an hour.")}
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    return {"checked": True, "matches": digest.hexdigest() == document.sha256, "uploaded_sha256": digest.hexdigest()}
+    data = upload.read()
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        validation = signing.validate_pdf(data)
+    except OSError:  # the CA certificate is not there: the hash still answers
+        validation = signing.Validation(False, False, False)
+    if digest == document.sha256:
+        verdict = "genuine"
+    elif validation.signed and not validation.intact:
+        verdict = "altered"  # signed, and changed after signing
+    elif validation.valid:
+        verdict = "other"  # a whole, signed document, but not this one
+    else:
+        verdict = "unsigned"
+    return {
+        "checked": True,
+        "matches": verdict == "genuine",
+        "verdict": verdict,
+        "signature_valid": validation.valid,
+        "uploaded_sha256": digest,
+    }
 
 
 @login_not_required
@@ -65,7 +86,12 @@ def verify(request, reference: str):
         return render(request, "inspection/verify_unknown.html", {"reference": reference[:40]}, status=404)
     result = _check_upload(request, document) if request.method == "POST" else {}
     status = 400 if result.get("error") else 200
-    context = {"document": document, "status_label": DocumentStatus(document.status).label, **result}
+    context = {
+        "document": document,
+        "status_label": DocumentStatus(document.status).label,
+        "kind_label": DocumentKind(document.kind).label,
+        **result,
+    }
     return render(request, "inspection/verify.html", context, status=status)
 
 

@@ -26,6 +26,7 @@ from tests.conftest import LOPBURI, staff
 from tests.factories import FactoryFactory
 from tests.registry.selfreports.factories import SelfReportFactory
 from tests.workflows.inspection.test_flow_paths import checklist_answers, do, start_and_inspect
+from workflows import signing
 from workflows.inspection import selectors, services
 from workflows.inspection.models import AnswerType, ChecklistItem, ChecklistSection, Letterhead
 from workflows.pdf import FONT_DIR, FetchRefused, LocalFileFetcher, render_pdf
@@ -282,11 +283,15 @@ def test_rendering_makes_no_network_request(songkhla, signed_off, no_network, ca
 
 
 @pytest.mark.skipif(not os.environ.get("SAMPLE_PDF_DIR"), reason="writes sample PDFs only when SAMPLE_PDF_DIR is set")
-def test_write_sample_pdfs(client, songkhla, checklist, rules, settings, tmp_path, kinds):
-    """A realistic case, its report signed off by an acting officer and its s.37 letter, written
-    to $SAMPLE_PDF_DIR (docs/) as sample-report.pdf and sample-order.pdf."""
+def test_write_sample_pdfs(
+    client, songkhla, checklist, rules, settings, tmp_path, kinds, django_capture_on_commit_callbacks
+):
+    """A realistic case, its report signed off by an acting officer, its s.37 letter and a later s.39
+    letter, each signed as issued (demo CA), written to $SAMPLE_PDF_DIR (docs/) as sample-report.pdf,
+    sample-order.pdf and sample-order-s39.pdf."""
     out = Path(os.environ["SAMPLE_PDF_DIR"])
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SIGNING_DEMO_CA = True
     people = [
         (songkhla.inspector, "นางสาว", "วิภาวดี", "ศรีสุข"),
         (songkhla.head, "นาย", "ธนพล", "แก้วมณี"),
@@ -350,7 +355,8 @@ def test_write_sample_pdfs(client, songkhla, checklist, rules, settings, tmp_pat
         position=holding.position, person=deputy, start=today - timedelta(days=1), end=today + timedelta(days=9)
     )
     do(client, songkhla.head, inspection, "review", {"decision": "approve", "comments": "เห็นควรออกคำสั่งตามมาตรา 37"})
-    do(client, deputy, inspection, "sign_off", {"confirm": "on"})
+    with django_capture_on_commit_callbacks(execute=True):  # signed as issued, after the commit
+        do(client, deputy, inspection, "sign_off", {"confirm": "on"})
     Letterhead.objects.create(  # no emblem uploaded: the letter shows the placeholder
         unit=songkhla.unit, address="ศาลากลางจังหวัดสงขลา ถนนราชดำเนินนอก\nอำเภอเมืองสงขลา จังหวัดสงขลา 90000",
         section="กลุ่มกำกับและตรวจสอบโรงงาน", phone="0 7431 1105", email="songkhla@industry.go.th",
@@ -359,9 +365,18 @@ def test_write_sample_pdfs(client, songkhla, checklist, rules, settings, tmp_pat
         "kind": "s37", "period_days": "30",
         "requirement": f"{REQUIREMENT}\nจัดให้มีผู้ควบคุมประจำหม้อน้ำตามกฎหมาย\nส่งภาพถ่ายผลการปรับปรุงแก้ไขให้สำนักงานอุตสาหกรรมจังหวัด",
     })  # fmt: skip
-    do(client, deputy, inspection, "approve_order", {"approve": "1"})
+    with django_capture_on_commit_callbacks(execute=True):
+        do(client, deputy, inspection, "approve_order", {"approve": "1"})
     order = services.current_order(inspection)
     inspection.refresh_from_db()
+    closure = services.order_draft(
+        inspection=inspection, by=deputy, kind="s39", period_days=30,
+        requirement="หยุดประกอบกิจการโรงงานในส่วนอาคารผลิตน้ำยางข้นจนกว่าจะปฏิบัติตามคำสั่งตามมาตรา 37 ครบถ้วน",
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        for approver in [a.approver for a in closure.approvals.order_by("step") if a.approver]:
+            services.order_decide(order=closure, by=approver, approve=True)
+    closure.refresh_from_db()
 
     timings = []
     for _attempt in range(3):  # the first in a process also loads the fonts
@@ -373,4 +388,6 @@ def test_write_sample_pdfs(client, songkhla, checklist, rules, settings, tmp_pat
     out.mkdir(parents=True, exist_ok=True)
     (out / "sample-report.pdf").write_bytes(report)
     (out / "sample-order.pdf").write_bytes(letter)
+    (out / "sample-order-s39.pdf").write_bytes(client.get(order_url(closure)).content)
     assert squash("รักษาราชการแทน อุตสาหกรรมจังหวัดสงขลา") in pdf_text(report)
+    assert signing.validate_pdf(report).valid and signing.validate_pdf(letter).valid

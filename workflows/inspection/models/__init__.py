@@ -20,12 +20,13 @@ from .checklists import (
     Severity,
     VersionStatus,
 )
-from .issued import DocumentStatus, IssuedDocument
+from .issued import DocumentKind, DocumentStatus, IssuedDocument
 from .letterheads import Letterhead
 from .letters import DeliveryMethod, OrderDelivery, OrderWording
 from .process import InspectionProcess
 
 __all__ = [
+    "DocumentKind",
     "DocumentStatus",
     "IssuedDocument",
     "Answer",
