@@ -1,6 +1,8 @@
 """In a real browser: an inspector's task goes overdue (the SLA job runs with the clock past its due
 date), and the Songkhla group head — one level up — finds it in her inbox and under the bell, opens it
-and lands on the case; the notification is then read. No Content Security Policy violation on the way.
+and lands on the case, whose next-action panel names the step, its holder with her position and how
+many working days it is overdue; the notification is then read. No Content Security Policy violation
+on the way.
 
 Screenshots (escalation-inbox, notifications) land in $SCREENSHOT_DIR (see test_inspection_flow)."""
 
@@ -8,6 +10,8 @@ import re
 from datetime import timedelta
 
 import pytest
+import time_machine
+from django.utils import timezone
 from playwright.sync_api import expect
 from viewflow.workflow.models import Task
 
@@ -23,19 +27,22 @@ SONGKHLA = 90
 
 
 def overdue_inspection():
-    """A Songkhla case assigned to songkhla.inspector1, whose inspect step is past due when the job runs."""
+    """A Songkhla case opened and assigned to songkhla.inspector1 five weeks ago (the clock then moved on
+    to today), whose inspect step (14 working days) is past due when the job runs today."""
     head = Person.objects.get(username="songkhla.head")
     inspector = Person.objects.get(username="songkhla.inspector1")
-    inspection = services.inspection_start(
-        factory=Factory.objects.filter(province_id=SONGKHLA).order_by("pk").first(), by=head
-    )
-    assign = Task.objects.get(process__inspectionprocess__inspection=inspection, flow_task__endswith=".assign")
-    with engine.activation(assign) as activation:
-        activation.start(None)
-        services.inspection_assign(inspection=activation.process.case, inspector=inspector, by=head)
-        activation.execute()
+    with time_machine.travel(timezone.now() - timedelta(days=35), tick=False):
+        inspection = services.inspection_start(
+            factory=Factory.objects.filter(province_id=SONGKHLA).order_by("pk").first(), by=head
+        )
+        assign = Task.objects.get(process__inspectionprocess__inspection=inspection, flow_task__endswith=".assign")
+        with engine.activation(assign) as activation:
+            activation.start(None)
+            services.inspection_assign(inspection=activation.process.case, inspector=inspector, by=head)
+            activation.execute()
     inspect = Task.objects.get(process__inspectionprocess__inspection=inspection, flow_task__endswith=".inspect")
-    assert sla.sweep(now=inspect.scheduled + timedelta(hours=1)) == (0, 1)  # the clock moved on
+    assert inspect.scheduled < timezone.now()
+    assert sla.sweep()[1] == 1  # today's run escalates it (and may remind of demo steps due tomorrow)
     return inspection, inspector
 
 
@@ -64,6 +71,12 @@ def test_the_group_head_finds_an_overdue_inspection_in_her_inbox_and_under_the_b
     escalations.get_by_test_id("notice").filter(has_text=inspection.ref_no).locator("button").click()
     expect(page).to_have_url(re.compile(rf"/inspection/case/{inspection.pk}/$"))
     expect(page.locator("main")).to_contain_text(inspection.ref_no)
+    panel = page.get_by_test_id("next-action")  # the next action: which step, who, due when
+    step = panel.get_by_test_id("next-step").filter(has_text="ตรวจโรงงาน")
+    expect(step.get_by_test_id("next-holder")).to_contain_text(inspector.display_name)
+    expect(step.locator(".kk-overdue")).to_have_count(1)
+    expect(step.get_by_test_id("next-due")).to_contain_text(re.compile(r"เกินกำหนด|overdue"))
+    shoot(page, "escalation-next-action")
     expect(page.get_by_test_id("bell-count")).to_have_count(0)  # read; nothing else needs her
 
     page.get_by_test_id("bell").click()
