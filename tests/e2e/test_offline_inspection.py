@@ -239,3 +239,60 @@ def test_a_task_reassigned_while_offline_fails_with_the_reason_and_keeps_the_ans
     page.get_by_role("button", name=th("Send now")).click()
     expect(page.locator('[data-testid="queue-item"][data-status="failed"]')).to_have_count(1)
     assert not Answer.objects.filter(inspection=inspection).exists()
+
+
+QUEUE_ROWS = """async () => {
+  const db = await window.KamkapIDB.openDB("kamkap-offline");
+  const items = await db.getAll("queue");
+  db.close();
+  return items.map((i) => [i.kind, i.status, i.reason, i.tried]);
+}"""
+
+
+def test_an_answer_lost_on_the_way_and_an_expired_session_send_once_later(phone, inspection_demo):
+    inspection, task = assigned_case(2)
+    yes_no = items_by_type(inspection)[AnswerType.YES_NO]
+    page = phone.new_page()
+    log_in(page, inspection_demo.password)
+    make_available(page, task.pk)
+    open_saved(page, task.pk)
+    card = page.get_by_test_id(f"item-{yes_no.code}")
+    kept_after(page, lambda: card.get_by_role("radio", name=th("Compliant (yes)")).check())
+
+    # The server saves the draft but its answer never reaches the phone (the signal drops on the way back).
+    lost = []
+
+    def lose_the_first_answer(route):
+        if lost:
+            route.continue_()
+            return
+        lost.append(route.fetch().status)
+        route.abort("internetdisconnected")
+
+    phone.route("**/api/v1/tasks/*/draft/", lose_the_first_answer)
+    page.get_by_role("button", name=th("Save the answers (sent when online)")).click()
+    tried = f"({QUEUE_ROWS})().then((rows) => rows.length === 1 && rows[0][1] === 'pending' && rows[0][3])"
+    wait_until(page, tried, "the draft whose answer was lost is not waiting to be sent again")
+    assert lost == [200] and Answer.objects.get(inspection=inspection, item=yes_no).value == "yes"
+    assert page.evaluate(QUEUE_ROWS) == [["draft", "pending", "reason_network", True]]
+    written = rows()
+
+    # The next sync sends it again with its key: the server answers from the key and writes nothing more.
+    page.goto(PAGE)
+    expect(page.locator('[data-testid="queue-item"][data-status="sent"]')).to_have_count(1)
+    assert rows() == written
+
+    # Logged out meanwhile (the session ended): the item waits, saying to log in, and goes once she has.
+    open_saved(page, task.pk)
+    kept_after(page, lambda: card.get_by_role("radio", name=th("Not compliant (no)")).check())
+    phone.clear_cookies()
+    page.get_by_role("button", name=th("Save the answers (sent when online)")).click()
+    page.goto(PAGE)
+    waiting = page.locator('[data-testid="queue-item"][data-status="pending"]')
+    expect(waiting.get_by_test_id("queue-reason")).to_contain_text(th("Log in again; it is sent afterwards."))
+    assert Answer.objects.get(inspection=inspection, item=yes_no).value == "yes"
+    log_in(page, inspection_demo.password)
+    page.goto(PAGE)
+    expect(page.locator('[data-testid="queue-item"][data-status="sent"]')).to_have_count(2)
+    assert Answer.objects.get(inspection=inspection, item=yes_no).value == "no"
+    assert IdempotencyKey.objects.count() == 2

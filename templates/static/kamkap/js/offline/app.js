@@ -76,7 +76,10 @@
   }
 
   function drawSaved() {
-    return S.inspections().then(function (records) {
+    return Promise.all([S.inspections(), S.queue()]).then(function (both) {
+      var records = both[0];
+      var waiting = {};
+      both[1].forEach(function (item) { if (item.status === "pending" || item.status === "sending") waiting[item.task] = true; });
       var list = clear($("[data-kk-saved]"));
       if (!records.length) list.appendChild(el("li", { class: "kk-off__muted", text: t("nothing_saved") }));
       records.forEach(function (record) {
@@ -86,6 +89,8 @@
           el("span", { class: "kk-off__muted", text: t("answered") + " " + answeredCount(record) }),
           record.conflict ? el("span", { class: "kk-off__reason", text: t(record.conflict.reason) }) : null,
           el("a", { class: "kk-off__btn", href: "#task=" + record.task, text: t("open") }),
+          // Only once nothing of it waits to be sent (a failed one has been seen, and can be exported first).
+          waiting[record.task] ? null : el("button", { type: "button", class: "kk-off__btn kk-off__btn--light", "data-kk-remove": record.task, text: t("remove") }),
         ]));
       });
     });
@@ -295,6 +300,11 @@
         function () { return drawList(); },
         function (error) { target.disabled = false; target.textContent = t("failed_load") + " " + (error.message || error.code || ""); }
       );
+      return;
+    }
+    var removed = target.getAttribute("data-kk-remove");
+    if (removed) {
+      if (window.confirm(t("remove") + "?")) S.remove(Number(removed)).then(drawList);
       return;
     }
     var kind = target.getAttribute("data-kk-queue-kind");

@@ -100,6 +100,8 @@
   // Everything the inspection needs offline, from the API; the inspector's edits on the device are kept.
   function makeAvailable(taskId) {
     var fetched = {};
+    // Ask the browser not to evict this origin's storage under pressure (answers may wait there for days).
+    if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(function () {});
     return get("tasks/" + taskId + "/")
       .then(function (task) {
         fetched.task = task;
