@@ -106,3 +106,19 @@ def test_a_record_without_a_page_of_its_own_is_shown_by_its_project_or_review():
     assert notify.page_of(ProgressReport(project=project)) is project  # a progress report: its project
     assert notify.page_of(Directive(review=review)) is review  # a directive: its follow-up review
     assert notify.page_of(project) is project and notify.page_of(None) is None
+
+
+@pytest.mark.parametrize("kind", ["complaint", "budget"])
+def test_the_complaint_and_budget_inboxes_badge_returned_and_overdue_steps(client, songkhla, checklist, kind):
+    """As the inspection inbox: a step that came back (the same step done before in the case) is
+    badged returned, one past its due date overdue, whatever the process."""
+    _case, _page, reference, task = open_case(kind, songkhla)
+    Task.objects.filter(pk=task.pk).update(status=STATUS.DONE)  # done once, then sent back to its holder
+    again = Task.objects.create(
+        process_id=task.process_id, flow_task=task.flow_task, flow_task_type="HUMAN", status=STATUS.ASSIGNED,
+        owner_id=task.owner_id, token=task.token, scheduled=NOW - timedelta(hours=1),
+    )  # fmt: skip
+    client.force_login(again.owner)
+    html = client.get(reverse(INBOXES[kind])).content.decode()
+    row = next(part for part in html.split('data-testid="task-row"')[1:] if reference in part or kind == "budget")
+    assert 'data-testid="returned"' in row and "kk-overdue" in row
