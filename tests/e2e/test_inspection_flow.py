@@ -88,12 +88,19 @@ def answer_field(page: Page, item):
     return page.get_by_test_id(f"item-{item.code}").locator(f'[name="item_{item.pk}"]')
 
 
+def answer_button(page: Page, item, value: str):
+    """Yes / no / n.a. and choices are answer buttons (radios)."""
+    return page.get_by_test_id(f"item-{item.code}").locator(f'input[name="item_{item.pk}"][value="{value}"]')
+
+
 def expect_answers(page: Page, answers: dict) -> None:
     for item, value in answers.items():
         if value is None:
             continue
         field = answer_field(page, item)
-        if item.answer_type == AnswerType.NUMBER:  # the same number, with or without trailing zeros
+        if item.answer_type in (AnswerType.YES_NO, AnswerType.CHOICE):
+            expect(answer_button(page, item, value)).to_be_checked()
+        elif item.answer_type == AnswerType.NUMBER:  # the same number, with or without trailing zeros
             whole, _dot, fraction = value.partition(".")  # value is normalized: 25, 14.5
             expect(field).to_have_value(re.compile(rf"^{whole}\.{fraction}0*$" if fraction else rf"^{whole}(\.0*)?$"))
         else:
@@ -147,14 +154,16 @@ def test_inspection_from_start_to_sign_off(visit, photo):
     for item, value in answers.items():
         if value is None:
             continue
-        field = answer_field(page, item)
         if item.answer_type in (AnswerType.YES_NO, AnswerType.CHOICE):
-            field.select_option(value)
+            answer_button(page, item, value).check()
         else:
-            field.fill(value)
+            answer_field(page, item).fill(value)
+    progress = page.get_by_test_id("checklist-progress")  # counted as the inspector answers
+    expect(progress).to_have_text(f"{len(answers) - 1} / {len(answers)}")  # the photo is still missing
     page.get_by_test_id(f"item-{photo_item.code}").locator(f'input[name="photo_{photo_item.pk}"]').set_input_files(
         photo
     )
+    expect(progress).to_have_text(f"{len(answers)} / {len(answers)}")
     page.locator('textarea[name="findings"]').fill(FINDINGS)
     inspected_on = timezone.localdate()
     page.locator('input[name="inspected_on"]').fill(f"{inspected_on:%d/%m/}{inspected_on.year + 543}")

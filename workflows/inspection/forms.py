@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -27,8 +29,30 @@ class AssignForm(forms.Form):
         self.fields["inspector"].queryset = inspectors
 
 
+class MultiplePhotoInput(forms.FileInput):
+    """Several photos in one input; on a phone it opens the back camera."""
+
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    """The files of a MultiplePhotoInput, as a list (empty when none was chosen)."""
+
+    widget = MultiplePhotoInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultiplePhotoField, self).clean(file, initial) for file in files]
+
+
+def plain(number: Decimal | None) -> str | None:
+    """80.000 as "80", 14.500 as "14.5": never "8E+1" (what Decimal.normalize() gives for 80)."""
+    return None if number is None else f"{number.normalize():f}"
+
+
 class ChecklistForm(forms.Form):
-    """One field (or two) per checklist item, built from the pinned version."""
+    """One field (or two) per checklist item, built from the pinned version: the answer item_<pk>
+    (buttons for yes/no and choices), note_<pk>, photos photo_<pk> (several) and their caption_<pk>."""
 
     findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     inspected_on = BEDateField(label=_("Inspected on"), required=False)
@@ -41,15 +65,21 @@ class ChecklistForm(forms.Form):
             name = f"item_{item.pk}"
             if item.answer_type == AnswerType.YES_NO:
                 field = forms.ChoiceField(
-                    choices=[("", "—"), ("yes", _("Yes")), ("no", _("No")), ("na", _("N.A."))], required=False
+                    choices=[("yes", _("Yes")), ("no", _("No")), ("na", _("N.A."))],
+                    required=False,
+                    widget=forms.RadioSelect,
                 )
                 initial = answer.value if answer else ""
             elif item.answer_type == AnswerType.NUMBER:
-                field = forms.DecimalField(required=False, max_digits=14, decimal_places=3)
-                number = answer.number if answer else None
-                initial = number.normalize() if number is not None else None
+                field = forms.DecimalField(
+                    required=False, max_digits=14, decimal_places=3,
+                    widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
+                )  # fmt: skip
+                initial = plain(answer.number) if answer else None
             elif item.answer_type == AnswerType.CHOICE:
-                field = forms.ChoiceField(choices=[("", "—")] + [(c, c) for c in item.choices], required=False)
+                field = forms.ChoiceField(
+                    choices=[(c, c) for c in item.choices], required=False, widget=forms.RadioSelect
+                )
                 initial = answer.value if answer else ""
             elif item.answer_type == AnswerType.TEXT:
                 field = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -63,7 +93,14 @@ class ChecklistForm(forms.Form):
             self.fields[f"note_{item.pk}"] = forms.CharField(
                 required=False, label=_("Note"), initial=answer.note if answer else ""
             )
-            self.fields[f"photo_{item.pk}"] = forms.FileField(required=False, label=_("Photo"))
+            self.fields[f"photo_{item.pk}"] = MultiplePhotoField(
+                required=False,
+                label=_("Photos"),
+                widget=MultiplePhotoInput(attrs={"accept": "image/*", "capture": "environment"}),
+            )
+            self.fields[f"caption_{item.pk}"] = forms.CharField(
+                required=False, max_length=200, label=_("Caption of the new photos")
+            )
 
     def answers(self) -> dict[int, dict]:
         result = {}
@@ -80,10 +117,11 @@ class ChecklistForm(forms.Form):
         return result
 
     def photos(self):
+        """(item id, upload, caption) for every photo sent, several per item."""
         for item in self.items:
-            upload = self.files.get(f"photo_{item.pk}")
-            if upload:
-                yield item.pk, upload
+            caption = self.cleaned_data.get(f"caption_{item.pk}", "")
+            for upload in self.cleaned_data.get(f"photo_{item.pk}") or []:
+                yield item.pk, upload, caption
 
 
 class ReviewForm(forms.Form):

@@ -15,7 +15,7 @@ from workflows import audit
 from workflows.views import FlowTaskView
 
 from . import crosscheck, delivery, forms, selectors, services
-from .models import Inspection
+from .models import AnswerType, Inspection
 
 
 class TaskView(FlowTaskView):
@@ -62,23 +62,45 @@ class InspectView(TaskView):
     def get_initial(self):
         return {"findings": self.inspection.findings, "inspected_on": self.inspection.inspected_on}
 
+    gaps: tuple[list[str], list[str]] = ([], [])  # after a refused submit: items unanswered, photos missing
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = context["form"]
         items = [item for _section, rows in context["sections"] for item, _answer, _photos in rows]
         reported = crosscheck.latest_reported(self.inspection.factory, items)
+        missing, no_photo = self.gaps
         context["checklist"] = [
-            (
-                section,
-                [
-                    (item, answer, photos, form[f"item_{item.pk}"] if f"item_{item.pk}" in form.fields else None,
-                     form[f"note_{item.pk}"], form[f"photo_{item.pk}"], reported.get(item.pk))
-                    for item, answer, photos in rows
-                ],
-            )
+            (section, [self.card(form, item, answer, photos, reported.get(item.pk), missing, no_photo)
+                       for item, answer, photos in rows])
             for section, rows in context["sections"]
         ]  # fmt: skip
+        context["total"] = len(items)
+        context["answered"] = sum(card["done"] for _section, cards in context["checklist"] for card in cards)
+        context["gap_codes"] = [item.code for item in items if item.code in missing or item.code in no_photo]
         return context
+
+    @staticmethod
+    def card(form, item, answer, photos, reported, missing, no_photo) -> dict:
+        """One checklist item as the page shows it: its fields, what the factory reported, its state."""
+        field = f"item_{item.pk}"
+        needs_photo = item.photo_required or item.answer_type == AnswerType.PHOTO
+        answered = item.answer_type == AnswerType.PHOTO or bool(answer and (answer.value or answer.number is not None))
+        return {
+            "item": item,
+            "answer": answer,
+            "photos": photos,
+            "field": form[field] if field in form.fields else None,
+            "note": form[f"note_{item.pk}"],
+            "photo": form[f"photo_{item.pk}"],
+            "caption": form[f"caption_{item.pk}"],
+            "reported": reported,
+            "unanswered": item.code in missing,
+            "no_photo": item.code in no_photo,
+            "done": answered and (bool(photos) or not needs_photo),
+            "failing": bool(answer and answer.compliant is False),
+            "fail_answers": item.noncompliant_answers or (["no"] if item.answer_type == AnswerType.YES_NO else []),
+        }
 
     def form_valid(self, form):
         user, inspection = self.request.user, self.inspection
@@ -90,14 +112,15 @@ class InspectView(TaskView):
                 findings=form.cleaned_data["findings"],
                 inspected_on=form.cleaned_data["inspected_on"],
             )
-            for item_id, upload in form.photos():
-                services.evidence_add(inspection=inspection, by=user, upload=upload, item_id=item_id)
+            for item_id, upload, caption in form.photos():
+                services.evidence_add(inspection=inspection, by=user, upload=upload, item_id=item_id, caption=caption)
             if "save_draft" in self.request.POST:
                 messages.info(self.request, _("Draft saved. You can come back to it from your inbox."))
                 return redirect(self.request.get_full_path())
             services.inspection_submit(inspection=inspection, by=user)
         except DomainError as exc:  # answers saved so far are kept as the draft; nothing is lost
             form.add_error(None, exc.message)
+            self.gaps = services.checklist_gaps(inspection)  # the cards to mark
             return self.form_invalid(form)
         self.activation.execute()
         messages.success(self.request, _("Sent to the group head for review."))
