@@ -97,6 +97,9 @@ def make_available(page: Page, task_pk: int) -> None:
     wait_until(page, PRECACHED, "the offline inspections page is not precached")
     page.locator(f'[data-testid="server-task"][data-task="{task_pk}"] button').click()
     expect(page.locator(f'[data-testid="saved-inspection"][data-task="{task_pk}"]')).to_be_visible()
+    expect(page.locator(f'[data-testid="server-task"][data-task="{task_pk}"] button')).to_have_text(
+        th("Saved on this device · refresh")
+    )
 
 
 def open_saved(page: Page, task_pk: int) -> None:

@@ -37,12 +37,13 @@
 
   // --- the list ---------------------------------------------------------------------------------------------
   function drawTasks() {
-    var list = clear($("[data-kk-tasks]"));
+    var list = $("[data-kk-tasks]");
     var note = $("[data-kk-tasks-note]");
-    note.textContent = "";
-    if (!navigator.onLine) { note.textContent = t("tasks_offline"); return Promise.resolve(); }
+    if (!navigator.onLine) { clear(list); note.textContent = t("tasks_offline"); return Promise.resolve(); }
     return Promise.all([S.myInspections(), S.inspections()]).then(
       function (both) {
+        clear(list); // only now: the list stays in place while the server is asked
+        note.textContent = "";
         var saved = {};
         both[1].forEach(function (r) { saved[r.task] = true; });
         if (!both[0].length) note.textContent = t("no_tasks");
@@ -56,6 +57,7 @@
         });
       },
       function (error) {
+        clear(list);
         if (error.status === 401 || error.status === 403) {
           note.textContent = t("login") + " ";
           note.appendChild(el("a", { href: "/accounts/login/?next=/offline/inspections/", text: t("login_link") }));
