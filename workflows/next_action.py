@@ -62,16 +62,20 @@ class NextStep:
 
 def _tasks_of(case) -> Q:
     """Tasks of every process about `case`: its own flow's, and the flows of records that belong to
-    it through their office (a project's reports and escalations)."""
+    it through their office (a project's reports and escalations) or have no page but its
+    (notify.page_of: a follow-up review's directives)."""
+    from .notify import PAGE_OWNERS
+
     found = Q(pk__in=[])
     for model, (accessor, name) in case_links().items():
         related = model._meta.get_field(name).related_model
         if isinstance(case, related):
             found |= Q(**{f"process__{accessor}__{name}": case})
             continue
+        pageless = not hasattr(related, "get_absolute_url")
         for link in related._meta.get_fields():
             if getattr(link, "many_to_one", False) and link.related_model is type(case):
-                if model.case_office_path.startswith(f"{link.name}__"):
+                if model.case_office_path.startswith(f"{link.name}__") or (pageless and link.name in PAGE_OWNERS):
                     found |= Q(**{f"process__{accessor}__{name}__{link.name}": case})
     return found
 
