@@ -88,11 +88,7 @@ def test_a_substitution_day_is_not_a_working_day(songkhla, checklist):  # noqa: 
 
 
 @at(2027, 6, 3)  # Thursday
-def test_a_closure_day_the_administrator_adds_moves_the_office_s_new_due_dates(
-    admin_client,
-    songkhla,
-    checklist,  # noqa: F811
-):
+def test_a_closure_day_the_administrator_adds_moves_the_office_s_new_due_days(admin_client, songkhla, checklist):  # noqa: F811
     from django.urls import reverse
 
     SlaRule.objects.create(flow_task=ASSIGN, days=1)
