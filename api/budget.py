@@ -32,7 +32,7 @@ from workflows.budget.models import (
 
 from . import idempotency, steps
 from .base import ApiView
-from .filters import IdFilter, StrictFilterSet, UpdatedSinceFilter
+from .filters import FiscalYearFilter, IdFilter, StrictFilterSet, UpdatedSinceFilter
 from .schema import StepActionSchema
 from .serializers import OfficeSerializer, absolute
 from .steps import case_tasks
@@ -40,7 +40,7 @@ from .task_views import CONFLICTS
 
 
 class ProjectFilter(StrictFilterSet):
-    fiscal_year = django_filters.NumberFilter(label=_("Fiscal year (BE), e.g. 2569"), min_value=2400, max_value=2800)
+    fiscal_year = FiscalYearFilter(label=_("Fiscal year (BE), e.g. 2569"))
     office = IdFilter(field_name="office_id", label=_("Office id"))
     status = django_filters.ChoiceFilter(choices=ProjectStatus.choices, label=_("Status"))
 

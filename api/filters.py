@@ -31,6 +31,27 @@ class IdFilter(django_filters.NumberFilter):
     field_class = IdField
 
 
+class WholeNumberFilter(django_filters.NumberFilter):
+    """A whole number (`2569.5` is an error, not a filter that finds nothing)."""
+
+    field_class = forms.IntegerField
+
+
+FISCAL_YEARS = (2400, 2800)  # Buddhist-era years a fiscal-year filter takes
+
+
+@extend_schema_field({"type": "integer", "minimum": FISCAL_YEARS[0], "maximum": FISCAL_YEARS[1]})
+class FiscalYearFilter(WholeNumberFilter):
+    def __init__(self, **kwargs):
+        super().__init__(min_value=FISCAL_YEARS[0], max_value=FISCAL_YEARS[1], **kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 4})
+class QuarterFilter(WholeNumberFilter):
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, max_value=4, **kwargs)
+
+
 class StrictBooleanField(forms.NullBooleanField):
     """`true`/`false` (also `1`/`0`, `True`/`False`); anything else is an error instead of no filter."""
 

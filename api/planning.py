@@ -13,14 +13,14 @@ from workflows.planning import selectors as planning_selectors
 from workflows.planning.models import InspectionPlan, PlanItem, PlanStatus
 
 from .base import ApiView
-from .filters import IdFilter, StrictFilterSet, UpdatedSinceFilter
+from .filters import FiscalYearFilter, IdFilter, QuarterFilter, StrictFilterSet, UpdatedSinceFilter
 from .serializers import FactoryRefSerializer, OfficeSerializer, absolute
 
 
 class PlanFilter(StrictFilterSet):
     office = IdFilter(field_name="office_id", label=_("Office id"))
-    fiscal_year = django_filters.NumberFilter(label=_("Fiscal year (BE), e.g. 2570"), min_value=2400, max_value=2800)
-    quarter = django_filters.NumberFilter(label=_("Quarter of the fiscal year, 1 to 4"), min_value=1, max_value=4)
+    fiscal_year = FiscalYearFilter(label=_("Fiscal year (BE), e.g. 2570"))
+    quarter = QuarterFilter(label=_("Quarter of the fiscal year, 1 to 4"))
     status = django_filters.ChoiceFilter(choices=PlanStatus.choices, label=_("Status"))
     updated_since = UpdatedSinceFilter(
         changed=lambda since: Q(created_at__gte=since) | Q(submitted_at__gte=since) | Q(approved_at__gte=since)
