@@ -14,7 +14,7 @@ from org.models import UnitKind
 from permissions import access
 from workflows.pdf import pdf_response, render_pdf
 
-from . import exports, funnel_plot, provinces_map, standard, tiles, tracking
+from . import exports, funnel_plot, provinces_map, standard, tiles, tracking, trend_charts
 from .selectors import home_summary
 
 
@@ -77,6 +77,17 @@ def _map(request, board) -> dict:
     return provinces_map.province_map(board, provinces_map.measure_of(request))
 
 
+def _trend_links(office=None) -> dict[str, str]:
+    """The list behind each trend: the archive of signed-off cases, the cases with their orders (the
+    office's table, the offices' table above), the complaints."""
+    from django.urls import reverse
+
+    archive = reverse("inspection:archive")
+    if office is not None:
+        return {"cases": f"{archive}?office={office.pk}", "orders": "#cases", "complaints": reverse("complaints:list")}
+    return {"cases": archive, "orders": "#units", "complaints": reverse("complaints:list")}
+
+
 def _xlsx(content: bytes, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type=exports.XLSX)
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
@@ -102,7 +113,8 @@ class MinistryView(DashboardMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         board = tracking.ministry_board(self.request.user, self.fy, self.offices)
-        context = {"board": board, "tiles": tiles.board_tiles(board), "map": _map(self.request, board)}
+        context = {"board": board, "tiles": tiles.board_tiles(board), "map": _map(self.request, board),
+                   "trend_charts": trend_charts.charts(board.trends, board.today, _trend_links())}  # fmt: skip
         return super().get_context_data(**context, **kwargs)
 
 
@@ -119,7 +131,8 @@ class ClusterView(DashboardMixin, TemplateView):
         cluster, offices = self.cluster_and_offices()
         board = tracking.cluster_board(self.request.user, self.fy, cluster, offices)
         context = {"cluster": cluster, "board": board, "tiles": tiles.board_tiles(board),
-                   "map": _map(self.request, board)}  # fmt: skip
+                   "map": _map(self.request, board),
+                   "trend_charts": trend_charts.charts(board.trends, board.today, _trend_links())}  # fmt: skip
         return super().get_context_data(**context, **kwargs)
 
 
@@ -136,7 +149,9 @@ class OfficeView(DashboardMixin, TemplateView):
     def get_context_data(self, **kwargs):
         office = self.office()
         data = tracking.office_board(self.request.user, self.fy, office, officer_id=officer_of(self.request))
-        context = {"office": office, "data": data, "board": data.board, "tiles": tiles.office_tiles(data)}
+        links = _trend_links(office)
+        context = {"office": office, "data": data, "board": data.board, "tiles": tiles.office_tiles(data),
+                   "trend_charts": trend_charts.charts(data.board.trends, data.board.today, links)}  # fmt: skip
         return super().get_context_data(**context, **kwargs)
 
 

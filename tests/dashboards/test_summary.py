@@ -3,6 +3,7 @@ services make — a new case, a return, a sign-off and closure, a reassignment, 
 complaint received and answered — kept by the one hook in workflows.audit.record on commit; rebuilt
 by `manage.py rebuild_dashboards`; and each dashboard level reads them in at most 10 statements."""
 
+import re
 from dataclasses import asdict
 
 import pytest
@@ -170,3 +171,26 @@ def test_each_dashboard_level_reads_at_most_10_statements(
     client.get(url)
     with django_assert_max_num_queries(10):
         assert client.get(url).status_code == 200
+
+
+def test_trend_charts_link_to_the_list_behind_each_and_mark_the_month_under_way(client, world):
+    client.force_login(world.people.deputy)
+    office_url = reverse("dashboards:office", args=[world.songkhla.pk])
+    for url, cases_link in [(reverse("dashboards:index"), reverse("inspection:archive")),
+                            (office_url, f"{reverse('inspection:archive')}?office={world.songkhla.pk}")]:  # fmt: skip
+        html = client.get(url).content.decode()
+        assert 'data-testid="trends"' in html
+        for key in ("signed_off", "orders_issued", "complaints"):
+            assert f'data-testid="trend-{key}"' in html
+        links = re.findall(r'<a href="([^"]*)" data-testid="trend-link"', html)
+        assert links[0] == cases_link.replace("&", "&amp;") and links[2] == reverse("complaints:list")
+        assert 'data-testid="trend-partial"' in html  # this fiscal year: the month under way drawn apart
+
+
+def test_a_past_year_shows_its_twelve_months_and_a_future_one_none():
+    from datetime import date
+
+    from dashboards.trend_charts import months_shown
+
+    today = date(2026, 12, 3)  # FY 2570, its third month
+    assert (months_shown(2569, today), months_shown(2570, today), months_shown(2571, today)) == (12, 3, 0)
