@@ -169,7 +169,8 @@ def issue_office_certificate(office) -> Credentials:
 
 def issue_signer_certificate(person, office) -> Credentials:
     """A personal signing certificate for `person` (their Thai name as the common name, their user
-    name as the subject's serial number, the office they sign for as its unit) from the demo CA."""
+    name as the subject's serial number, `office` — the unit of their post — as its unit) from the
+    demo CA."""
     return _issue(_signer_stem(person), office.name_th, person.display_name, person.username)
 
 
@@ -186,8 +187,17 @@ def signer_credentials(person, office) -> Credentials:
         if found is not None:
             return found
         if demo_allowed():
-            return issue_signer_certificate(person, office)
+            return issue_signer_certificate(person, _own_unit(person) or office)
     return credentials(office)
+
+
+def _own_unit(person):
+    """The unit of the post `person` holds today (their own, not the one they act for), if any."""
+    from org.models import Holding
+
+    held = Holding.objects.active_on(timezone.localdate()).filter(person=person).select_related("position__unit")
+    first = held.order_by("start", "pk").first()
+    return first.position.unit if first is not None else None
 
 
 def credentials(office) -> Credentials:

@@ -373,6 +373,10 @@ def test_write_sample_pdfs(
         inspection=inspection, by=deputy, kind="s39", period_days=30,
         requirement="หยุดประกอบกิจการโรงงานในส่วนอาคารผลิตน้ำยางข้นจนกว่าจะปฏิบัติตามคำสั่งตามมาตรา 37 ครบถ้วน",
     )  # fmt: skip
+    names = iter([("นาย", "วิชัย", "ประเสริฐสุข"), ("นาง", "สุนันทา", "วงศ์ไทย"), ("นาย", "ประยูร", "ศรีสมบูรณ์")])
+    for approver in {a.approver for a in closure.approvals.all() if a.approver and a.approver != deputy}:
+        approver.title_th, approver.first_name, approver.last_name = next(names)
+        approver.save(update_fields=["title_th", "first_name", "last_name"])
     with django_capture_on_commit_callbacks(execute=True):
         for approver in [a.approver for a in closure.approvals.order_by("step") if a.approver]:
             services.order_decide(order=closure, by=approver, approve=True)
