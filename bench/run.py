@@ -5,7 +5,7 @@ sizes than asked for:
     .venv/bin/python bench/run.py [--factories 3000] [--cases 20000] [--inbox 2000] [--database-url URL]
                                   [--chains 10] [--only chains,completion]
 
-`--only` runs the named measures (inbox, inbox_growth, completion, chains, visibility, pdf) and prints their
+`--only` runs the named measures (inbox, inbox_growth, completion, chains, visibility, pdf, signing) and prints their
 figures and evidence without writing results.json or RESULTS.md (a partial run is no result)."""
 
 import argparse
@@ -52,7 +52,7 @@ def main(argv=None) -> None:
     from django.utils import timezone
 
     from bench import measures, report
-    from bench.measures import chains, completion, inbox, inbox_growth, pdf, visibility
+    from bench.measures import chains, completion, inbox, inbox_growth, pdf, signing, visibility
     from bench.seed.build import row_counts
 
     get_resolver().check()  # loads the root URLconf: flow_task.reverse() needs it (VIEWFLOW.md trap 9)
@@ -66,6 +66,7 @@ def main(argv=None) -> None:
         "chains": ("chains", lambda c: chains.measure(c, args.chains)),
         "visibility": ("visible cases", visibility.measure),
         "pdf": ("report PDF", pdf.measure),
+        "signing": ("report PDF signature", signing.measure),
     }
     only = [name.strip() for name in args.only.split(",") if name.strip()]
     unknown = set(only) - subjects.keys()
