@@ -123,6 +123,7 @@ def test_the_report_is_signed_at_sign_off_by_the_acting_officer_and_served_as_si
     for typed in (FINDINGS, factory.name, songkhla.unit.name_th, "รายงานผลการตรวจโรงงาน"):
         assert flat(typed) in text, typed
     assert "\u0e4d\u0e32" not in text
+    assert "{#" not in text and "#}" not in text and "comment" not in text  # no template comment printed
 
 
 @at(2026, 11, 16)
