@@ -27,7 +27,27 @@ def database_label(url: str) -> str:
     return f"PostgreSQL {parts.hostname}:{parts.port or 5432}{parts.path}"
 
 
+def create_database(url: str) -> None:
+    """A PostgreSQL database named in `url` is created when it does not exist yet (as SQLite makes its
+    file), from the server's maintenance database `postgres`; nothing else on the server is touched."""
+    if sqlite_path(url) is not None:
+        return
+    from urllib.parse import urlsplit
+
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    server = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(server, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            print(f"Created the database {name}", flush=True)
+
+
 def setup(url: str) -> None:
+    create_database(url)
     sys.path.insert(0, str(ROOT))
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"

@@ -25,7 +25,7 @@ from workflows.models import AuditChain, AuditEntry
 from workflows.models.approvals import RoundDecision
 from workflows.models.audit import GENESIS
 
-from .bulk import id_counter, insert, insert_children
+from .bulk import id_counter, insert, insert_children, row
 from .plan import CaseSpec
 
 INSPECTION_DAYS = SLA_DAYS["inspection"]
@@ -83,17 +83,17 @@ class CaseWriter:
         case = self._inspection(spec, done, at)
         process_id = next(self.ids[Process])
         closed = spec.waits_at is None
-        self._add(Process, Process(
+        self._add(Process, row(Process,
             id=process_id, flow_class=InspectionFlow, status=PROCESS.DONE if closed else PROCESS.NEW,
             created=at[0], finished=at[-1] if closed else None,
         ))  # fmt: skip
-        self._add(InspectionProcess, InspectionProcess(process_ptr_id=process_id, inspection_id=case.pk))
+        self._add(InspectionProcess, row(InspectionProcess, process_ptr_id=process_id, inspection_id=case.pk))
         self._tasks(spec, process_id, last, at)
         self._audit(spec, case, done, at)
 
     def _inspection(self, spec: CaseSpec, done: dict, at: list) -> Inspection:
         staff, (factory_id, _reg_no) = spec.staff, spec.factory
-        case = Inspection(
+        case = row(Inspection,
             id=next(self.ids[Inspection]), ref_no=self._ref_no(staff.office_id, at[0]), factory_id=factory_id,
             office_id=staff.office_id, reason=spec.reason, checklist=self.checklist, created_by=staff.head,
             created_at=at[0], inspector=spec.inspector if done["assign"] else None,
@@ -102,7 +102,7 @@ class CaseWriter:
             case.inspected_on, case.submitted_at = timezone.localdate(at[K["inspect"]]), at[K["review"]]
             case.findings, case.outcome, case.score = "ตรวจสภาพโรงงานตามรายการตรวจ", "compliant", 100
         if done["review"]:
-            self._add(ReviewRound, ReviewRound(
+            self._add(ReviewRound, row(ReviewRound,
                 inspection=case, number=1, decided_by=staff.head, decided_as=staff.head_as,
                 decision=RoundDecision.APPROVE, decided_at=at[K["sign_off"]],
             ))  # fmt: skip
@@ -119,7 +119,7 @@ class CaseWriter:
         previous = None
         for k, (name, task_type, who) in enumerate(NODES[: last + 1]):
             waiting = k == last and spec.waits_at is not None
-            task = Task(
+            task = row(Task,
                 id=next(self.ids[Task]), process_id=process_id, flow_task=getattr(InspectionFlow, name),
                 flow_task_type=task_type, status=STATUS.ASSIGNED if waiting else STATUS.DONE, created=at[k],
                 started=None if waiting else at[k], finished=None if waiting else at[k + 1] - timedelta(seconds=1),
@@ -131,7 +131,9 @@ class CaseWriter:
                 task.owner_permission_obj_pk = str(spec.staff.office_id)
             self._add(Task, task)
             if previous is not None:
-                link = Task.previous.through(id=next(self.ids[Task.previous.through]), from_task=task, to_task=previous)
+                link = row(
+                    Task.previous.through, id=next(self.ids[Task.previous.through]), from_task=task, to_task=previous
+                )
                 self._add(Task.previous.through, link)
             previous = task
 
@@ -155,14 +157,14 @@ class CaseWriter:
             events.append((at[K["end"]], None, "", "case.close", labels["close"], {}, {}))
         key, prev = f"inspection:{case.pk}", GENESIS
         for seq, (moment, actor, acting_for, action, label, before, after) in enumerate(events, start=1):
-            row = {
+            entry = {
                 "chain": key, "seq": seq, "at": moment, "actor_id": actor.pk if actor else None,
                 "actor_name": str(actor) if actor else "", "acting_for": acting_for, "action": action,
                 "label": label, "comment": "", "before": before, "after": after, "prev_hash": prev,
             }  # fmt: skip
-            prev = entry_hash(row)
-            self._add(AuditEntry, AuditEntry(id=next(self.ids[AuditEntry]), **row, hash=prev))
-        self._add(AuditChain, AuditChain(key=key, seq=len(events), last_hash=prev, updated_at=events[-1][0]))
+            prev = entry_hash(entry)
+            self._add(AuditEntry, row(AuditEntry, id=next(self.ids[AuditEntry]), **entry, hash=prev))
+        self._add(AuditChain, row(AuditChain, key=key, seq=len(events), last_hash=prev, updated_at=events[-1][0]))
 
     @transaction.atomic
     def flush(self) -> None:

@@ -10,7 +10,7 @@ from viewflow.workflow.status import PROCESS, STATUS
 from bench.stockflow.flows import StockFlow
 from bench.stockflow.models import StockProcess
 
-from .bulk import BATCH, id_counter, insert, insert_children
+from .bulk import BATCH, id_counter, insert, insert_children, row
 from .people import Staff
 
 STEPS = (("start", "START"), ("assign", "HUMAN"), ("inspect", "HUMAN"))
@@ -29,16 +29,16 @@ def make_stock_inbox(*, count: int, owner, staff: Staff, factories: list, now) -
     processes, children, tasks, links = [], [], [], []
     for n in range(count):
         created = now - timedelta(days=30) + timedelta(days=25) * (n / max(count, 1))
-        process = Process(id=next(ids[Process]), flow_class=StockFlow, status=PROCESS.NEW, created=created)
+        process = row(Process, id=next(ids[Process]), flow_class=StockFlow, status=PROCESS.NEW, created=created)
         processes.append(process)
-        children.append(StockProcess(
+        children.append(row(StockProcess,
             process_ptr_id=process.id, factory_id=factories[n % len(factories)][0], head=staff.head,
             inspector=owner, officer=staff.officer,
         ))  # fmt: skip
         previous = None
         for k, (name, task_type) in enumerate(STEPS):
             waiting = name == "inspect"
-            task = Task(
+            task = row(Task,
                 id=next(ids[Task]), process_id=process.id, flow_task=getattr(StockFlow, name), flow_task_type=task_type,
                 status=STATUS.ASSIGNED if waiting else STATUS.DONE, created=created + timedelta(hours=k),
                 started=None if waiting else created + timedelta(hours=k),
@@ -48,7 +48,7 @@ def make_stock_inbox(*, count: int, owner, staff: Staff, factories: list, now) -
             tasks.append(task)
             if previous is not None:
                 links.append(
-                    Task.previous.through(id=next(ids[Task.previous.through]), from_task=task, to_task=previous)
+                    row(Task.previous.through, id=next(ids[Task.previous.through]), from_task=task, to_task=previous)
                 )
             previous = task
         if len(processes) >= BATCH:
