@@ -15,8 +15,8 @@ class Key:
 
 
 KEYS = (
-    Key("inbox_ms", "ms", "our inbox page, big inbox", "≥ 20× faster than stock (at 50,000 tasks)",
-        lambda r: r["stock_inbox_ms"] / r["inbox_ms"] >= 20, lambda r: f"{r['stock_inbox_ms'] / r['inbox_ms']:.1f}×"),
+    Key("inbox_ms", "ms", "our inbox page, big inbox", "≥ 50× faster than stock (issue 20, at 50,000 tasks)",
+        lambda r: r["stock_inbox_ms"] / r["inbox_ms"] >= 50, lambda r: f"{r['stock_inbox_ms'] / r['inbox_ms']:.1f}×"),
     Key("stock_inbox_ms", "ms", "stock Viewflow inbox, same number of tasks"),
     Key("inbox_kb", "kB", "our inbox page size", "≤ 100 kB", lambda r: r["inbox_kb"] <= 100),
     Key("stock_inbox_kb", "kB", "stock inbox page size"),
@@ -36,9 +36,16 @@ KEYS = (
     Key("stock_chain_per_s", "chains/s", "whole chains from code, stock"),
     Key("chain_queries", "statements", "one whole chain, ours (e-mails left to the worker)"),
     Key("stock_chain_queries", "statements", "one whole chain, stock"),
-    Key("visible_cases_ms", "ms", "cases the deputy PS may see, counted", "≤ 50 ms",
-        lambda r: r["visible_cases_ms"] <= 50),
+    Key("visible_cases_ms", "ms", "cases the deputy PS may see, counted", "≤ 10 ms (issue 20)",
+        lambda r: r["visible_cases_ms"] <= 10),
     Key("visible_cases_inspector_ms", "ms", "cases an inspector may see, counted", "≤ 50 ms",
         lambda r: r["visible_cases_inspector_ms"] <= 50),
-    Key("pdf_report_s", "s", "one inspection report PDF", "≤ 0.3 s", lambda r: r["pdf_report_s"] <= 0.3),
+    Key("pdf_report_s", "s", "one inspection report PDF", "≤ 0.15 s (issue 20)", lambda r: r["pdf_report_s"] <= 0.15),
+    Key("dashboard_ms", "ms", "ministry dashboard, deputy PS, last fiscal year", "≤ 150 ms (issue 19)",
+        lambda r: r["dashboard_ms"] <= 150),
+    Key("dashboard_queries", "statements", "ministry dashboard, deputy PS", "≤ 10 (issue 19)",
+        lambda r: r["dashboard_queries"] <= 10),
+    Key("office_dashboard_ms", "ms", "office dashboard, the busiest office the deputy PS sees", "≤ 150 ms (issue 19)",
+        lambda r: r["office_dashboard_ms"] <= 150),
+    Key("briefing_pdf_s", "s", "that office's visit briefing PDF"),
 )  # fmt: skip

@@ -61,10 +61,51 @@ def write(figures: dict, evidence: dict, context: dict) -> dict:
     spread = {
         name: {"min": v.low, "max": v.high, "reps": v.reps} for name, v in figures.items() if isinstance(v, Figure)
     }
-    results = {**values, "spread": spread, "goals": goals, **context, "evidence": evidence}
+    engines = side_by_side(values, context)
+    results = {**values, "spread": spread, "goals": goals, **context, "engines": engines, "evidence": evidence}
     (HERE / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n")
-    (HERE / "RESULTS.md").write_text(markdown(figures, goals, evidence, context, load_section))
+    (HERE / "RESULTS.md").write_text(markdown(figures, goals, evidence, context, load_section, engines))
     return results
+
+
+ENGINES = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}
+
+
+def side_by_side(values: dict, context: dict) -> dict:
+    """This run's figures under its engine, beside the other engine's from the last run at the same
+    sizes (kept from bench/results.json; a run at other sizes is dropped, not compared)."""
+    previous = json.loads((HERE / "results.json").read_text()) if (HERE / "results.json").exists() else {}
+    engines = {name: run for name, run in previous.get("engines", {}).items() if run.get("sizes") == context["sizes"]}
+    engines[connection.vendor] = {
+        "date": context["date"],
+        "database": context["database"],
+        "sizes": context["sizes"],
+        "load_average": [context["machine"]["load_average"], context["machine"]["load_average_after"]],
+        "figures": {key.name: values[key.name] for key in KEYS if key.name in values},
+    }
+    return engines
+
+
+def _engines_table(engines: dict) -> list[str]:
+    names = [name for name in ENGINES if name in engines]
+    lines = [
+        "## Both engines, same sizes",
+        "",
+        "Each column is the last `make bench` on that engine at these sizes (bench/results.json `engines`).",
+        "",
+        "| figure | " + " | ".join(ENGINES[name] for name in names) + " |",
+        "| --- |" + " ---: |" * len(names),
+        "| run | " + " | ".join(engines[name]["date"] for name in names) + " |",
+        "| load average before / after | "
+        + " | ".join(" / ".join(f"{v:g}" for v in engines[name]["load_average"]) for name in names)
+        + " |",
+    ]
+    for key in KEYS:
+        cells = [engines[name]["figures"].get(key.name) for name in names]
+        lines.append(
+            f"| `{key.name}` ({key.unit}) | " + " | ".join("–" if c is None else f"{c:g}" for c in cells) + " |"
+        )
+    return lines
 
 
 def _figure_cells(value) -> tuple[str, str]:
@@ -73,7 +114,9 @@ def _figure_cells(value) -> tuple[str, str]:
     return f"{value:g}", "exact"
 
 
-def markdown(figures: dict, goals: dict, evidence: dict, context: dict, load_section: str = "") -> str:
+def markdown(
+    figures: dict, goals: dict, evidence: dict, context: dict, load_section: str = "", engines: dict | None = None
+) -> str:
     m, gen = context["machine"], context.get("generation") or {}
     lines = [
         "# Benchmark results (issue 5)",
@@ -113,6 +156,8 @@ def markdown(figures: dict, goals: dict, evidence: dict, context: dict, load_sec
         mark = "" if not goal else ("yes" if goal["met"] else "**no**")
         mark += f" ({goal['actual']})" if "actual" in goal else ""
         lines.append(f"| `{key.name}` | {key.what} | {median} {key.unit} | {spread} | {key.goal} | {mark} |")
+    if engines:
+        lines += ["", *_engines_table(engines)]
     if load_section:
         lines += ["", load_section.rstrip("\n")]
     lines += ["", "## Evidence (profiled in the same run)", ""]

@@ -32,7 +32,7 @@ def _figure(values: list[float]) -> Figure:
     return Figure(statistics.median(values), min(values), max(values), len(values))
 
 
-def _timed(func) -> float:
+def timed(func) -> float:
     started = time.perf_counter()
     func()
     return time.perf_counter() - started
@@ -42,19 +42,19 @@ def seconds(func, *, reps: int = REPS, setup=None) -> Figure:
     """Time `func()` after one warm-up; `setup()` (untimed) runs before each call."""
     setup = setup or (lambda: None)
     setup()
-    reps = SLOW_REPS if _timed(func) > SLOW_S else reps
+    reps = SLOW_REPS if timed(func) > SLOW_S else reps
     values = []
     for _ in range(reps):
         setup()
-        values.append(_timed(func))
+        values.append(timed(func))
     return _figure(values)
 
 
 def paired(ours, stock, *, reps: int = REPS) -> tuple[Figure, Figure]:
     """Time two rivals in turn, rep by rep, so that a change in the machine's load hits both."""
-    warm = _timed(ours) + _timed(stock)
+    warm = timed(ours) + timed(stock)
     reps = SLOW_REPS if warm > SLOW_S * 2 else reps
-    values = [(_timed(ours), _timed(stock)) for _ in range(reps)]
+    values = [(timed(ours), timed(stock)) for _ in range(reps)]
     return _figure([a for a, _b in values]), _figure([b for _a, b in values])
 
 
