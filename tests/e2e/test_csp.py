@@ -15,9 +15,10 @@ pages, error pages) plus one page of each kind linked from them (each task step,
 project, plan, report...): a new kind of page is covered as soon as a list links to it. A page a role may
 not open is rendered once (the first 403 page); the other roles' 403 answers are asked for, not rendered.
 
-Cost: one crawl for both checks, on the demo data loaded once for the module (full_demo). A page counts as
-loaded at its `load` event plus two animation frames (the policy's reports are queued by then), not after
-Playwright's "networkidle" (half a second of silence per page)."""
+Cost: one crawl for both checks, in one test, so the demo data is loaded once (the module's demo_db, then
+full_demo's loaders: the larger part of the test's time). A page counts as loaded at its `load` event plus two
+animation frames (the policy's reports are queued by then), not after Playwright's "networkidle" (half a
+second of silence per page)."""
 
 import re
 from collections import Counter
