@@ -32,6 +32,7 @@ from django.utils import timezone
 CA_NAME = "Kamkap Demo CA"  # a common name is at most 64 bytes of UTF-8: Thai names go in OU / O
 ORGANISATION = "กระทรวงอุตสาหกรรม"
 CA_YEARS, OFFICE_YEARS = 10, 3
+CN_BYTES = 64  # cryptography counts a common name's length in bytes of UTF-8
 
 
 class SigningUnavailable(RuntimeError):
@@ -127,11 +128,13 @@ def _issue(stem: Path, unit: str, common_name: str, serial: str = "") -> Credent
     names = [
         x509.NameAttribute(NameOID.COUNTRY_NAME, "TH"),
         x509.NameAttribute(NameOID.ORGANIZATION_NAME, ORGANISATION),
-        x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, unit[:64]),
-        x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64]),  # at most 64 characters (RFC 5280)
+        x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, unit),
+        x509.NameAttribute(NameOID.COMMON_NAME, _common_name(common_name, serial)),
     ]
     if serial:
         names.append(x509.NameAttribute(NameOID.SERIAL_NUMBER, serial[:64]))
+    if len(common_name.encode()) > CN_BYTES:  # the whole name, where the common name could not hold it
+        names.append(x509.NameAttribute(NameOID.PSEUDONYM, common_name))
     cert = (
         x509.CertificateBuilder()
         .subject_name(x509.Name(names))
@@ -152,6 +155,14 @@ def _issue(stem: Path, unit: str, common_name: str, serial: str = "") -> Credent
     _write(stem.with_suffix(".key"), _key_pem(key), secret=True)
     _write(stem.with_suffix(".pem"), cert.public_bytes(serialization.Encoding.PEM))
     return Credentials(stem.with_suffix(".key"), stem.with_suffix(".pem"), ca_file)
+
+
+def _common_name(name: str, fallback: str) -> str:
+    """`name` when it fits the common name's 64 bytes of UTF-8 (a Thai character takes 3), else the
+    ASCII `fallback` (the user name; the whole name then goes in the pseudonym)."""
+    if len(name.encode()) <= CN_BYTES:
+        return name
+    return (fallback or name.encode()[:CN_BYTES].decode(errors="ignore"))[:CN_BYTES]
 
 
 def _office_stem(office) -> Path:

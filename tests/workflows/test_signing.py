@@ -178,3 +178,17 @@ def test_without_a_certificate_and_no_demo_ca_nothing_is_signed(songkhla, settin
     settings.SIGNING_DEMO_CA = False
     with pytest.raises(signing.SigningUnavailable):
         signing.credentials(songkhla.unit)
+
+
+def test_a_signer_whose_thai_name_exceeds_the_common_names_64_bytes_gets_a_certificate(songkhla):  # noqa: F811
+    from types import SimpleNamespace
+
+    from cryptography import x509 as crypto_x509
+    from cryptography.x509.oid import NameOID
+
+    person = SimpleNamespace(display_name="นางสาวพรรณวิภาภรณ์ ศรีสุขสวัสดิ์วงศ์ตระกูล", username="phanwipa.s")
+    found = signing.issue_signer_certificate(person, songkhla.unit)
+    subject = crypto_x509.load_pem_x509_certificate(found.certificate.read_bytes()).subject
+    assert subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == "phanwipa.s"
+    assert subject.get_attributes_for_oid(NameOID.PSEUDONYM)[0].value == person.display_name
+    assert subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME)[0].value == songkhla.unit.name_th
