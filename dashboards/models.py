@@ -55,8 +55,9 @@ class OfficeState(models.Model):
 
 
 class OfficeBudget(models.Model):
-    """One office's approved or closed budget projects of a fiscal year, as the dashboard sums them;
-    `reports`: [due date, late once due] of each monthly progress report, counted against the day read."""
+    """One office's approved or closed budget projects of a fiscal year, as the dashboard sums and lists
+    them; `reports`: [due date, late once due] of each monthly progress report, counted against the
+    day read."""
 
     office = models.ForeignKey(Unit, models.CASCADE, related_name="+")
     fiscal_year = models.PositiveSmallIntegerField()
@@ -65,6 +66,7 @@ class OfficeBudget(models.Model):
     allocation = models.DecimalField(max_digits=16, decimal_places=2, default=0)
     disbursed = models.DecimalField(max_digits=16, decimal_places=2, default=0)
     reports = models.JSONField(default=list)
+    rows = models.JSONField(default=list)  # each project as the office page lists it (summary.budget_of)
 
     class Meta:
         verbose_name = _("office budget summary")

@@ -16,6 +16,7 @@ read from the deadlines kept in the summary)."""
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Count, F, Q
@@ -259,8 +260,13 @@ def budget_of(office_id: int, fy: int) -> dict:
             late = report.status in late_statuses or (sent_on is not None and sent_on > report.due_on)
             reports.append([report.due_on.isoformat(), late])
     reports.sort()
+    rows = [
+        {"pk": st.project.pk, "code": st.project.code, "title": st.project.title, "is_behind": st.project.is_behind,
+         "allocation": str(st.allocation), "disbursed_pct": str(st.disbursed_pct), "progress": str(st.progress)}
+        for st in sorted(statuses, key=lambda st: st.project.code)
+    ]  # fmt: skip
     return {"projects": len(statuses), "behind": total["behind"], "allocation": total["allocation"],
-            "disbursed": total["disbursed"], "reports": reports}  # fmt: skip
+            "disbursed": total["disbursed"], "reports": reports, "rows": rows}  # fmt: skip
 
 
 def refresh_budget(office_id: int, fy: int) -> None:
@@ -324,6 +330,32 @@ def late_reports(reports: list, today: date) -> tuple[int, int]:
     iso = today.isoformat()
     due = [late for due_on, late in reports if due_on < iso]
     return len(due), sum(1 for late in due if late)
+
+
+@dataclass(frozen=True)
+class ProjectRef:
+    pk: int
+    code: str
+    title: str
+    is_behind: bool
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    """A project of the office page's table, read from the budget summary (as budget.Status reads)."""
+
+    project: ProjectRef
+    allocation: Decimal
+    disbursed_pct: Decimal
+    progress: Decimal
+
+
+def project_rows(rows: list[dict]) -> list[ProjectRow]:
+    return [
+        ProjectRow(ProjectRef(r["pk"], r["code"], r["title"], r["is_behind"]), Decimal(r["allocation"]),
+                   Decimal(r["disbursed_pct"]), Decimal(r["progress"]))
+        for r in rows
+    ]  # fmt: skip
 
 
 def overdue_orders(deadlines: list[str], today: date) -> int:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import CharField, Count, F, Min, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import CharField, Count, F, Min, OuterRef, Q, QuerySet, Subquery, Value, Window
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from viewflow.workflow.models import Task
@@ -178,12 +178,14 @@ def figures_by_office(
     now: datetime,
     overdue: bool = True,
     trends: Trends | None = None,
+    projects: dict[int, list] | None = None,
 ) -> dict[int, Figures]:
     """Figures of each office in `office_ids` the user may see, read from the summary tables that the
     services keep (dashboards.summary): four statements whatever the number of offices or cases — the
     months of the year (and of the year before, summed into `trends` if given), the offices' state,
     their budget, and the open tasks past their due date (`overdue=False`: not counted, the briefing
-    counts its overdue_work list instead). An office outside the person's scope counts nothing."""
+    counts its overdue_work list instead). `projects`, if given, gets each office's project rows
+    (summary.ProjectRow). An office outside the person's scope counts nothing."""
     from .models import OfficeBudget, OfficeMonth, OfficeState
 
     ids = sorted(set(office_ids))
@@ -217,6 +219,8 @@ def figures_by_office(
         figures.orders_overdue = summary.overdue_orders(state.order_deadlines, today)
     for row in OfficeBudget.objects.filter(office__in=visible_ids, fiscal_year=fy):
         figures = result[row.office_id]
+        if projects is not None:
+            projects[row.office_id] = summary.project_rows(row.rows)
         figures.projects, figures.behind = row.projects, row.behind
         figures.allocation, figures.disbursed = row.allocation, row.disbursed
         figures.reports_due, figures.reports_late = summary.late_reports(row.reports, today)
@@ -432,15 +436,25 @@ class Officer:
     signed_off: int = 0
 
 
-def officers(office: Unit, fy: int, *, today: date, now: datetime) -> list[Officer]:
+def office_tasks(office: Unit, now: datetime) -> dict[int | None, tuple[int, int]]:
+    """{owner (None: in a queue): (open human tasks of the office, of those past their due date)}, one
+    query: the officers' columns and the office's overdue figure from the same read."""
+    tasks = open_tasks().filter(office_id=office.pk)
+    rows = tasks.values("owner").annotate(n=Count("pk"), late=Count("pk", filter=Q(scheduled__lt=now))).order_by()
+    return {row["owner"]: (row["n"], row["late"]) for row in rows}
+
+
+def officers(office: Unit, fy: int, *, today: date, now: datetime, tasks: dict | None = None) -> list[Officer]:
     """The people holding (or acting for) a position in the office or its groups today, each with
-    their open and overdue tasks of the office and their cases (four queries)."""
+    their open and overdue tasks of the office (`tasks`: office_tasks when read already) and their
+    cases (four queries, three with `tasks`)."""
     people: dict[int, Officer] = {}
     for person, title in people_in(Q(position__unit=office) | Q(position__unit__parent=office), today):
         people.setdefault(person.pk, Officer(person, [])).titles.append(title)
-    tasks = open_tasks().filter(office_id=office.pk, owner__in=list(people))
-    for row in tasks.values("owner").annotate(n=Count("pk"), late=Count("pk", filter=Q(scheduled__lt=now))).order_by():
-        people[row["owner"]].open_tasks, people[row["owner"]].overdue = row["n"], row["late"]
+    tasks = office_tasks(office, now) if tasks is None else tasks
+    for owner, (n, late) in tasks.items():
+        if owner in people:
+            people[owner].open_tasks, people[owner].overdue = n, late
     start, end = fy_bounds(fy)
     cases = Inspection.objects.filter(office=office, inspector__in=list(people))
     for row in (
@@ -494,22 +508,26 @@ class OfficeBoard:
 def office_board(user, fy: int, office: Unit, *, officer_id: int | None = None) -> OfficeBoard:
     """An office's figures, its people's work and its cases (only one officer's with `officer_id`)."""
     today, now = timezone.localdate(), timezone.now()
-    statuses = project_statuses(user, fy, [office.pk])
-    trends = Trends(fy)
-    figures = figures_by_office(user, fy, [office.pk], now=now, trends=trends)[office.pk]
+    trends, projects = Trends(fy), {}
+    figures = figures_by_office(user, fy, [office.pk], now=now, overdue=False, trends=trends, projects=projects)[
+        office.pk
+    ]
+    tasks = office_tasks(office, now)
+    figures.overdue = sum(late for _n, late in tasks.values())
     cases = office_cases(user, office, fy)
     if officer_id is not None:
         cases = cases.filter(inspector_id=officer_id)
-    rows = list(cases[:CASE_LIMIT])
+    rows = list(cases.annotate(total=Window(Count("pk")))[:CASE_LIMIT])  # the count with the rows
     for case in rows:  # days as a person reads them (local dates), and whether the case is late
         case.overdue = case.due is not None and case.due < now
         case.due_on = timezone.localdate(case.due) if case.due else None
         case.opened_on = timezone.localdate(case.created_at)
     board = Board(fy, today, now, [], figures, target_for(fy, today), years(today), trends=trends)
-    people = officers(office, fy, today=today, now=now)
+    people = officers(office, fy, today=today, now=now, tasks=tasks)
     return OfficeBoard(
-        board=board, office=office, figures=figures, officers=people, cases=rows, case_count=cases.count(),
-        projects=statuses.get(office.pk, []),
+        board=board, office=office, figures=figures, officers=people, cases=rows,
+        case_count=rows[0].total if rows else 0,
+        projects=projects.get(office.pk, []),
         officer=next((o for o in people if o.person.pk == officer_id), None),
     )  # fmt: skip
 

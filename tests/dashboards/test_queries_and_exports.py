@@ -71,8 +71,11 @@ def test_query_count_does_not_grow_with_the_data(client, world, checklist, name)
 # The statements each page costs (session, user, scope and menu included). Before the tiles and the map
 # they were 16, 14, 16, 15, 26, 25 and 27: the complaints' answers cost one, the office page no longer
 # reads its projects twice, the ministry page lists its offices once, a cluster is read with its offices
-# and the projects' KPIs (not shown) are not loaded. Not to be raised.
-BUDGETS = {"index": 15, "xlsx": 14, "cluster": 15, "cluster_xlsx": 14, "office": 21, "office_xlsx": 20, "briefing": 22}
+# and the projects' KPIs (not shown) are not loaded. Since the summary tables (dashboards.summary): the
+# figures are three reads of summaries instead of four counts and four project reads; the office page
+# lists its projects from the budget summary, reads its tasks once for the officers and the overdue
+# figure and counts its cases with their rows. Not to be raised.
+BUDGETS = {"index": 10, "xlsx": 9, "cluster": 10, "cluster_xlsx": 9, "office": 14, "office_xlsx": 13, "briefing": 19}
 
 
 @pytest.mark.parametrize("name", sorted(BUDGETS))
