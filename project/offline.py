@@ -19,7 +19,7 @@ and the page then says to log in.
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import path
@@ -45,6 +45,16 @@ def inspections(request):
     return HttpResponse(shell())
 
 
+@login_not_required
+@require_safe
+@never_cache
+def who(request):
+    """Who is logged in ("" for nobody): the page keeps each saved inspection as its owner's, shows and sends only
+    the current person's, and tells the service worker, as register.js does on the other pages."""
+    return JsonResponse({"who": str(request.user.pk) if request.user.is_authenticated else ""})
+
+
 urlpatterns = [
     path("offline/inspections/", inspections, name="offline-inspections"),
+    path("offline/inspections/who/", who, name="offline-inspections-who"),
 ]

@@ -74,10 +74,10 @@ def items_by_type(inspection) -> dict:
     return found
 
 
-def log_in(page: Page, password: str) -> None:
+def log_in(page: Page, password: str, username: str = INSPECTOR) -> None:
     page.goto("/accounts/login/")
     form = page.locator("form.vf-form")
-    form.locator('input[name="username"]').fill(INSPECTOR)
+    form.locator('input[name="username"]').fill(username)
     form.locator('input[name="password"]').fill(password)
     form.locator('button[type="submit"]').click()
     expect(page).to_have_url(re.compile(r"^https?://[^/]+/$"))
@@ -244,6 +244,7 @@ def test_a_task_reassigned_while_offline_fails_with_the_reason_and_keeps_the_ans
     assert not Answer.objects.filter(inspection=inspection).exists()
 
 
+KEPT_FOR = """caches.open("kk-who").then((c) => c.match("/__kk_who__")).then((r) => (r ? r.text() : null))"""
 QUEUE_ROWS = """async () => {
   const db = await window.KamkapIDB.openDB("kamkap-offline");
   const items = await db.getAll("queue");
@@ -299,3 +300,12 @@ def test_an_answer_lost_on_the_way_and_an_expired_session_send_once_later(phone,
     expect(page.locator('[data-testid="queue-item"][data-status="sent"]')).to_have_count(2)
     assert Answer.objects.get(inspection=inspection, item=yes_no).value == "no"
     assert IdempotencyKey.objects.count() == 2
+
+    # Someone else logs in on this phone: her inspection and queue are neither shown to them nor sent as theirs.
+    log_in(page, inspection_demo.password, OTHER)
+    other = str(Person.objects.get(username=OTHER).pk)
+    wait_until(page, f"{KEPT_FOR}.then((who) => who === {other!r})", "the worker was not told who is logged in")
+    page.goto(PAGE)
+    expect(page.get_by_test_id("others-saved")).to_contain_text("1")
+    expect(page.get_by_test_id("saved-inspection")).to_have_count(0)
+    expect(page.get_by_test_id("queue-item")).to_have_count(0)

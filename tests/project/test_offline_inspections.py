@@ -47,3 +47,11 @@ def test_the_scripts_name_no_other_host():
         code = re.sub(r"/\*.*?\*/", "", code, flags=re.S)
         code = re.sub(r"(?m)^\s*//.*$", "", code)
         assert not URL.findall(code), script
+
+
+def test_who_is_logged_in(client, songkhla_inspector):
+    assert client.get("/offline/inspections/who/").json() == {"who": ""}
+    client.force_login(songkhla_inspector)
+    response = client.get("/offline/inspections/who/")
+    assert response.json() == {"who": str(songkhla_inspector.pk)}
+    assert "no-cache" in response["Cache-Control"]

@@ -78,12 +78,15 @@
   }
 
   function drawSaved() {
-    return Promise.all([S.inspections(), S.queue()]).then(function (both) {
-      var records = both[0];
+    return Promise.all([S.inspections(), S.queue(), S.currentWho()]).then(function (both) {
+      var records = both[0].filter(function (r) { return S.isMine(r, both[2]); });
+      var others = both[0].length - records.length;
       var waiting = {};
       both[1].forEach(function (item) { if (item.status === "pending" || item.status === "sending") waiting[item.task] = true; });
       var list = clear($("[data-kk-saved]"));
       if (!records.length) list.appendChild(el("li", { class: "kk-off__muted", text: t("nothing_saved") }));
+      if (others && both[2] === "") list.appendChild(el("li", { class: "kk-off__muted", text: t("login") }));
+      else if (others) list.appendChild(el("li", { class: "kk-off__muted", "data-testid": "others-saved", text: t("others_saved") + " " + others }));
       records.forEach(function (record) {
         list.appendChild(el("li", { class: "kk-off__card" + (record.conflict ? " kk-off__card--failed" : ""), "data-testid": "saved-inspection", "data-task": record.task }, [
           el("strong", { text: record.case ? record.case.ref_no : "#" + record.task }),
@@ -99,12 +102,13 @@
   }
 
   function drawQueue() {
-    return Promise.all([S.queue(), S.inspections()]).then(function (both) {
+    return Promise.all([S.queue(), S.inspections(), S.currentWho()]).then(function (both) {
       var refs = {};
-      both[1].forEach(function (r) { refs[r.task] = r.case ? r.case.ref_no : "#" + r.task; });
+      both[1].forEach(function (r) { if (S.isMine(r, both[2])) refs[r.task] = r.case ? r.case.ref_no : "#" + r.task; });
+      var items = both[0].filter(function (item) { return refs[item.task] !== undefined; });
       var list = clear($("[data-kk-queue]"));
-      if (!both[0].length) list.appendChild(el("li", { class: "kk-off__muted", text: t("queue_empty") }));
-      both[0].slice().reverse().forEach(function (item) {
+      if (!items.length) list.appendChild(el("li", { class: "kk-off__muted", text: t("queue_empty") }));
+      items.slice().reverse().forEach(function (item) {
         var reason = item.reason ? t(item.reason) + (item.detail ? " " + item.detail : "") : "";
         list.appendChild(el("li", { class: "kk-off__qitem kk-off__qitem--" + item.status, "data-testid": "queue-item", "data-status": item.status, "data-kind": item.kind }, [
           el("span", { class: "kk-off__badge", text: t(item.status) }),
@@ -191,8 +195,8 @@
     $("[data-kk-view=list]").hidden = true;
     $("[data-kk-view=inspection]").hidden = false;
     var box = clear($("[data-kk-inspection]"));
-    return Promise.all([S.inspection(taskId), S.photosOf(taskId)]).then(function (both) {
-      var record = both[0];
+    return Promise.all([S.inspection(taskId), S.photosOf(taskId), S.currentWho()]).then(function (both) {
+      var record = S.isMine(both[0], both[2]) ? both[0] : null;
       current = record || null;
       drawConflict(record);
       if (!record) { box.appendChild(el("p", { text: t("not_found_here") })); return; }
@@ -300,7 +304,7 @@
       target.textContent = t("saving_offline");
       S.makeAvailable(Number(make)).then(
         function () { return drawList(); },
-        function (error) { target.disabled = false; target.textContent = t("failed_load") + " " + (error.message || error.code || ""); }
+        function (error) { target.disabled = false; target.textContent = t("failed_load") + " " + (M[error.code] || error.message || error.code || ""); }
       );
       return;
     }

@@ -55,6 +55,48 @@
     return cookie(document.body.getAttribute("data-kk-csrf-cookie") || "csrftoken");
   }
 
+  // Who is logged in: online, the server's answer (project/offline.py), told to the service worker as register.js
+  // does; offline or with no session, what the worker was last told (its "kk-who" cache: "" after a log-out), or
+  // null when nobody said.
+  // Each saved inspection keeps whose it is: another person on the same device neither sees it nor sends it with
+  // their own session (it would fail as a conflict that is not one); it waits, unchanged, for its owner.
+  var whoPromise = null;
+
+  function keptWho() {
+    if (!window.caches) return Promise.resolve(null);
+    return caches.open("kk-who")
+      .then(function (store) { return store.match("/__kk_who__"); })
+      .then(function (kept) { return kept ? kept.text() : null; })
+      .catch(function () { return null; });
+  }
+
+  function currentWho() {
+    if (!whoPromise) {
+      whoPromise = fetch("/offline/inspections/who/", { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } })
+        .then(function (response) {
+          if (!response.ok) throw new Error(String(response.status));
+          return response.json();
+        })
+        .then(function (body) {
+          // Nobody logged in: a session that ended is still its person's device until they log out (which
+          // register.js tells the worker), so the last person the worker knows is asked.
+          if (!body.who) return keptWho();
+          var worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+          if (worker) worker.postMessage({ type: "kk-who", who: body.who });
+          return body.who;
+        })
+        .catch(function () {
+          whoPromise = null; // asked again once the signal is back
+          return keptWho();
+        });
+    }
+    return whoPromise;
+  }
+
+  function isMine(record, who) {
+    return !record || who === null || record.who == null || record.who === who;
+  }
+
   // --- the API ------------------------------------------------------------------------------------------
 
   function ApiError(status, body) {
@@ -117,10 +159,15 @@
       .then(function (both) {
         fetched.factory = both[0];
         fetched.earlier = ((both[1] && (both[1].results || both[1])) || []).filter(function (c) { return c.id !== fetched.case.id; });
+        return currentWho();
+      })
+      .then(function (who) {
+        fetched.who = who || null;
         return db();
       })
       .then(function (database) {
         return database.get("inspections", taskId).then(function (kept) {
+          if (!isMine(kept, fetched.who)) throw new ApiError(0, { code: "others_saved", message: "" }); // never overwrite theirs
           var needs = fetched.task.needs || { items: [] };
           var record = kept || { task: taskId, answers: {}, touched: {}, findings: needs.findings || "", inspectedOn: needs.inspected_on || "", conflict: null };
           if (!kept || !Object.keys(kept.touched || {}).length) {
@@ -133,6 +180,7 @@
             record.findings = needs.findings || "";
             record.inspectedOn = needs.inspected_on || "";
           }
+          if (fetched.who) record.who = fetched.who;
           record.detail = fetched.task;
           record.case = fetched.case;
           record.factory = fetched.factory;
@@ -276,7 +324,8 @@
     if (running) return running;
     var work = function () {
       var summary = { sent: 0, failed: 0, waiting: 0 };
-      return db().then(function (d) {
+      var who = null;
+      return currentWho().then(function (found) { who = found; return db(); }).then(function (d) {
         return d.getAll("queue").then(function (items) {
           var todo = items.filter(function (i) { return i.status === "pending" || i.status === "sending"; });
           var blocked = {};
@@ -285,6 +334,7 @@
             return chain.then(function () {
               if (stop) { summary.waiting += 1; return null; }
               return d.get("inspections", item.task).then(function (record) {
+                if (!isMine(record, who)) return null; // someone else's: left waiting for them
                 var conflict = blocked[item.task] || (record && record.conflict);
                 if (conflict) {
                   item.status = "failed";
@@ -360,7 +410,7 @@
   }
 
   window.KamkapOffline = {
-    db: db, newKey: newKey, myInspections: myInspections, makeAvailable: makeAvailable, inspections: inspections,
+    db: db, newKey: newKey, currentWho: currentWho, isMine: isMine, myInspections: myInspections, makeAvailable: makeAvailable, inspections: inspections,
     inspection: inspection, saveInspection: saveInspection, photosOf: photosOf, addPhoto: addPhoto, queue: queue,
     enqueue: enqueue, sync: sync, remove: remove, exportOf: exportOf, payloadOf: payloadOf, ApiError: ApiError,
   };
