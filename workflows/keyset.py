@@ -90,16 +90,20 @@ class Seek:
     def page(self, cursor: str | None = None) -> Page:
         c, limit = self.column, self.size + 1
         valued = self.queryset.filter(**{f"{c}__isnull": False})
+        # The rows without a value are ordered by (column, pk) too, though the column is NULL in all of
+        # them: so the order is the index's own (owner, status, column, id) and PostgreSQL reads the
+        # first rows from it. Ordered by pk alone the planner took the primary key's order and filtered
+        # the whole table for an owner with no such row (1.6 s at 1.28 M tasks; 0.1 ms this way).
         empty = self.queryset.filter(**{f"{c}__isnull": True})
         if not cursor:
-            return self._forward(valued.order_by(c, "pk"), empty.order_by("pk"), first=True)
+            return self._forward(valued.order_by(c, "pk"), empty.order_by(c, "pk"), first=True)
         direction, value, pk = self.decode(cursor)
         if direction == FORWARD:
             if value is None:  # within the rows without a value: those with one are all behind
-                return self._forward(None, empty.filter(pk__gt=pk).order_by("pk"), first=False)
-            return self._forward(valued.filter(self._after(value, pk)).order_by(c, "pk"), empty.order_by("pk"))
+                return self._forward(None, empty.filter(pk__gt=pk).order_by(c, "pk"), first=False)
+            return self._forward(valued.filter(self._after(value, pk)).order_by(c, "pk"), empty.order_by(c, "pk"))
         if value is None:
-            back = list(empty.filter(pk__lt=pk).order_by("-pk")[:limit])
+            back = list(empty.filter(pk__lt=pk).order_by(f"-{c}", "-pk")[:limit])
             back += list(valued.order_by(f"-{c}", "-pk")[: limit - len(back)]) if len(back) < limit else []
         else:
             back = list(valued.filter(self._before(value, pk)).order_by(f"-{c}", "-pk")[:limit])
