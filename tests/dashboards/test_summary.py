@@ -194,3 +194,31 @@ def test_a_past_year_shows_its_twelve_months_and_a_future_one_none():
 
     today = date(2026, 12, 3)  # FY 2570, its third month
     assert (months_shown(2569, today), months_shown(2570, today), months_shown(2571, today)) == (12, 3, 0)
+
+
+def test_budget_figures_equal_a_direct_count_after_approval_reports_and_the_behind_flag(
+    client, songkhla, django_capture_on_commit_callbacks
+):
+    from tests.workflows.budget.conftest import approve_project, month_of, register
+    from workflows.budget import behind
+    from workflows.budget import services as budget_services
+
+    office_id, fy = songkhla.unit.pk, tracking.fiscal_year(timezone.localdate())
+
+    def check():
+        read, counted = both(songkhla.dps, fy, office_id)
+        assert read == counted
+        return read
+
+    with django_capture_on_commit_callbacks(execute=True):
+        project = approve_project(client, songkhla, register(songkhla, fy_be=fy))
+    assert check()["projects"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        report = budget_services.report_open(project=project, month=month_of(fy, 1))
+        budget_services.report_submit(report=report, by=songkhla.inspector, progress_pct="17", disbursed="200000")
+    with django_capture_on_commit_callbacks(execute=True):
+        budget_services.report_review(report=report, by=songkhla.officer, approve=True)
+    assert check()["disbursed"] == 200000
+    with django_capture_on_commit_callbacks(execute=True):
+        behind.flag_project(project=project, on=month_of(fy, 6))
+    check()
