@@ -5,7 +5,7 @@ size that is not a whole number of at least 1 is a 400 naming the parameter (no 
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import BasePagination, PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
@@ -55,7 +55,8 @@ CURSOR_HELP = _("Cursor of the page to read: the `next` or `previous` URL of a p
 class TaskCursor(BasePagination):
     """Keyset pages of the task lists (workflows.keyset): due date soonest first, then id, tasks without
     a due date last; `next`/`previous` are URLs with the cursor of the adjacent page. No COUNT over the
-    caller's tasks: `count` is the number of tasks only when they all fit on the first page, else null."""
+    caller's tasks: `count` is the number of tasks only when they all fit on the first page, else null.
+    A cursor the list did not give is a 404, no such page (a 400 would refuse text the schema allows)."""
 
     page_query_param = "cursor"
     page_size_query_param = "page_size"
@@ -68,10 +69,8 @@ class TaskCursor(BasePagination):
         size = whole_number(request, self.page_size_query_param, maximum=self.max_page_size) or self.page_size
         try:
             self.page = keyset.Seek(queryset, self.column, size).page(request.query_params.get(self.page_query_param))
-        except keyset.BadCursor:
-            raise ValidationError(
-                {self.page_query_param: [gettext("This cursor is not one this list gave.")]}
-            ) from None
+        except keyset.BadCursor:  # no such page (DRF's cursor pages answer so): any text is a cursor's type
+            raise NotFound(gettext("This cursor is not one this list gave.")) from None
         return self.page.rows
 
     def link(self, cursor: str | None) -> str | None:

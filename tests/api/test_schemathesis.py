@@ -20,6 +20,7 @@ from tests.registry.selfreports.factories import OperatorFactory
 
 pytestmark = pytest.mark.django_db
 EXAMPLES = 3  # per operation, persona and generation mode (valid, invalid)
+STATEFUL_SCENARIOS = 10  # per persona, each of up to 4 linked calls
 
 
 def schema():
@@ -72,3 +73,38 @@ def test_schemathesis_default_checks_pass_for_each_persona(persona, songkhla):
     failures = run_all(headers)
     print(f"{persona}: {time.monotonic() - started:.1f} s")
     assert not failures, "\n\n".join(failures)
+
+
+def stateful_machine(headers: dict):
+    """schemathesis's state machine over the schema's links (those it infers: an object created, then
+    read by its id), calling as the persona, checked as above."""
+    machine = schema().as_state_machine()
+
+    class Persona(machine):
+        def get_call_kwargs(self, case):
+            return {"headers": headers}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            excluded = [] if case.operation.method.upper() == "GET" else [checks.positive_data_acceptance]
+            case.validate_response(
+                response, headers=kwargs.get("headers"), additional_checks=additional_checks,
+                excluded_checks=excluded, transport_kwargs=kwargs,
+            )  # fmt: skip  # the persona's headers, so that the auth checks know the credentials were the caller's
+
+    return Persona
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "group_head", "operator"])
+def test_schemathesis_stateful_links_for_each_persona(persona, songkhla, checklist):  # noqa: F811
+    link = OperatorFactory(factory=FactoryFactory(factory_type=3))
+    FactoryFactory.create_batch(2)
+    headers = {"anonymous": {}, "group_head": token_of(songkhla.head), "operator": token_of(link.person)}[persona]
+    machine = stateful_machine(headers)
+    started = time.monotonic()
+    machine.run(
+        settings=settings(
+            max_examples=STATEFUL_SCENARIOS, stateful_step_count=4, deadline=None, database=None, derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+    )  # fmt: skip
+    print(f"stateful {persona}: {time.monotonic() - started:.1f} s")
