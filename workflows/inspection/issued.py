@@ -105,6 +105,7 @@ def issue_order(order: CorrectiveOrder) -> IssuedDocument:
     if existing is not None:
         return existing
     inspection, office = order.inspection, order.inspection.office
+    signing.signer_credentials(order.signed_by, office)  # no certificate: nothing rendered in vain
     context = selectors.order_letter_context(order)
     document = IssuedDocument(
         kind=DocumentKind.ORDER, inspection=inspection, order=order, office=office,
@@ -129,6 +130,7 @@ def issue_report(inspection: Inspection) -> IssuedDocument | None:
     if existing is not None:
         return existing
     office, person = inspection.office, inspection.signed_off_by
+    signing.signer_credentials(person, office)  # no certificate: nothing rendered in vain
     context = selectors.report_context(inspection)
     document = IssuedDocument(
         kind=DocumentKind.REPORT, inspection=inspection, office=office,
