@@ -2,6 +2,8 @@
 Every value is checked before it reaches the database: a number out of a 64-bit id's range, a word
 where a number or true/false belongs, is a 400 naming the parameter, never a 500 nor silently ignored."""
 
+from datetime import UTC
+
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
@@ -93,7 +95,8 @@ class InstantField(forms.DateTimeField):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         if timezone.is_naive(parsed):
             parsed = timezone.make_aware(parsed)
-        return parsed
+        # In UTC: PostgreSQL refuses an offset past ±15:59 that ISO 8601 allows (-21:17 was a 500)
+        return parsed.astimezone(UTC)
 
 
 @extend_schema_field({"type": "string", "format": "date-time"})

@@ -28,6 +28,10 @@ def absolute(request, url: str) -> str:
 class PlaceSerializer(serializers.ModelSerializer):
     """A province, district or sub-district: its official code and both names."""
 
+    # Declared, not the province's small-integer column: a sub-district's code has six digits (900202).
+    code = serializers.IntegerField(read_only=True, help_text="The official code (province 2, district 4, "
+                                    "sub-district 6 digits)")  # fmt: skip
+
     class Meta:
         model = Province
         fields = ["code", "name_th", "name_en"]

@@ -8,7 +8,9 @@ import time
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import checks
@@ -19,6 +21,19 @@ from tests.factories import FactoryFactory
 from tests.registry.selfreports.factories import OperatorFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """The WSGI app closes the database connection after each request (close_old_connections), which
+    would end the test's transaction on PostgreSQL; Django's test client disconnects it likewise."""
+    for signal in (signals.request_started, signals.request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (signals.request_started, signals.request_finished):
+        signal.connect(close_old_connections)
+
+
 EXAMPLES = 3  # per operation, persona and generation mode (valid, invalid)
 STATEFUL_SCENARIOS = 10  # per persona, each of up to 4 linked calls
 

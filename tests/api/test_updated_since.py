@@ -94,3 +94,10 @@ def test_a_bad_instant_is_a_400_naming_it(client, songkhla, url, value):
     response = client.get(url, {"updated_since": value})
     assert response.status_code == 400, response.content
     assert list(response.json()["fields"]) == ["updated_since"]
+
+
+def test_an_offset_postgresql_would_refuse_is_read_in_utc(client, songkhla):
+    FactoryFactory(name="บริษัท เปลี่ยนแล้ว จำกัด")
+    client.force_login(songkhla.head)  # -21:17 is ISO 8601, past PostgreSQL's ±15:59 (was a 500 there)
+    response = client.get("/api/v1/factories/", {"updated_since": "2000-03-15T07:58:16-21:17"})
+    assert response.status_code == 200 and response.json()["count"] == 1
