@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "project.db.statement_timeout",
+    "project.replica.read_from_replica",  # dashboards and exports read from REPLICA_DATABASE_URL if set
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",  # the Content-Security-Policy header (CONTENT_SECURITY_POLICY below)
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -94,6 +95,11 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+if env_str("REPLICA_DATABASE_URL", ""):
+    # A streaming replica of the primary: dashboards and exports read there (project/replica.py).
+    DATABASES["replica"] = env_database("REPLICA_DATABASE_URL", "") | {"TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["project.replica.ReplicaRouter"]
+REPLICA_READ_PATHS = env_list("REPLICA_READ_PATHS", [r"^/dashboards/", r"\.xlsx$"])  # regular expressions
 # PostgreSQL only: a statement of a web request running longer is cancelled (0: no limit). See project/db.py.
 DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 30_000, minimum=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

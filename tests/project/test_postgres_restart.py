@@ -7,67 +7,12 @@ A throwaway cluster of the test's own (initdb in a temporary directory, its own 
 restarted and stopped by the test: the shared server is never touched. Requests are driven as Django
 drives them (request_started / request_finished around each), on a connection alias of their own."""
 
-import glob
-import os
-import shutil
-import subprocess
-import tempfile
-from pathlib import Path
-
 import pytest
 from django.core.signals import request_finished, request_started
 from django.db import OperationalError, connections
 
 from project.env import env_database
-from tests.subprocesses import free_port, real_clock
-
-PG_BIN = next(iter(sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)), None)
-
-
-class Cluster:
-    def __init__(self):
-        self.root = Path(tempfile.mkdtemp(prefix="kamkap-pg-"))
-        self.root.chmod(0o755)
-        self.data = self.root / "data"
-        self.port = free_port()
-
-    def _run(self, *args):
-        command = [str(Path(PG_BIN) / args[0]), *args[1:]]
-        if os.geteuid() == 0:  # PostgreSQL refuses to run as root
-            command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(command, check=True, capture_output=True, timeout=60, env=real_clock())  # noqa: S603 (our own arguments)
-
-    def init(self):
-        self.data.mkdir()
-        if os.geteuid() == 0:
-            shutil.chown(self.root, "postgres")
-            shutil.chown(self.data, "postgres")
-        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
-
-    def start(self):
-        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
-        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.root / "log"), "-w", "start")
-
-    def stop(self):
-        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
-
-    def remove(self):
-        try:
-            self.stop()
-        except subprocess.CalledProcessError:
-            pass  # already stopped
-        shutil.rmtree(self.root, ignore_errors=True)
-
-
-@pytest.fixture
-def cluster():
-    if PG_BIN is None or shutil.which("runuser") is None:
-        pytest.skip("PostgreSQL server binaries are not installed (.ci/run installs them)")
-    instance = Cluster()
-    instance.init()
-    instance.start()
-    yield instance
-    instance.remove()
+from tests.pgcluster import cluster  # noqa: F401 (fixture)
 
 
 def alias(name: str, port: int, *, health_checks: bool) -> str:
@@ -89,7 +34,7 @@ def request(name: str) -> int:
         request_finished.send(sender=None)
 
 
-def test_the_first_request_after_a_restart_reconnects(cluster, django_db_blocker):
+def test_the_first_request_after_a_restart_reconnects(cluster, django_db_blocker):  # noqa: F811 (the fixture)
     names = ("restart_checked", "restart_unchecked", "restart_during")
     checked = alias(names[0], cluster.port, health_checks=True)
     unchecked = alias(names[1], cluster.port, health_checks=False)  # the setting before issue 14
