@@ -60,7 +60,7 @@ def electronic_block(reference: str, signed_at, signer=None, signer_lines=()) ->
         "reference": reference,
         "verify_url": url,
         "qr_svg": qr_svg(url),
-        "signed_on": moment.date(),
+        "signed_on": timezone.localdate(signed_at),
         "signed_time": moment.strftime("%H:%M"),
         "signer_name": signer.display_name if signer is not None else "",
         "signer_lines": list(signer_lines),

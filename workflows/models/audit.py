@@ -1,7 +1,7 @@
 """The audit trail: one append-only hash chain per case. Rows are written by workflows.audit.record."""
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 
 from django.apps import apps
@@ -308,7 +308,7 @@ def _be_date(value: str) -> str:
     from org.calendar import format_be
 
     try:
-        parsed = datetime.fromisoformat(value)
+        parsed = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
     except ValueError:
         return value
-    return format_be(parsed if "T" in value else parsed.date())
+    return format_be(parsed)
