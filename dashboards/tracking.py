@@ -574,10 +574,14 @@ def overdue_work(user, office: Unit, now: datetime) -> list[OverdueTask]:
     return [OverdueTask(task, task.reference, timezone.localdate(task.scheduled)) for task in tasks]
 
 
+BRIEFING_OVERDUE_ROWS = 40  # about a page: the longest overdue first, the rest counted (an office had 29 pages)
+
+
 def briefing(user, fy: int, office: Unit) -> dict:
     """The visit briefing of an office: its figures, projects with why they are behind, its people's
     overdue work, its orders in force and open directives. The overdue figure is the number of rows of
-    the overdue list (one selector, overdue_work)."""
+    the overdue list (one selector, overdue_work); the list shows the BRIEFING_OVERDUE_ROWS longest
+    overdue and says how many more there are."""
     today, now = timezone.localdate(), timezone.now()
     statuses = project_statuses(user, fy, [office.pk])
     figures = figures_by_office(user, fy, [office.pk], now=now, overdue=False)[office.pk]
@@ -594,7 +598,8 @@ def briefing(user, fy: int, office: Unit) -> dict:
         "office": office, "fy": fy, "today": today, "figures": figures,
         "target": target_for(fy, today), "projects": projects,
         "officers": officers(office, fy, today=today, now=now),
-        "overdue_tasks": overdue, "orders": orders,
+        "overdue_tasks": overdue, "overdue_shown": overdue[:BRIEFING_OVERDUE_ROWS],
+        "overdue_more": max(len(overdue) - BRIEFING_OVERDUE_ROWS, 0), "orders": orders,
         "directives": list(budget.open_directives(user=user, office=office)),
         "budget_total": budget.office_summary(projects),
     }  # fmt: skip

@@ -73,3 +73,17 @@ def test_nothing_overdue_says_zero_and_none(world):
 
 def test_an_office_out_of_scope_lists_nothing(world):
     assert tracking.overdue_work(world.people.lopburi_pio, world.songkhla, timezone.now()) == []
+
+
+def test_a_long_overdue_list_shows_the_longest_overdue_and_counts_the_rest(world, monkeypatch):
+    complaint = overdue_complaint_task(world.songkhla, world.overdue_case.factory)  # due 3 days ago
+    Task.objects.filter(process__complaintprocess__complaint=complaint).update(
+        scheduled=timezone.now() - timedelta(days=400)
+    )
+    monkeypatch.setattr(tracking, "BRIEFING_OVERDUE_ROWS", 2)
+    context = tracking.briefing(world.people.deputy, world.fy, world.songkhla)
+    assert context["figures"].overdue == len(context["overdue_tasks"]) == 3, "the figure still counts them all"
+    assert [row.reference for row in context["overdue_shown"]][0] == complaint.tracking_no, "longest overdue first"
+    assert len(context["overdue_shown"]) == 2 and context["overdue_more"] == 1
+    text = flat_text(context)
+    assert "งานที่เกินกำหนด3" in text and "และอีก1รายการ" in text and complaint.tracking_no in text
