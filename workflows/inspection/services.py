@@ -235,6 +235,7 @@ def answers_save(
             raise InspectionError(_("%(code)s: choose one of the listed answers.") % {"code": item.code})
         answer = existing.get(item.pk) or Answer(inspection=inspection, item=item)
         before = (answer.value, answer.number, answer.note, answer.reported_number, answer.reported_source)
+        was = _shown(answer, typed=False) if answer.pk else None
         answer.value, answer.number, answer.note = value, number, (data.get("note") or "").strip()
         answer.compliant = _judge(item, value, number)
         check = crosscheck.compare(item, number, reported.get(item.pk))
@@ -246,7 +247,9 @@ def answers_save(
             edited.append(answer)
         else:
             continue
-        changed[item.code] = value if number is None else str(number)
+        typed = (answer.value, answer.number, answer.note)
+        if typed != (before[:3] if answer.pk else ("", None, "")):  # a line per answer changed, none for a blank
+            changed[item.code] = (was, _shown(answer, typed=True))
     # Every answer checked before any is written; then one INSERT and one UPDATE, whatever their number.
     with transaction.atomic(savepoint=False):  # a failure from here fails the whole change
         Answer.objects.bulk_create(new)
@@ -255,8 +258,26 @@ def answers_save(
         inspection.inspected_on = inspected_on or inspection.inspected_on
         inspection.save(update_fields=["findings", "inspected_on"])
         if changed:
-            audit.record(subject=inspection, action="case.answers", label=_("Checklist saved"), by=by, after=changed)
+            audit.record(
+                subject=inspection,
+                action="case.answers",
+                label=_("Checklist saved"),
+                by=by,
+                before={code: old for code, (old, _new) in changed.items() if old is not None},
+                after={code: new for code, (_old, new) in changed.items()},
+            )
     return inspection
+
+
+def _shown(answer: Answer, *, typed: bool) -> str:
+    """An answer as the audit shows it: a number as typed when it comes from the form (a Decimal keeps
+    its digits: "80.0"), one read back from its column without the column's zeros (80.000 as "80", never
+    "8E+1"), else the answer chosen; the note after it."""
+    if answer.number is None:
+        shown = answer.value
+    else:
+        shown = str(answer.number) if typed else f"{answer.number.normalize():f}"
+    return f"{shown} ({answer.note})" if answer.note else shown
 
 
 def _items(inspection: Inspection):
@@ -304,12 +325,15 @@ def evidence_add(
     return evidence
 
 
-def checklist_gaps(inspection: Inspection, answers: dict | None = None) -> tuple[list[str], list[str]]:
+def checklist_gaps(
+    inspection: Inspection, answers: dict | None = None, photos_sent: frozenset = frozenset()
+) -> tuple[list[str], list[str]]:
     """What keeps the checklist from review: the codes of the items not answered and of those whose
-    required photo is missing (answers: {item id: Answer}, read when not given)."""
+    required photo is missing (answers: {item id: Answer}, read when not given; photos_sent: the ids of
+    the items with a photo about to be added)."""
     if answers is None:
         answers = {a.item_id: a for a in inspection.answers.all()}
-    photos = set(inspection.evidence.filter(item__isnull=False).values_list("item_id", flat=True))
+    photos = set(inspection.evidence.filter(item__isnull=False).values_list("item_id", flat=True)) | photos_sent
     missing, no_photo = [], []
     for item in checklist_items(inspection):
         answer = answers.get(item.pk)
@@ -318,6 +342,24 @@ def checklist_gaps(inspection: Inspection, answers: dict | None = None) -> tuple
         if (item.photo_required or item.answer_type == AnswerType.PHOTO) and item.pk not in photos:
             no_photo.append(item.code)
     return missing, no_photo
+
+
+def submit_refusal(
+    inspection: Inspection, answers: dict[int, dict], photos_sent: frozenset = frozenset()
+) -> tuple[str, tuple[list[str], list[str]]] | None:
+    """Whether "submit" with these answers (answers_save's) and photos would be refused, asked before
+    anything is written, so that a refused submit changes nothing and leaves no audit entry: None, or
+    the reason and the gaps (checklist_gaps's) as if the answers were saved."""
+    merged = {a.item_id: a for a in inspection.answers.all()}
+    for item_id, data in answers.items():
+        number = data.get("number")
+        merged[int(item_id)] = Answer(item_id=int(item_id), value=(data.get("value") or "").strip(), number=number)
+    missing, no_photo = gaps = checklist_gaps(inspection, merged, photos_sent)
+    if missing:
+        return _("Answer every item first: %(codes)s") % {"codes": ", ".join(missing)}, gaps
+    if no_photo:
+        return _("These items need a photo: %(codes)s") % {"codes": ", ".join(no_photo)}, gaps
+    return None
 
 
 def inspection_submit(*, inspection: Inspection, by: Person) -> Inspection:

@@ -104,6 +104,12 @@ class InspectView(TaskView):
 
     def form_valid(self, form):
         user, inspection = self.request.user, self.inspection
+        if "save_draft" not in self.request.POST:  # a refused submit changes nothing: no answer, no audit entry
+            refused = services.submit_refusal(inspection, form.answers(), frozenset(i for i, _u, _c in form.photos()))
+            if refused:
+                form.add_error(None, refused[0])
+                self.gaps = refused[1]  # the cards to mark; what was typed is shown again by the form
+                return self.form_invalid(form)
         try:
             services.answers_save(
                 inspection=inspection,
