@@ -289,7 +289,7 @@ class InspectStep:
     """The inspect step: the checklist's answers (only the items sent are changed), the findings, the
     day of the visit and the evidence already uploaded (api: POST …/evidence/), then "submit for
     review" — the inspect page's services in its order (answers_save, inspection_submit), checked by
-    its form (ChecklistForm). Unlike the page, a refused submission keeps nothing: the API's call is
+    its form (ChecklistForm). As on the page, a refused submission keeps nothing: the API's call is
     one change or none; `…/draft/` keeps answers without submitting."""
 
     def __init__(self, node):
