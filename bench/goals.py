@@ -48,4 +48,9 @@ KEYS = (
     Key("office_dashboard_ms", "ms", "office dashboard, the busiest office the deputy PS sees", "≤ 150 ms (issue 19)",
         lambda r: r["office_dashboard_ms"] <= 150),
     Key("briefing_pdf_s", "s", "that office's visit briefing PDF"),
+    Key("field_first_kb", "kB", "the inspect (checklist) page on slow 3G, first visit, on the wire",
+        "≤ 300 kB (issue 16)", lambda r: r["field_first_kb"] <= 300),
+    Key("field_first_ms", "ms", "that page's time to interactive, first visit (slow 3G, CPU 4×)"),
+    Key("field_cached_ms", "ms", "that page's time to interactive from the service worker's cache",
+        "≤ 1,500 ms (issue 16)", lambda r: r["field_cached_ms"] <= 1500),
 )  # fmt: skip
