@@ -22,6 +22,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.test import Client
@@ -118,6 +119,7 @@ class Visit:
         self.page = page
         self.cdp = context.new_cdp_session(page)
         self.bytes, self.requests, self.from_worker = 0, 0, 0
+        self.urls, self.sizes = {}, {}
         self.cdp.send("Network.enable")
         self.cdp.send("Network.emulateNetworkConditions", SLOW_3G)
         self.cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
@@ -126,16 +128,23 @@ class Visit:
 
     def _finished(self, event):
         self.bytes += event["encodedDataLength"]
+        self.sizes[self.urls.get(event["requestId"], "?")] = event["encodedDataLength"]
         self.requests += 1
 
     def _received(self, event):
         self.from_worker += bool(event["response"].get("fromServiceWorker"))
+        self.urls[event["requestId"]] = urlsplit(event["response"]["url"]).path
 
     def go(self, url: str) -> dict:
         response = self.page.goto(url, wait_until="load", timeout=TIMEOUT_MS)
         assert response is not None and response.ok, f"{url}: {response and response.status}"
         self.page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
-        return {**self.page.evaluate(NAVIGATION), "kb": self.bytes / 1024, "requests": self.requests}
+        return {
+            **self.page.evaluate(NAVIGATION),
+            "kb": self.bytes / 1024,
+            "requests": self.requests,
+            "sizes": self.sizes,
+        }
 
 
 def _throttle_worker(browser) -> int:
@@ -206,7 +215,7 @@ def measure(cast) -> tuple[dict, dict]:
         "field page": f"{url} as {inspector.username}, 390×844, DevTools slow 3G (400 kbit/s, 400 ms RTT), CPU 4×; "
         f"median of {REPEATS} visits, each in a new browser context; gunicorn on the bench database, DEBUG off",
         "field first visit": f"{median(firsts, 'requests'):.0f} requests, {median(firsts, 'kb'):.0f} kB on the wire "
-        f"(HTML {median(firsts, 'html') / 1024:.0f} kB compressed), interactive "
+        f"(HTML {median(firsts, 'html') / 1024:.0f} kB body as sent), interactive "
         f"{median(firsts, 'interactive'):.0f} ms, load {median(firsts, 'load'):.0f} ms; all: "
         + ", ".join(f"{v['kb']:.0f} kB/{v['interactive']:.0f} ms" for v in firsts),
         "field cached visit": f"{median(cacheds, 'requests'):.0f} requests "
@@ -214,4 +223,6 @@ def measure(cast) -> tuple[dict, dict]:
         f"{median(cacheds, 'kb'):.0f} kB seen by the page, interactive {median(cacheds, 'interactive'):.0f} ms, "
         f"load {median(cacheds, 'load'):.0f} ms; all: " + ", ".join(f"{v['interactive']:.0f} ms" for v in cacheds),
     }
+    heaviest = sorted(firsts[0]["sizes"].items(), key=lambda kv: -kv[1])[:8]
+    evidence["field first visit, heaviest"] = ", ".join(f"{path} {size / 1024:.0f} kB" for path, size in heaviest)
     return figures, evidence
