@@ -130,7 +130,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_gunicorn(url: str, workdir: Path, workers: int | None) -> tuple[subprocess.Popen, str, Path]:
+def start_gunicorn(
+    url: str, workdir: Path, workers: int | None, extra_env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen, str, Path]:
+    """gunicorn with project/gunicorn.py on a free loopback port, once it answers /health/; `extra_env`
+    overrides the environment (another settings module, a known SECRET_KEY, threads)."""
     port = free_port()
     env = {
         **os.environ,
@@ -147,6 +151,7 @@ def start_gunicorn(url: str, workdir: Path, workers: int | None) -> tuple[subpro
     }
     if workers:
         env["GUNICORN_WORKERS"] = str(workers)
+    env.update(extra_env or {})
     log = workdir / "gunicorn.log"
     server = subprocess.Popen(
         [str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "project" / "gunicorn.py"), "project.wsgi"],

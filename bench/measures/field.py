@@ -19,8 +19,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -30,7 +28,7 @@ from django.test import Client
 from workflows.inspection.flows import InspectionFlow
 
 from .. import drive
-from ..load.run import free_port, stop
+from ..load.run import start_gunicorn, stop
 from .chains import free_factories
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -62,43 +60,22 @@ def _settings_module(workdir: Path) -> str:
 
 
 def _server(workdir: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(workdir), str(ROOT)]),
         "DJANGO_SETTINGS_MODULE": _settings_module(workdir),
-        "DATABASE_URL": os.environ["DATABASE_URL"],  # boot.setup put the bench's database there
-        "DEBUG": "false",
-        "SECRET_KEY": settings.SECRET_KEY,  # the session made here (force_login) must hold there
-        "SECURE_COOKIES": "false",  # plain http on loopback
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_WORKERS": "2",
-        "GUNICORN_THREADS": "4",
-        "GUNICORN_CONTROL_SOCKET": str(workdir / "gunicorn.ctl"),
-        "GUNICORN_ACCESS_LOG": str(workdir / "access.log"),
     }
-    bin_dir = Path(sys.executable).parent
     subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )
-    log = workdir / "gunicorn.log"
-    server = subprocess.Popen(
-        [str(bin_dir / "gunicorn"), "-c", str(ROOT / "project" / "gunicorn.py"), "project.wsgi"],
-        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn stopped (exit {server.returncode}):\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{base}/health/", timeout=5) as response:
-                if response.status == 200:
-                    return server, base
-        except OSError:
-            time.sleep(0.5)
-    stop(server)
-    raise SystemExit(f"gunicorn did not answer /health/ within 90 s:\n{log.read_text()[-3000:]}")
+    extra = {
+        "PYTHONPATH": env["PYTHONPATH"],
+        "DJANGO_SETTINGS_MODULE": env["DJANGO_SETTINGS_MODULE"],
+        "SECRET_KEY": settings.SECRET_KEY,  # the session made here (force_login) must hold there
+        "GUNICORN_THREADS": "4",
+    }
+    server, base, _log = start_gunicorn(os.environ["DATABASE_URL"], workdir, 2, extra)  # the bench's database
+    return server, base
 
 
 def _inspect_task(cast):
