@@ -2,14 +2,14 @@
 cluster's assistant PS and a deputy PS, a small published checklist and the approval rules."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
 
 from org import services as org_services
 from org.models import Person, PositionKind, Unit
-from tests.conftest import SONGKHLA, office
+from tests.conftest import SONGKHLA, office, staff
 from tests.factories import FactoryFactory, PersonFactory
 from workflows.inspection.models import AnswerType, ChecklistItem, ChecklistSection, ChecklistTemplate, ChecklistVersion
 from workflows.models import ApprovalRule
@@ -81,3 +81,20 @@ def rules(db):
 @pytest.fixture
 def factory(db):
     return FactoryFactory(name="บริษัท ทดสอบยางแผ่น จำกัด")
+
+
+def acting_officer(songkhla):
+    """The provincial industry officer has left; a group head acts for the post (รักษาราชการแทน)."""
+    holding = songkhla.officer.holdings.get()
+    today = timezone.localdate()
+    org_services.end_holding(holding=holding, end=today - timedelta(days=1))
+    person = staff(90, "group_head", username="deputy")
+    person.title_th, person.first_name, person.last_name = "นาง", "พรทิพย์", "รัตนพันธ์"
+    person.save(update_fields=["title_th", "first_name", "last_name"])
+    own = person.holdings.get().position
+    own.title_th = "หัวหน้ากลุ่มกำกับและตรวจสอบโรงงาน"
+    own.save(update_fields=["title_th"])
+    org_services.appoint_acting(
+        position=holding.position, person=person, start=today - timedelta(days=1), end=today + timedelta(days=9)
+    )
+    return person

@@ -4,16 +4,12 @@ CA, a visible ลงนามอิเล็กทรอนิกส์ block (w
 page, an audit entry, and served as stored from then on. What pdftotext reads out of the signed
 files: the appeal clause, the actions one per line, the signer's acting title, the Thai as typed."""
 
-from datetime import timedelta
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
-from org import services as org_services
 from tests.clock import at
-from tests.conftest import staff
+from tests.workflows.inspection.conftest import acting_officer
 from tests.workflows.inspection.test_flow_paths import do, start_and_inspect
 from tests.workflows.inspection.test_order_letter import flat, lines_of
 from tests.workflows.inspection.test_pdfs import order_url, report_url, signed_off  # noqa: F401 (fixtures)
@@ -38,20 +34,7 @@ def demo_ca(settings, tmp_path):
 
 @pytest.fixture
 def deputy(songkhla):
-    """The provincial industry officer has left; a group head acts for the post (รักษาราชการแทน)."""
-    holding = songkhla.officer.holdings.get()
-    today = timezone.localdate()
-    org_services.end_holding(holding=holding, end=today - timedelta(days=1))
-    person = staff(90, "group_head", username="deputy")
-    person.title_th, person.first_name, person.last_name = "นาง", "พรทิพย์", "รัตนพันธ์"
-    person.save(update_fields=["title_th", "first_name", "last_name"])
-    own = person.holdings.get().position
-    own.title_th = "หัวหน้ากลุ่มกำกับและตรวจสอบโรงงาน"
-    own.save(update_fields=["title_th"])
-    org_services.appoint_acting(
-        position=holding.position, person=person, start=today - timedelta(days=1), end=today + timedelta(days=9)
-    )
-    return person
+    return acting_officer(songkhla)
 
 
 def altered(pdf: bytes) -> bytes:

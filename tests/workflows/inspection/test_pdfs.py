@@ -25,6 +25,7 @@ from tests.clock import at
 from tests.conftest import LOPBURI, staff
 from tests.factories import FactoryFactory
 from tests.registry.selfreports.factories import SelfReportFactory
+from tests.workflows.inspection.conftest import acting_officer
 from tests.workflows.inspection.test_flow_paths import checklist_answers, do, start_and_inspect
 from workflows import signing
 from workflows.inspection import selectors, services
@@ -341,19 +342,7 @@ def test_write_sample_pdfs(
     data[f"photo_{items['S1'].pk}"] = SimpleUploadedFile("ประตูหนีไฟ-บานที่2.png", png(480, 640), "image/png")
     do(client, songkhla.inspector, inspection, "inspect", data)
 
-    # The provincial industry officer has left; a group head acts for the position (รักษาราชการแทน).
-    holding = songkhla.officer.holdings.get()
-    today = timezone.localdate()
-    org_services.end_holding(holding=holding, end=today - timedelta(days=1))
-    deputy = staff(90, "group_head", username="deputy")
-    deputy.title_th, deputy.first_name, deputy.last_name = "นาง", "พรทิพย์", "รัตนพันธ์"
-    deputy.save(update_fields=["title_th", "first_name", "last_name"])
-    own = deputy.holdings.get().position
-    own.title_th = "หัวหน้ากลุ่มกำกับและตรวจสอบโรงงาน"
-    own.save(update_fields=["title_th"])
-    org_services.appoint_acting(
-        position=holding.position, person=deputy, start=today - timedelta(days=1), end=today + timedelta(days=9)
-    )
+    deputy = acting_officer(songkhla)  # the officer has left; a group head acts for the post
     do(client, songkhla.head, inspection, "review", {"decision": "approve", "comments": "เห็นควรออกคำสั่งตามมาตรา 37"})
     with django_capture_on_commit_callbacks(execute=True):  # signed as issued, after the commit
         do(client, deputy, inspection, "sign_off", {"confirm": "on"})
