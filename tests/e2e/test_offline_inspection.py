@@ -291,6 +291,8 @@ def test_an_answer_lost_on_the_way_and_an_expired_session_send_once_later(phone,
     kept_after(page, lambda: card.get_by_role("radio", name=th("Not compliant (no)")).check())
     phone.clear_cookies()
     page.get_by_role("button", name=th("Save the answers (sent when online)")).click()
+    queued = f"({QUEUE_ROWS})().then((rows) => rows.length === 2 && rows.some((r) => r[1] === 'pending'))"
+    wait_until(page, queued, "the draft saved after the session ended is not queued")
     page.goto(PAGE)
     waiting = page.locator('[data-testid="queue-item"][data-status="pending"]')
     expect(waiting.get_by_test_id("queue-reason")).to_contain_text(th("Log in again; it is sent afterwards."))
