@@ -213,7 +213,7 @@ CONTENT_SECURITY_POLICY = {
         "style-src": [
             "'self'",
             "'sha256-WAyOw4V+FqDc35lQPyRADLBWbuNK8ahvYEaQIYF1+Ps='",
-            "'sha256-M8YLp52BurxPpYt0Cgj1yb0uSRNVQeG6qA/8hDfuLCo='",
+            "'sha256-oAaidTXMuDw+wmb2zIC23oeXG648Ge0EaiJsRvxZKks='",
         ],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
