@@ -48,7 +48,6 @@ PRECACHE_VENDOR = (
     "viewflow/css/perfect-scrollbar.css",
     "viewflow/js/turbo.es2017-umd.js",
     "viewflow/js/perfect-scrollbar.min.js",
-    "viewflow/js/vis-network.min.js",
     "viewflow/js/viewflow.min.js",
     "viewflow/img/favicon.png",
     "sarabun/Sarabun-Regular.ttf",
