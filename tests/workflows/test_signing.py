@@ -6,10 +6,11 @@ import re
 import shutil
 import subprocess
 from datetime import timedelta
-from io import BytesIO
+from io import BytesIO, StringIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -19,9 +20,10 @@ from pyhanko_certvalidator import ValidationContext
 from tests.clock import at
 from tests.workflows.inspection.conftest import checklist, factory, rules, songkhla  # noqa: F401
 from tests.workflows.inspection.test_pdfs import issued_order, order_url, pdf_text, signed_off  # noqa: F401
-from workflows import signing
+from workflows import audit, signing
 from workflows.inspection import issued, verify
 from workflows.inspection.models import CorrectiveOrder, IssuedDocument, OrderKind, OrderStatus
+from workflows.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -138,19 +140,80 @@ def test_an_unknown_reference_is_a_thai_404(client):
         assert "ไม่พบเอกสาร" in response.content.decode()
 
 
+def sibling(order, kind, status=OrderStatus.ISSUED, issued_on=None) -> CorrectiveOrder:
+    return CorrectiveOrder.objects.create(
+        inspection=order.inspection, kind=kind, requirement="ปิดโรงงาน", status=status,
+        issued_on=issued_on or order.issued_on, deadline=timezone.localdate() + timedelta(days=30),
+        drafted_by=order.drafted_by,
+    )  # fmt: skip
+
+
+def status_of(client, document) -> str:
+    body = client.get(verify_url(document)).content.decode()
+    return re.search(r'data-testid="status" class="kk-verify-(\w+)">([^<]*)<', body).groups()
+
+
 @at(2026, 11, 16)
-def test_a_withdrawn_order_is_revoked_and_a_later_one_supersedes(client, songkhla, issued_order):  # noqa: F811
+def test_a_later_letter_of_the_same_section_supersedes(client, songkhla, issued_order):  # noqa: F811
     letter(client, songkhla, issued_order)
     document = IssuedDocument.objects.get(order=issued_order)
-    later = CorrectiveOrder.objects.create(
-        inspection=issued_order.inspection, kind=OrderKind.S39_CLOSE, requirement="ปิดโรงงาน", status=OrderStatus.ISSUED,
-        deadline=timezone.localdate() + timedelta(days=30), drafted_by=issued_order.drafted_by,
+    assert status_of(client, document) == ("in_force", "มีผลใช้บังคับ")
+
+    # the s.39 order enforces the s.37 one (suspended until it is complied with): the s.37 letter stands
+    closing = sibling(issued_order, OrderKind.S39_CLOSE)
+    assert status_of(client, document)[0] == "in_force"
+    # a draft, one awaiting approval, a withdrawn one, or one issued before it replaces nothing
+    for status in (OrderStatus.DRAFT, OrderStatus.APPROVING, OrderStatus.WITHDRAWN):
+        sibling(issued_order, OrderKind.S37_STOP, status=status)
+    sibling(issued_order, OrderKind.S37_IMPROVE, issued_on=issued_order.issued_on - timedelta(days=1))
+    assert status_of(client, document)[0] == "in_force"
+    # a later s.37 letter (here: stop while improving, issued the same day after it) takes its place
+    stop = sibling(issued_order, OrderKind.S37_STOP)
+    body = client.get(verify_url(document)).content.decode()
+    assert status_of(client, document) == ("superseded", "ถูกแทนที่ด้วยฉบับใหม่แล้ว")
+    assert 'data-testid="superseded"' in body
+    stop.delete()
+    # and a later s.39 letter supersedes the s.39 one
+    closing_letter = IssuedDocument.objects.create(
+        kind="order", inspection=issued_order.inspection, order=closing, office=document.office,
+        issued_on=closing.issued_on, file="issued/x.pdf", sha256="0" * 64, signed_at=timezone.now(),
     )  # fmt: skip
-    assert "ถูกแทนที่ด้วยฉบับใหม่แล้ว" in client.get(verify_url(document)).content.decode()
-    later.delete()
-    assert "มีผลใช้บังคับ" in client.get(verify_url(document)).content.decode()
+    assert status_of(client, closing_letter)[0] == "in_force"
+    sibling(issued_order, OrderKind.S39_CLOSE, issued_on=closing.issued_on + timedelta(days=1))
+    assert status_of(client, closing_letter)[0] == "superseded"
+
+    assert status_of(client, document)[0] == "in_force"
     CorrectiveOrder.objects.filter(pk=issued_order.pk).update(status=OrderStatus.WITHDRAWN)
-    assert "ถูกเพิกถอนแล้ว" in client.get(verify_url(document)).content.decode()
+    assert status_of(client, document) == ("revoked", "ถูกเพิกถอนแล้ว")
+
+
+@at(2026, 11, 16)
+def test_a_revoked_letter_says_by_whom_when_and_why(client, songkhla, issued_order):  # noqa: F811
+    pdf = letter(client, songkhla, issued_order)
+    document = IssuedDocument.objects.get(order=issued_order)
+    why = "ออกคำสั่งผิดโรงงาน ยกเลิกและออกฉบับใหม่แทน"
+    with pytest.raises(issued.RevocationError):
+        issued.revoke(document, by=songkhla.officer, reason="  ")
+    call_command(
+        "revoke_document", document.reference.lower(), by=songkhla.officer.username, reason=why,
+        acting_for="อุตสาหกรรมจังหวัดสงขลา", stdout=StringIO(),
+    )  # fmt: skip
+    with pytest.raises(CommandError):  # once
+        call_command("revoke_document", document.reference, by=songkhla.officer.username, reason=why)
+
+    (entry,) = AuditEntry.objects.filter(chain=f"inspection:{issued_order.inspection_id}", action="document.revoke")
+    assert entry.actor == songkhla.officer and entry.comment == why
+    assert entry.after == {"kind": "order", "reference": document.reference, "reason": why}
+    assert entry.acting_for == "อุตสาหกรรมจังหวัดสงขลา"
+    assert audit.verify() == []  # the chain still holds
+
+    body = client.get(verify_url(document)).content.decode()
+    assert status_of(client, document) == ("revoked", "ถูกเพิกถอนแล้ว")
+    assert "16 พฤศจิกายน 2569" in body.split('data-testid="revoked-at"')[1]
+    assert songkhla.officer.display_name in body and "(อุตสาหกรรมจังหวัดสงขลา)" in body and why in body
+    # the issued file is still recognised as the one issued (its status says it no longer stands)
+    genuine = client.post(verify_url(document), {"document": SimpleUploadedFile("a.pdf", pdf, "application/pdf")})
+    assert 'data-testid="match"' in genuine.content.decode() and "ถูกเพิกถอนแล้ว" in genuine.content.decode()
 
 
 @at(2026, 11, 16)

@@ -9,7 +9,15 @@ one the verify page knows.
 The services queue the signing through the outbox in the transaction that issues (services.order_decide,
 services.inspection_sign_off; tasks.py), so it follows the commit in the worker and a failure is
 retried by the relay. A download that comes before the worker finished signs the same way (issue_* is
-idempotent: one document per order and per report, a race lost keeps the other's)."""
+idempotent: one document per order and per report, a race lost keeps the other's).
+
+What the verify page says of a document (`status`): *revoked* once it is withdrawn — `revoke`, an entry
+(document.revoke: who, as what, when, why) in its case's audit trail, which is where the page reads it
+— or once its order is withdrawn; an order letter is *superseded* by a later letter of its case that
+takes its place (SUPERSEDES: a later s.37 letter an earlier s.37 one, a later s.39 letter an earlier
+s.39 one; an s.39 order does not replace the s.37 order it enforces, which stays in force); otherwise
+it is *in force*. A report is never superseded by another (a case is signed off once): a report found
+wrong is revoked, with the reason saying so."""
 
 import logging
 
@@ -18,6 +26,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +35,7 @@ from workflows import audit, signing
 from workflows.pdf import render_pdf
 
 from . import selectors
-from .models import CorrectiveOrder, DocumentKind, Inspection, IssuedDocument
+from .models import CorrectiveOrder, DocumentKind, DocumentStatus, Inspection, IssuedDocument, OrderKind
 from .models.issued import new_reference
 from .selectors import LETTER_STATUSES
 
@@ -175,17 +184,89 @@ def report_pdf(inspection: Inspection) -> bytes | None:
     return stored(document) if document is not None else None
 
 
+REVOKE = "document.revoke"
+S37 = (OrderKind.S37_IMPROVE, OrderKind.S37_STOP)
+SUPERSEDES = (S37, (OrderKind.S39_CLOSE,))  # a later letter of a kind in the same group takes the place
+
+
+class RevocationError(ValueError):
+    """The document cannot be revoked (no reason given, or revoked already)."""
+
+
+def _later_letters() -> Count:
+    """The letters of the document's case that supersede its order's letter: issued (a letter exists:
+    LETTER_STATUSES), of a kind in the same SUPERSEDES group, and later — issued on a later day, or on
+    the same day as a later order. A draft, an order awaiting approval or a withdrawn one supersedes
+    nothing."""
+    sibling = "order__inspection__orders"
+    mine = Coalesce("order__issued_on", "issued_on")  # the letter's issue date (its order's, once issued)
+    later = Q(**{f"{sibling}__issued_on__gt": mine}) | Q(
+        **{f"{sibling}__issued_on": mine, f"{sibling}__pk__gt": F("order__pk")}
+    )
+    same_group = Q()
+    for group in SUPERSEDES:
+        same_group |= Q(order__kind__in=group, **{f"{sibling}__kind__in": group})
+    return Count(sibling, filter=Q(**{f"{sibling}__status__in": LETTER_STATUSES}) & same_group & later)
+
+
 def public_document(reference: str) -> IssuedDocument | None:
     """The document with that reference and only what the verify page shows (its kind, office, date,
-    status; no case, factory or person), with the number of later letters of its case."""
-    sibling = "order__inspection__orders"
-    later = Count(
-        sibling, filter=Q(**{f"{sibling}__pk__gt": F("order__pk"), f"{sibling}__status__in": LETTER_STATUSES})
-    )
+    status; no case, factory or person), with the number of later letters that supersede it
+    (`later_orders`, which IssuedDocument.status reads)."""
     return (
         IssuedDocument.objects.select_related("office", "order")
-        .only("reference", "kind", "issued_on", "sha256", "office__name_th", "order__kind", "order__status")
-        .annotate(later_orders=later)
+        .only(
+            "reference",
+            "kind",
+            "inspection_id",
+            "issued_on",
+            "sha256",
+            "office__name_th",
+            "order__kind",
+            "order__status",
+            "order__issued_on",
+        )  # fmt: skip
+        .annotate(later_orders=_later_letters())
         .filter(reference=reference)
         .first()
+    )
+
+
+def revocation(document: IssuedDocument):
+    """The audit entry that revoked `document` (who, as what, when, why), or None."""
+    from workflows.models import AuditEntry
+
+    entries = AuditEntry.objects.filter(
+        chain=audit.chain_key(Inspection(pk=document.inspection_id)), action=REVOKE,
+        after__reference=document.reference,
+    )  # fmt: skip
+    return entries.order_by("seq").only("at", "actor_name", "acting_for", "comment").first()
+
+
+def status(document: IssuedDocument, revoked=None) -> str:
+    """in_force / superseded / revoked (see the module's docstring); `document` as public_document
+    reads it, `revoked` its revocation entry if any."""
+    return DocumentStatus.REVOKED if revoked is not None else document.status
+
+
+@transaction.atomic
+def revoke(document: IssuedDocument, *, by, reason: str, acting_for: str = ""):
+    """Withdraw an issued document: from now on the verify page says it is revoked, by whom (as
+    what), when and why. The signed file stays as issued (a copy someone holds still proves what was
+    issued, and the page says it no longer stands). The order's own course in the case is not
+    changed here. Returns the audit entry."""
+    reason = reason.strip()
+    if not reason:
+        raise RevocationError(_("Say why the document is revoked."))
+    document = IssuedDocument.objects.select_for_update().select_related("inspection").get(pk=document.pk)
+    if revocation(document) is not None:
+        raise RevocationError(_("This document has already been revoked."))
+    return audit.record(
+        subject=document.inspection,
+        action=REVOKE,
+        label=_("Document revoked"),
+        by=by,
+        acting_for=acting_for,
+        comment=reason,
+        after={"kind": document.kind, "reference": document.reference, "reason": reason},
     )

@@ -1,6 +1,7 @@
 """The public verify page (no login) of an issued document: /verify/<reference>/ says whether a document
 with that reference was issued, what kind of document, by which office, on which date, and whether it
-is still in force (superseded, revoked). A PDF uploaded there is checked twice: its SHA-256 against the
+is still in force (superseded, revoked: issued.status; a revoked one says by whom, as what, when and
+why, from the revocation's audit entry). A PDF uploaded there is checked twice: its SHA-256 against the
 issued file's (the very file the office signed), and its electronic signature against the ministry's
 CA (workflows.signing.validate_pdf), so the page can say whether a copy that differs was altered after
 signing, or is another signed document, or is not signed at all. Nothing about the case, the factory
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 from workflows import signing
 from workflows.complaint.public import client_ip
 
-from .issued import public_document
+from .issued import public_document, revocation, status
 from .models.issued import REFERENCE_ALPHABET, DocumentKind, DocumentStatus
 
 REFERENCE = re.compile(rf"KK(-[{REFERENCE_ALPHABET}]{{4}}){{3}}")
@@ -85,14 +86,17 @@ def verify(request, reference: str):
     if document is None:
         return render(request, "inspection/verify_unknown.html", {"reference": reference[:40]}, status=404)
     result = _check_upload(request, document) if request.method == "POST" else {}
-    status = 400 if result.get("error") else 200
+    revoked = revocation(document)
+    state = status(document, revoked)
     context = {
         "document": document,
-        "status_label": DocumentStatus(document.status).label,
+        "status": state,
+        "status_label": DocumentStatus(state).label,
         "kind_label": DocumentKind(document.kind).label,
+        "revoked": revoked,
         **result,
     }
-    return render(request, "inspection/verify.html", context, status=status)
+    return render(request, "inspection/verify.html", context, status=400 if result.get("error") else 200)
 
 
 urlpatterns = [path("verify/<str:reference>/", verify, name="verify")]

@@ -7,6 +7,7 @@ files: the appeal clause, the actions one per line, the signer's acting title, t
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from tests.clock import at
 from tests.workflows.inspection.conftest import acting_officer
@@ -14,7 +15,7 @@ from tests.workflows.inspection.test_flow_paths import do, start_and_inspect
 from tests.workflows.inspection.test_order_letter import flat, lines_of
 from tests.workflows.inspection.test_pdfs import order_url, report_url, signed_off  # noqa: F401 (fixtures)
 from workflows import signing
-from workflows.inspection import services
+from workflows.inspection import issued, services
 from workflows.inspection.models import IssuedDocument
 from workflows.models import AuditEntry
 
@@ -184,6 +185,24 @@ def test_the_verify_page_of_a_report_and_what_an_upload_is_told(client, songkhla
     assert "ถูกแก้ไขหลังจากลงนาม" in changed
     unsigned = check(b"%PDF-1.7\n%%EOF\n")
     assert 'data-testid="verdict-unsigned"' in unsigned
+
+
+@at(2026, 11, 16)
+def test_a_report_withdrawn_after_it_was_signed_shows_as_revoked_with_who_when_and_why(client, songkhla, report_signed):
+    document = IssuedDocument.objects.get(inspection=report_signed, kind="report")
+    url = reverse("verify", args=[document.reference])
+    why = "พบข้อผิดพลาดในผลการตรวจ ให้ใช้รายงานฉบับแก้ไข"
+    issued.revoke(document, by=songkhla.head, reason=why, acting_for="หัวหน้ากลุ่ม")
+    with pytest.raises(issued.RevocationError):
+        issued.revoke(document, by=songkhla.head, reason=why)
+    body = client.get(url).content.decode()
+    assert 'class="kk-verify-revoked">ถูกเพิกถอนแล้ว' in body
+    assert songkhla.head.display_name in body and "(หัวหน้ากลุ่ม)" in body and why in body
+    assert "16 พฤศจิกายน 2569" in body.split('data-testid="revoked-at"')[1]
+    (entry,) = AuditEntry.objects.filter(chain=f"inspection:{report_signed.pk}", action="document.revoke")
+    assert entry.actor == songkhla.head and entry.after["reference"] == document.reference
+    with translation.override("th"):
+        assert entry.title == "เพิกถอนเอกสาร"  # as the case's timeline shows it
 
 
 def test_without_any_certificate_a_signed_off_report_is_served_unsigned(
