@@ -191,6 +191,7 @@ ACTION_LABELS = {
     "order.delivered": _("Order delivery recorded"),
     "order.follow_up": _("Follow-up of the order recorded"),
     "document.sign": _("Document signed electronically"),
+    "document.revoke": _("Document revoked"),
     "checklist.create": _("Checklist created"),
     "checklist.draft": _("New checklist draft"),
     "checklist.publish": _("Checklist version published"),
