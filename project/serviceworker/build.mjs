@@ -46,3 +46,25 @@ const idbcode = readFileSync(idbfile, "utf8");
 const idbforeign = idbcode.replace(/^\/\*[^]*?\*\//, "").match(/https?:\/\/[^\s"'`)]+/g);
 if (idbforeign) throw new Error(`idb.js names another host: ${idbforeign.join(", ")}`);
 console.log(`${idbfile}: ${idbcode.length} bytes, idb ${idb}`);
+
+// The evidence libraries (pica, signature_pad), one classic script as well.
+const evidenceVersions = ["pica", "signature_pad"].map(
+  (name) => `${name} ${JSON.parse(readFileSync(new URL(`./node_modules/${name}/package.json`, import.meta.url))).version}`
+);
+const evidencefile = new URL("../../templates/static/kamkap/js/evidence.js", import.meta.url).pathname;
+await build({
+  entryPoints: [new URL("./evidence.src.js", import.meta.url).pathname],
+  outfile: evidencefile,
+  bundle: true,
+  format: "iife",
+  target: "es2019",
+  minify: true,
+  legalComments: "none",
+  banner: { js: `/* ${evidenceVersions.join(", ")} (MIT), bundled by \`make pwa\` from project/serviceworker/. Do not edit. */` },
+});
+const evidencecode = readFileSync(evidencefile, "utf8");
+// signature_pad's SVG export names the SVG and XLink namespaces: names, never fetched.
+const namespaces = /http:\/\/www\.w3\.org\/(2000\/svg|1999\/xlink)/g;
+const evidenceforeign = evidencecode.replace(/^\/\*[^]*?\*\//, "").replace(namespaces, "").match(/https?:\/\/[^\s"'`)]+/g);
+if (evidenceforeign) throw new Error(`evidence.js names another host: ${evidenceforeign.join(", ")}`);
+console.log(`${evidencefile}: ${evidencecode.length} bytes, ${evidenceVersions.join(", ")}`);

@@ -10,13 +10,18 @@ from .models import Evidence, Inspection
 
 
 class EvidenceFileView(View):
+    """The file, or (thumbnail=True) its thumbnail where it has one (else the file)."""
+
+    thumbnail = False
+
     def get(self, request, pk):
         evidence = get_object_or_404(Evidence.objects.select_related("inspection"), pk=pk)
         visible = access.visible(request.user, Inspection.objects.filter(pk=evidence.inspection_id))
         if not visible.exists():
             raise Http404
+        stored = evidence.thumbnail if self.thumbnail and evidence.thumbnail else evidence.file
         try:
-            handle = evidence.file.open("rb")
+            handle = stored.open("rb")
         except FileNotFoundError:
             raise Http404 from None
         return FileResponse(handle, content_type=evidence.content_type, filename=evidence.original_name)

@@ -1,6 +1,13 @@
+import base64
+import binascii
+import json
+from datetime import datetime
 from decimal import Decimal
 
 from django import forms
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from org.forms import BEDateField
@@ -8,7 +15,8 @@ from org.models import Person
 from workflows.models.approvals import RoundDecision
 
 from .delivery import MAX_PERIOD_DAYS, MIN_PERIOD_DAYS
-from .models import AnswerType, DeliveryMethod, InspectionReason, OrderKind
+from .models import AnswerType, DeliveryMethod, InspectionReason, OrderKind, SignerRole
+from .services import NO_STAMP, Stamp
 
 
 class StartForm(forms.Form):
@@ -45,9 +53,68 @@ class MultiplePhotoField(forms.FileField):
         return [super(MultiplePhotoField, self).clean(file, initial) for file in files]
 
 
-def plain(number: Decimal | None) -> str | None:
-    """80.000 as "80", 14.500 as "14.5": never "8E+1" (what Decimal.normalize() gives for 80)."""
-    return None if number is None else f"{number.normalize():f}"
+class StampsField(forms.CharField):
+    """The time and place of the photos of each item, as checklist.js writes them (only once the inspector
+    has agreed to stamping): JSON {"<item id>": {"taken_at": ISO 8601, "latitude": n, "longitude": n,
+    "accuracy": n}}; cleaned to {item id: services.Stamp}. Anything unreadable is no stamp, never an error:
+    a photo is not refused for its stamp."""
+
+    widget = forms.HiddenInput
+
+    def clean(self, value):
+        try:
+            raw = json.loads(value or "{}")
+        except ValueError:
+            return {}
+        stamps = {}
+        for key, entry in raw.items() if isinstance(raw, dict) else []:
+            if not str(key).isdigit() or not isinstance(entry, dict):
+                continue
+            stamps[int(key)] = Stamp(
+                taken_at=_instant(entry.get("taken_at")),
+                latitude=_decimal(entry.get("latitude")),
+                longitude=_decimal(entry.get("longitude")),
+                accuracy_m=None if _decimal(entry.get("accuracy")) is None else round(_decimal(entry.get("accuracy"))),
+            )
+        return stamps
+
+
+def _instant(text) -> datetime | None:
+    try:
+        instant = parse_datetime(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+    return instant if instant is None or timezone.is_aware(instant) else None
+
+
+def _decimal(number) -> Decimal | None:
+    if isinstance(number, bool) or not isinstance(number, int | float | str):
+        return None
+    try:
+        found = Decimal(str(number))
+    except ArithmeticError:
+        return None
+    return found if found.is_finite() else None
+
+
+class SignatureField(forms.CharField):
+    """A signature drawn on the signature pad (checklist.js), sent as a data URL of a PNG; cleaned to a
+    file (ContentFile) or None when nothing was drawn."""
+
+    widget = forms.HiddenInput
+    PREFIX = "data:image/png;base64,"
+
+    def clean(self, value):
+        value = (value or "").strip()
+        if not value:
+            return None
+        if not value.startswith(self.PREFIX):
+            raise forms.ValidationError(_("A signature must be a PNG image."))
+        try:
+            data = base64.b64decode(value[len(self.PREFIX) :], validate=True)
+        except (binascii.Error, ValueError):
+            raise forms.ValidationError(_("A signature must be a PNG image.")) from None
+        return ContentFile(data, name="signature.png")
 
 
 class ChecklistForm(forms.Form):
@@ -56,6 +123,13 @@ class ChecklistForm(forms.Form):
 
     findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     inspected_on = BEDateField(label=_("Inspected on"), required=False)
+    stamps = StampsField(required=False)
+    representative_name = forms.CharField(
+        required=False, max_length=200, label=_("Name of the factory's representative")
+    )
+    representative_title = forms.CharField(required=False, max_length=200, label=_("Their position"))
+    representative_signature = SignatureField(required=False, label=_("Signature of the factory's representative"))
+    inspector_signature = SignatureField(required=False, label=_("Inspector's signature"))
 
     def __init__(self, *args, items, answers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,7 +149,7 @@ class ChecklistForm(forms.Form):
                     required=False, max_digits=14, decimal_places=3,
                     widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
                 )  # fmt: skip
-                initial = plain(answer.number) if answer else None
+                initial = (answer.number_shown or None) if answer else None
             elif item.answer_type == AnswerType.CHOICE:
                 field = forms.ChoiceField(
                     choices=[(c, c) for c in item.choices], required=False, widget=forms.RadioSelect
@@ -102,6 +176,12 @@ class ChecklistForm(forms.Form):
                 required=False, max_length=200, label=_("Caption of the new photos")
             )
 
+    def clean(self):
+        data = super().clean()
+        if data.get("representative_signature") and not (data.get("representative_name") or "").strip():
+            self.add_error("representative_name", _("Write the name of the factory's representative who signs."))
+        return data
+
     def answers(self) -> dict[int, dict]:
         result = {}
         for item in self.items:
@@ -117,11 +197,25 @@ class ChecklistForm(forms.Form):
         return result
 
     def photos(self):
-        """(item id, upload, caption) for every photo sent, several per item."""
+        """(item id, upload, caption, stamp) for every photo sent, several per item."""
+        stamps = self.cleaned_data.get("stamps") or {}
         for item in self.items:
             caption = self.cleaned_data.get(f"caption_{item.pk}", "")
             for upload in self.cleaned_data.get(f"photo_{item.pk}") or []:
-                yield item.pk, upload, caption
+                yield item.pk, upload, caption, stamps.get(item.pk, NO_STAMP)
+
+    def signatures(self):
+        """(role, image, name, title) for each signature drawn."""
+        data = self.cleaned_data
+        if data.get("representative_signature"):
+            yield (
+                SignerRole.REPRESENTATIVE,
+                data["representative_signature"],
+                data.get("representative_name", ""),
+                data.get("representative_title", ""),
+            )
+        if data.get("inspector_signature"):
+            yield SignerRole.INSPECTOR, data["inspector_signature"], "", ""
 
 
 class ReviewForm(forms.Form):

@@ -21,6 +21,7 @@ from .models import (
     OrderApproval,
     OrderStatus,
     OrderWording,
+    SignerRole,
 )
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
@@ -41,7 +42,9 @@ def published_results(factory_ids):
 
 def case_context(inspection: Inspection) -> dict:
     answers = {a.item_id: a for a in inspection.answers.select_related("item")}
-    evidence = list(inspection.evidence.select_related("item"))
+    files = list(inspection.evidence.select_related("item"))
+    evidence = [file for file in files if not file.is_signature]
+    signatures = {file.signer_role: file for file in files if file.is_signature}  # the latest of each role
     photos: dict[int, list] = {}
     for file in evidence:
         photos.setdefault(file.item_id, []).append(file)
@@ -59,7 +62,9 @@ def case_context(inspection: Inspection) -> dict:
         "factory": inspection.factory,
         "sections": sections,
         "evidence": evidence,
-        "embeds": [file.file.name for file in evidence if file.is_image],  # what the PDF may show
+        "signatures": [signatures[role] for role in SignerRole.values if role in signatures],
+        # what the PDF may show: the photos' thumbnails (the photo where it has none) and the signatures
+        "embeds": [(file.thumbnail or file.file).name for file in files if file.is_image],
         "discrepancies": [a for a in answers.values() if a.discrepancy],
         "factory_discrepancies": crosscheck.discrepancy_counts([inspection.factory_id]).get(inspection.factory_id, 0),
         "failures": [a for a in answers.values() if a.compliant is False],

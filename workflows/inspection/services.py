@@ -1,14 +1,18 @@
 """Writes to inspection cases. Every function validates, changes the case in one transaction and
 records the change in the audit trail; views and the flow call these and nothing else writes."""
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from io import BytesIO
 
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
 
 from org.calendar import fiscal_year
 from org.models import Holding, Person, PositionKind, Unit
@@ -31,6 +35,7 @@ from .models import (
     ChecklistVersion,
     CorrectiveOrder,
     Evidence,
+    EvidenceKind,
     Inspection,
     InspectionReason,
     OrderApproval,
@@ -38,6 +43,7 @@ from .models import (
     OrderStatus,
     Outcome,
     ReviewRound,
+    SignerRole,
     VersionStatus,
 )
 from .tasks import issue_order_document, issue_report_document
@@ -208,7 +214,8 @@ def _judge(item, value: str, number: Decimal | None) -> bool | None:
 
 
 ANSWER_FIELDS = [
-    "value", "number", "note", "compliant", "reported_number", "reported_source", "deviation_pct", "discrepancy",
+    "value", "number", "number_typed", "note", "compliant", "reported_number", "reported_source", "deviation_pct",
+    "discrepancy",
 ]  # fmt: skip
 
 
@@ -235,8 +242,10 @@ def answers_save(
             raise InspectionError(_("%(code)s: choose one of the listed answers.") % {"code": item.code})
         answer = existing.get(item.pk) or Answer(inspection=inspection, item=item)
         before = (answer.value, answer.number, answer.note, answer.reported_number, answer.reported_source)
+        typed_before = answer.number_typed
         was = _shown(answer, typed=False) if answer.pk else None
         answer.value, answer.number, answer.note = value, number, (data.get("note") or "").strip()
+        answer.number_typed = "" if number is None else format(number, "f")[:40]  # "80.0" stays "80.0"
         answer.compliant = _judge(item, value, number)
         check = crosscheck.compare(item, number, reported.get(item.pk))
         answer.reported_number, answer.reported_source = check.reported, check.source
@@ -245,6 +254,9 @@ def answers_save(
             new.append(answer)
         elif before != (answer.value, answer.number, answer.note, answer.reported_number, answer.reported_source):
             edited.append(answer)
+        elif typed_before != answer.number_typed:  # the same value typed otherwise (80 → 80.0): kept, not audited
+            edited.append(answer)
+            continue
         else:
             continue
         typed = (answer.value, answer.number, answer.note)
@@ -276,7 +288,7 @@ def _shown(answer: Answer, *, typed: bool) -> str:
     if answer.number is None:
         shown = answer.value
     else:
-        shown = str(answer.number) if typed else f"{answer.number.normalize():f}"
+        shown = format(answer.number, "f") if typed else answer.number_shown
     return f"{shown} ({answer.note})" if answer.note else shown
 
 
@@ -296,9 +308,66 @@ def checklist_items(inspection: Inspection) -> list:
     return read[1]
 
 
+@dataclass(frozen=True)
+class Stamp:
+    """When and where a photo was taken, as the inspector's device told (only with their consent): the
+    moment, and the position in degrees (WGS 84) with its accuracy in metres. Every part may be missing."""
+
+    taken_at: datetime | None = None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    accuracy_m: int | None = None
+
+
+NO_STAMP = Stamp()
+PILLOW_FORMAT_OF = {kind: name for name, kind in uploads.PILLOW_FORMATS.items()}
+THUMBNAIL_PX = 320  # the longer side of a thumbnail (the checklist card, the case page, the report)
+STAMP_FUTURE = timedelta(minutes=10)  # a device's clock a little ahead is still believed
+
+
+def _checked_stamp(stamp: Stamp) -> Stamp:
+    if stamp.latitude is not None and not -90 <= stamp.latitude <= 90:
+        raise InspectionError(_("The photo's position is not on Earth (latitude)."))
+    if stamp.longitude is not None and not -180 <= stamp.longitude <= 180:
+        raise InspectionError(_("The photo's position is not on Earth (longitude)."))
+    if (stamp.latitude is None) != (stamp.longitude is None):
+        raise InspectionError(_("The photo's position needs both latitude and longitude."))
+    if stamp.taken_at is not None and stamp.taken_at > timezone.now() + STAMP_FUTURE:
+        raise InspectionError(_("The photo's time is in the future."))
+    rounded = Decimal("0.000001")
+    return Stamp(
+        taken_at=stamp.taken_at,
+        latitude=None if stamp.latitude is None else stamp.latitude.quantize(rounded),
+        longitude=None if stamp.longitude is None else stamp.longitude.quantize(rounded),
+        accuracy_m=None if stamp.accuracy_m is None else max(0, min(int(stamp.accuracy_m), 100_000)),
+    )
+
+
+def _thumbnail(upload, content_type: str) -> ContentFile | None:
+    """A small copy of a photo (the longer side THUMBNAIL_PX, turned as the camera held it) in the photo's
+    own format; None for a PDF. The upload is left at 0."""
+    if content_type not in uploads.IMAGES:
+        return None
+    upload.seek(0)
+    try:
+        with Image.open(upload) as image:
+            image = ImageOps.exif_transpose(image)
+            image.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
+            if content_type == uploads.JPEG and image.mode not in ("RGB", "L"):
+                image = image.convert("RGB")
+            out = BytesIO()
+            image.save(out, format=PILLOW_FORMAT_OF[content_type], quality=80)
+    finally:
+        upload.seek(0)
+    return ContentFile(out.getvalue(), name="thumbnail")
+
+
 def evidence_add(
-    *, inspection: Inspection, by: Person, upload, item_id: int | None = None, caption: str = ""
-) -> Evidence:
+    *, inspection: Inspection, by: Person, upload, item_id: int | None = None, caption: str = "",
+    stamp: Stamp = NO_STAMP,
+) -> Evidence:  # fmt: skip
+    """A photo (or PDF) of the inspection, of one item or of the whole; with its thumbnail, and its time and
+    place when the inspector's device gave them."""
     if inspection.inspector_id != by.pk:
         raise PermissionDenied
     content_type = uploads.content_type_of(upload, EVIDENCE_TYPES)
@@ -308,19 +377,73 @@ def evidence_add(
         raise InspectionError(_("A file may be at most %(mb)s MB.") % {"mb": EVIDENCE_MAX_BYTES // 2**20})
     if item_id is not None and not any(item.pk == item_id for item in checklist_items(inspection)):
         raise InspectionError(_("The photo refers to an item that is not in this checklist."))
+    stamp = _checked_stamp(stamp)
+    thumbnail = _thumbnail(upload, content_type)
     with transaction.atomic(savepoint=False):  # checked above: what fails from here fails the whole change
-        evidence = Evidence.objects.create(
+        evidence = Evidence(
             inspection=inspection,
             item_id=item_id,
-            file=upload,
             original_name=upload.name[:255],
             caption=caption.strip()[:200],
             content_type=content_type,
             size=upload.size,
             uploaded_by=by,
+            taken_at=stamp.taken_at,
+            latitude=stamp.latitude,
+            longitude=stamp.longitude,
+            accuracy_m=stamp.accuracy_m,
         )
+        evidence.file.save(upload.name, upload, save=False)
+        if thumbnail is not None:
+            evidence.thumbnail.save(thumbnail.name, thumbnail, save=False)
+        evidence.save()
         audit.record(
             subject=inspection, action="case.evidence", label=_("Evidence added"), by=by, after={"file": upload.name}
+        )
+    return evidence
+
+
+SIGNATURE_MAX_BYTES = 512 * 1024
+
+
+def signature_add(*, inspection: Inspection, by: Person, image, role: str, name: str = "", title: str = "") -> Evidence:
+    """A signature drawn on the inspector's device (a PNG), kept as evidence of the case: the factory
+    representative's acknowledgement of the inspection (their name required) or the inspector's own (their
+    name from their record). A later signature of the same role is the one the report shows."""
+    if inspection.inspector_id != by.pk:
+        raise PermissionDenied
+    if role not in SignerRole.values:
+        raise InspectionError(_("Unknown signer."))
+    if role == SignerRole.INSPECTOR:
+        name = by.display_name
+    name, title = name.strip()[:200], title.strip()[:200]
+    if not name:
+        raise InspectionError(_("Write the name of the factory's representative who signs."))
+    if uploads.content_type_of(image, {uploads.PNG}) != uploads.PNG:
+        raise InspectionError(_("A signature must be a PNG image."))
+    if image.size > SIGNATURE_MAX_BYTES:
+        raise InspectionError(_("The signature is too large."))
+    with transaction.atomic(savepoint=False):  # checked above: what fails from here fails the whole change
+        evidence = Evidence(
+            inspection=inspection,
+            kind=EvidenceKind.SIGNATURE,
+            original_name=f"signature-{role}.png",
+            content_type=uploads.PNG,
+            size=image.size,
+            uploaded_by=by,
+            taken_at=timezone.now(),
+            signer_name=name,
+            signer_role=role,
+            signer_title=title,
+        )
+        evidence.file.save(evidence.original_name, image, save=False)
+        evidence.save()
+        audit.record(
+            subject=inspection,
+            action="case.signature",
+            label=_("Signed: %(role)s") % {"role": SignerRole(role).label},
+            by=by,
+            after={"signer": name, "role": role, "title": title},
         )
     return evidence
 

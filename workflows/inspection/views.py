@@ -105,7 +105,7 @@ class InspectView(TaskView):
     def form_valid(self, form):
         user, inspection = self.request.user, self.inspection
         if "save_draft" not in self.request.POST:  # a refused submit changes nothing: no answer, no audit entry
-            refused = services.submit_refusal(inspection, form.answers(), frozenset(i for i, _u, _c in form.photos()))
+            refused = services.submit_refusal(inspection, form.answers(), frozenset(p[0] for p in form.photos()))
             if refused:
                 form.add_error(None, refused[0])
                 self.gaps = refused[1]  # the cards to mark; what was typed is shown again by the form
@@ -118,8 +118,12 @@ class InspectView(TaskView):
                 findings=form.cleaned_data["findings"],
                 inspected_on=form.cleaned_data["inspected_on"],
             )
-            for item_id, upload, caption in form.photos():
-                services.evidence_add(inspection=inspection, by=user, upload=upload, item_id=item_id, caption=caption)
+            for item_id, upload, caption, stamp in form.photos():
+                services.evidence_add(
+                    inspection=inspection, by=user, upload=upload, item_id=item_id, caption=caption, stamp=stamp
+                )
+            for role, image, name, title in form.signatures():
+                services.signature_add(inspection=inspection, by=user, image=image, role=role, name=name, title=title)
             if "save_draft" in self.request.POST:
                 messages.info(self.request, _("Draft saved. You can come back to it from your inbox."))
                 return redirect(self.request.get_full_path())

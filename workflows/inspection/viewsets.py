@@ -32,6 +32,9 @@ class InspectionApp(Application):
     start_path = path("new/", views.StartView.as_view(), name="start")
     case_path = path("case/<int:pk>/", views.CaseView.as_view(), name="case")
     evidence_path = path("evidence/<int:pk>/", files.EvidenceFileView.as_view(), name="evidence")
+    evidence_thumb_path = path(
+        "evidence/<int:pk>/thumb/", files.EvidenceFileView.as_view(thumbnail=True), name="evidence_thumb"
+    )
     bulk_approve_path = path("bulk/approve/", bulk.BulkApproveView.as_view(), name="bulk_approve")
     reassign_path = path("task/<int:task_pk>/reassign/", bulk.ReassignView.as_view(), name="reassign")
     clock_path = path("task/<int:task_pk>/clock/", clock.ClockView.as_view(), name="clock")

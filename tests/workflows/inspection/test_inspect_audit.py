@@ -35,8 +35,8 @@ def test_the_audit_keeps_old_and_new_and_skips_what_did_not_change(client, case,
     client.post(case.url, {f"item_{s1.pk}": "yes", f"item_{s2.pk}": "60", "save_draft": "1"})
     second = answer_entries(case)[-1]
     assert second.pk != first.pk
-    assert (second.before, second.after) == ({"S2": "80"}, {"S2": "60"})  # no line for S1, unchanged
-    assert [(str(name), old, new) for name, old, new in second.changes()] == [("S2", "80", "60")]
+    assert (second.before, second.after) == ({"S2": "80.0"}, {"S2": "60"})  # no line for S1, unchanged
+    assert [(str(name), old, new) for name, old, new in second.changes()] == [("S2", "80.0", "60")]  # kept as typed
 
 
 def test_a_save_that_changes_no_answer_writes_no_answer_entry(client, case, checklist):  # noqa: F811

@@ -3,6 +3,7 @@ from .cases import (
     CaseCounter,
     CorrectiveOrder,
     Evidence,
+    EvidenceKind,
     Inspection,
     InspectionReason,
     OrderApproval,
@@ -10,6 +11,7 @@ from .cases import (
     OrderStatus,
     Outcome,
     ReviewRound,
+    SignerRole,
 )
 from .checklists import (
     AnswerType,
@@ -41,6 +43,7 @@ __all__ = [
     "OrderDelivery",
     "OrderWording",
     "Evidence",
+    "EvidenceKind",
     "Inspection",
     "InspectionProcess",
     "InspectionReason",
@@ -51,5 +54,6 @@ __all__ = [
     "Outcome",
     "ReviewRound",
     "Severity",
+    "SignerRole",
     "VersionStatus",
 ]

@@ -84,6 +84,12 @@ class Answer(models.Model):
     item = models.ForeignKey(ChecklistItem, models.PROTECT, related_name="+")
     value = models.CharField(_("answer"), max_length=255, blank=True)
     number = models.DecimalField(_("observed value"), max_digits=14, decimal_places=3, null=True, blank=True)
+    number_typed = models.CharField(
+        _("observed value as typed"),
+        max_length=40,
+        blank=True,
+        help_text=_("e.g. 80.0: shown as the inspector typed it"),
+    )
     note = models.TextField(_("note"), blank=True)
     compliant = models.BooleanField(_("compliant"), null=True)
     reported_number = models.DecimalField(
@@ -104,7 +110,27 @@ class Answer(models.Model):
         constraints = [models.UniqueConstraint(fields=["inspection", "item"], name="one_answer_per_item")]
 
     def __str__(self):
-        return f"{self.item.code}: {self.value or self.number}"
+        return f"{self.item.code}: {self.value or self.number_shown}"
+
+    @property
+    def number_shown(self) -> str:
+        """The observed value as the inspector typed it ("80.0"), else the column's without its zeros ("80",
+        never "8E+1"); "" when there is none."""
+        if self.number is None:
+            return ""
+        if self.number_typed:
+            return self.number_typed
+        return f"{self.number.normalize():f}"
+
+
+class EvidenceKind(models.TextChoices):
+    PHOTO = "photo", _("Photo or file")
+    SIGNATURE = "signature", _("Signature")
+
+
+class SignerRole(models.TextChoices):
+    REPRESENTATIVE = "representative", _("Factory representative (acknowledgement)")
+    INSPECTOR = "inspector", _("Inspector")
 
 
 class Evidence(models.Model):
@@ -113,8 +139,19 @@ class Evidence(models.Model):
     file = models.FileField(_("file"), upload_to=RandomName("evidence"))
     original_name = models.CharField(_("file name"), max_length=255)
     caption = models.CharField(_("caption"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=EvidenceKind.choices, default=EvidenceKind.PHOTO)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))
+    thumbnail = models.FileField(_("thumbnail"), upload_to=RandomName("evidence/thumbs"), blank=True)
+    # The stamp, with the inspector's consent: when the photo was taken and where (the device's position).
+    taken_at = models.DateTimeField(_("taken"), null=True, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    accuracy_m = models.PositiveIntegerField(_("position accuracy (m)"), null=True, blank=True)
+    # A signature: who signed and as what (the factory's representative acknowledges the inspection).
+    signer_name = models.CharField(_("signed by"), max_length=200, blank=True)
+    signer_role = models.CharField(_("signer's role"), max_length=20, choices=SignerRole.choices, blank=True)
+    signer_title = models.CharField(_("position of the signer"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
@@ -129,6 +166,14 @@ class Evidence(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+    @property
+    def is_signature(self) -> bool:
+        return self.kind == EvidenceKind.SIGNATURE
+
+    @property
+    def located(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
 
 
 class ReviewRound(DecisionRound):
