@@ -5,8 +5,8 @@ sizes than asked for:
     .venv/bin/python bench/run.py [--factories 3000] [--cases 20000] [--inbox 2000] [--database-url URL]
                                   [--chains 10] [--only chains,completion]
 
-`--only` runs the named measures (inbox, inbox_growth, completion, chains, visibility, pdf, signing, field) and prints
-their figures and evidence without writing results.json or RESULTS.md (a partial run is no result)."""
+`--only` runs the named measures (inbox, inbox_growth, completion, chains, visibility, pdf, signing, pdf_batch,
+field) and prints their figures and evidence without writing results.json or RESULTS.md (a partial run is no result)."""
 
 import argparse
 import json
@@ -59,7 +59,18 @@ def main(argv=None) -> None:
     from django.utils import timezone
 
     from bench import measures, report
-    from bench.measures import chains, completion, dashboards, field, inbox, inbox_growth, pdf, signing, visibility
+    from bench.measures import (
+        chains,
+        completion,
+        dashboards,
+        field,
+        inbox,
+        inbox_growth,
+        pdf,
+        pdf_batch,
+        signing,
+        visibility,
+    )
     from bench.seed.build import row_counts
 
     get_resolver().check()  # loads the root URLconf: flow_task.reverse() needs it (VIEWFLOW.md trap 9)
@@ -75,6 +86,7 @@ def main(argv=None) -> None:
         "pdf": ("report PDF", pdf.measure),
         "dashboards": ("dashboards", dashboards.measure),
         "signing": ("report PDF signature", signing.measure),
+        "pdf_batch": ("signed reports by Celery workers", pdf_batch.measure),
         "field": ("checklist page on a slow phone", field.measure),
     }
     only = [name.strip() for name in args.only.split(",") if name.strip()]

@@ -7,12 +7,24 @@ says `font-family: "Sarabun"` and names no system font (tests check that only Sa
 Nothing is fetched from the network: the URL fetcher serves file:// URLs of the font package and
 of the stored files the document's own context names in `embeds` (its case's evidence photos, by
 their names under MEDIA_ROOT) and refuses everything else, so no file's content can make the
-renderer read another case's files."""
+renderer read another case's files.
+
+What a rendering need not pay again (issue 20, from a profile of the standard report): the faces are
+loaded once per thread (`_fonts`: a WeasyPrint FontConfiguration loads fontconfig's configuration and
+copies the four faces into a temporary folder, per document when made per document; a Pango font map
+is not shared between threads), and an image larger than the page needs is scaled down once per
+process (`prescaled`: an emblem or a photo without a thumbnail is not decoded and resampled by every
+rendering). Fonts are subset by WeasyPrint (HarfBuzz) to the glyphs used. What remains is WeasyPrint's
+style cascade, layout and drawing of the pages, which grows with the document; a signed document is
+rendered once, when it is issued, and served as stored after (workflows.inspection.issued)."""
 
 import mimetypes
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
+from io import BytesIO
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -38,6 +50,9 @@ FONT_FACES = (  # (weight, style, file)
 LANGUAGE = "th"
 SPELLED_SARA_AM = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32")  # ํ (tone) า: ำ typed as two characters
 IMAGE_DPI = 150  # evidence photos are downsampled to this: thumbnails stay small
+PRESCALE_PX = 1200  # an image's longest side beyond this is scaled down before WeasyPrint sees it (20 cm at 150 dpi)
+PRESCALED = ("image/png", "image/jpeg")
+_local = threading.local()
 
 
 class FetchRefused(ValueError):
@@ -64,7 +79,36 @@ class LocalFileFetcher(URLFetcher):
         if not (fonts or path in self.files) or not path.is_file():
             raise FetchRefused(f"Not a font nor a file of this document: {url[:200]}")
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
+        if content_type in PRESCALED:
+            stat = path.stat()
+            data, content_type = prescaled(path, stat.st_mtime_ns, stat.st_size)
+        else:
+            data = path.read_bytes()
+        return URLFetcherResponse(path.as_uri(), data, {"Content-Type": content_type})
+
+
+@lru_cache(maxsize=64)
+def prescaled(path: Path, mtime_ns: int, size: int) -> tuple[bytes, str]:
+    """The image at `path` with its longest side at most PRESCALE_PX (the file's bytes as they are when
+    it is smaller or unreadable), and its type; cached per process for the file as it is (its time and
+    size in the key)."""
+    from PIL import Image, UnidentifiedImageError
+
+    data = path.read_bytes()
+    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    try:
+        with Image.open(BytesIO(data)) as image:
+            if max(image.size) <= PRESCALE_PX:
+                return data, content_type
+            image.thumbnail((PRESCALE_PX, PRESCALE_PX), Image.Resampling.LANCZOS)
+            out = BytesIO()
+            if image.format == "JPEG" or image.mode == "RGB":
+                image.convert("RGB").save(out, "JPEG", quality=88)
+                return out.getvalue(), "image/jpeg"
+            image.save(out, "PNG", optimize=False)
+            return out.getvalue(), "image/png"
+    except (UnidentifiedImageError, OSError, ValueError):
+        return data, content_type
 
 
 def _font_css() -> str:
@@ -92,11 +136,19 @@ def render_pdf(template_name: str, context: dict) -> bytes:
     with translation.override(LANGUAGE):
         html = thai_as_typed(render_to_string(template_name, context))
     fetcher = LocalFileFetcher(context.get("embeds", ()))
-    fonts = FontConfiguration()
+    fonts, stylesheet = _fonts()
     media_base = Path(settings.MEDIA_ROOT).resolve().as_uri() + "/"
     document = HTML(string=html, base_url=media_base, url_fetcher=fetcher)
-    stylesheet = CSS(string=_font_css(), font_config=fonts, url_fetcher=fetcher)
     return document.write_pdf(stylesheets=[stylesheet], font_config=fonts, dpi=IMAGE_DPI, jpeg_quality=85)
+
+
+def _fonts() -> tuple[FontConfiguration, CSS]:
+    """This thread's font configuration with the Sarabun faces loaded, and their @font-face sheet."""
+    found = getattr(_local, "fonts", None)
+    if found is None:
+        config = FontConfiguration()
+        found = _local.fonts = (config, CSS(string=_font_css(), font_config=config, url_fetcher=LocalFileFetcher()))
+    return found
 
 
 def pdf_response(pdf: bytes, filename: str) -> HttpResponse:

@@ -30,7 +30,7 @@ from tests.workflows.inspection.test_flow_paths import checklist_answers, do, st
 from workflows import signing
 from workflows.inspection import selectors, services
 from workflows.inspection.models import AnswerType, ChecklistItem, ChecklistSection, Letterhead
-from workflows.pdf import FONT_DIR, FetchRefused, LocalFileFetcher, render_pdf
+from workflows.pdf import FONT_DIR, PRESCALE_PX, FetchRefused, LocalFileFetcher, prescaled, render_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -256,6 +256,26 @@ def test_the_fetcher_serves_the_sarabun_files_and_the_documents_own_files_only(s
     for refused in ("/evidence/other-case.png", "/../secret.txt", "/evidence/../evidence/other-case.png"):
         with pytest.raises(FetchRefused):
             fetcher.fetch((tmp_path / "media").as_uri() + refused)
+
+
+def test_an_image_larger_than_the_page_needs_is_scaled_down_once_per_process(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    folder = tmp_path / "media" / "letterheads"
+    folder.mkdir(parents=True)
+    (folder / "garuda.png").write_bytes(png(3000, 2000))
+    (folder / "small.png").write_bytes(png(80, 60))
+    fetcher = LocalFileFetcher(["letterheads/garuda.png", "letterheads/small.png"])
+    big = fetcher.fetch((folder / "garuda.png").as_uri())
+    with Image.open(io.BytesIO(big.read())) as image:
+        assert image.size == (PRESCALE_PX, PRESCALE_PX * 2 // 3)
+    hits = prescaled.cache_info().hits
+    fetcher.fetch((folder / "garuda.png").as_uri())
+    assert prescaled.cache_info().hits == hits + 1  # not decoded again
+    (folder / "garuda.png").write_bytes(png(900, 600))  # replaced: read anew
+    with Image.open(io.BytesIO(fetcher.fetch((folder / "garuda.png").as_uri()).read())) as image:
+        assert image.size == (900, 600)
+    small = fetcher.fetch((folder / "small.png").as_uri())
+    assert small.read() == (folder / "small.png").read_bytes() and small.content_type == "image/png"
 
 
 @pytest.fixture
