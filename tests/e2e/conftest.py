@@ -9,10 +9,11 @@ long as Playwright runs and restored afterwards.
 
 Data: live_server forces transactional_db, whose teardown flushes every table after each test, and the
 session's reference data (tests/conftest.py: geography + organisation tree) must survive for the tests
-that run after these. So, once per module, the real demo loaders fill the test database (geography,
-organisation, demo people, ~2,000 factories) and, on the in-memory SQLite test database `make test-sqlite`
-uses, the database is snapshotted with SQLite's backup API: before the load (baseline) and after it (demo).
-Each test starts from the demo snapshot (milliseconds) and the module ends by restoring the baseline.
+that run after these. So the real demo loaders fill the test database (geography, organisation, demo
+people, ~2,000 factories) and, on the in-memory SQLite test database `make test-sqlite` uses, the database
+is snapshotted with SQLite's backup API: before each module (baseline) and after the load (demo). The load
+runs once per test process: later modules restore the kept demo snapshot. Each test starts from the demo
+snapshot (milliseconds) and each module ends by restoring its baseline.
 Other backends reload the demo data for every test and rebuild the reference data at the end.
 """
 
@@ -195,13 +196,24 @@ def _restore(connection, snapshot: sqlite3.Connection) -> None:
     ContentType.objects.clear_cache()
 
 
+# The demo snapshot and its facts, made by the first e2e module of this process and restored by the others
+# (a demo load is the slowest part of a module; the loaded database is the same every time).
+_kept_demo: dict[str, object] = {}
+
+
 class _DemoDatabase:
     def __init__(self, connection):
         self.connection = connection
         self.baseline = _snapshot(connection) if _is_memory_sqlite(connection) else None
+        if self.baseline is not None and _kept_demo:
+            self.demo = _kept_demo["snapshot"]  # each test restores it (prepare_test)
+            self.data = _kept_demo["data"]
+            return
         _load_demo()
         self.demo = _snapshot(connection) if self.baseline is not None else None
         self.data = self._facts()
+        if self.demo is not None:
+            _kept_demo.update(snapshot=self.demo, data=self.data)
 
     @staticmethod
     def _facts() -> DemoData:
@@ -230,8 +242,7 @@ class _DemoDatabase:
     def close(self) -> None:
         if self.baseline is not None:
             _restore(self.connection, self.baseline)
-            self.baseline.close()
-            self.demo.close()
+            self.baseline.close()  # the demo snapshot stays for the next module (_kept_demo)
         else:
             from django.core.management import call_command
 
