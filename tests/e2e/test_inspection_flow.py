@@ -2,29 +2,36 @@
 who logs in through the login form (Thai):
 
 1. the Songkhla group head opens a case for a Songkhla factory and assigns songkhla.inspector1;
-2. the inspector answers every checklist item (compliant answers, read from the checklist itself),
-   attaches a real PNG to the photo-required item, saves a draft, finds it intact after a reload,
-   and submits it for review;
+2. the inspector, on her phone (390 px), agrees to have her photos stamped with her position (the
+   context's geolocation), answers every checklist item (compliant answers, read from the checklist
+   itself; numbers typed as "25.0"), attaches two photos to the photo-required item (a small PNG and a
+   2400 × 1800 JPEG: both sent as JPEGs resized on the device, the large one to 1600 px), has the factory's
+   representative sign their acknowledgement and signs herself (signature pads), saves a draft, finds it
+   intact after a reload (numbers as typed, thumbnails, stamps), and submits it for review;
 3. the group head returns it with a comment; the inspector finds the comment and her photo on the
    task, resubmits; the group head approves;
-4. the provincial industry officer signs off; the case page shows the outcome and the timeline, and
-   the report link serves a PDF.
+4. the provincial industry officer signs off; the case page shows the outcome, the timeline, the photos
+   and both signatures, and the report link serves a PDF with the signatures.
 
-Screenshots (inbox, inspect-task, review-task, case-page) land in $SCREENSHOT_DIR, by default
+Screenshots (inbox, inspect-task, review-task, case-page, signature-pad-390) land in $SCREENSHOT_DIR, by default
 test-results/screenshots (`make screenshots` points it at docs/screenshots).
 
 Uploaded photos go to a temporary MEDIA_ROOT, which live_server serves at MEDIA_URL."""
 
+import os
 import re
+import subprocess
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.utils import timezone, translation
-from playwright.sync_api import Page, expect
+from PIL import Image, ImageDraw
+from playwright.sync_api import Locator, Page, expect
 
 from org.models import Person
 from registry.models import Factory
-from tests.e2e.conftest import PHOTO_SIZE, shoot, th
+from tests.e2e.conftest import PHOTO_SIZE, SCREENSHOTS, shoot, th
 from workflows import audit
 from workflows.inspection import services
 from workflows.inspection.models import AnswerType, Inspection, Outcome
@@ -36,6 +43,9 @@ SONGKHLA = 90
 INBOX_URL = re.compile(r"/inspection/inbox/$")
 RETURN_COMMENT = "ภาพหน้าโรงงานไม่เห็นป้ายชื่อ โปรดตรวจสอบและยืนยันอีกครั้ง"
 FINDINGS = "โรงงานประกอบกิจการตามที่ได้รับอนุญาต ไม่พบข้อบกพร่อง"
+REPRESENTATIVE = "นายประเสริฐ มั่นคง"
+PHONE = {"width": 390, "height": 844}
+PLACE = {"latitude": 7.0086, "longitude": 100.4747, "accuracy": 12}  # the factory's yard, Hat Yai
 
 
 # --- helpers --------------------------------------------------------------------------------------
@@ -71,7 +81,8 @@ def compliant_answers(inspection: Inspection) -> dict:
         elif item.answer_type == AnswerType.NUMBER:
             low, high = item.compliant_min, item.compliant_max
             value = (low + high) / 2 if low is not None and high is not None else high or (low or 0) + 25
-            answers[item] = f"{Decimal(value).normalize():f}"
+            typed = f"{Decimal(value).normalize():f}"  # then as an inspector types it: 25.0, 14.50
+            answers[item] = f"{typed}0" if "." in typed else f"{typed}.0"
         elif item.answer_type == AnswerType.CHOICE:
             answers[item] = next(choice for choice in item.choices if choice not in bad)
         elif item.answer_type == AnswerType.TEXT:
@@ -100,27 +111,58 @@ def expect_answers(page: Page, answers: dict) -> None:
         field = answer_field(page, item)
         if item.answer_type in (AnswerType.YES_NO, AnswerType.CHOICE):
             expect(answer_button(page, item, value)).to_be_checked()
-        elif item.answer_type == AnswerType.NUMBER:  # the same number, with or without trailing zeros
-            whole, _dot, fraction = value.partition(".")  # value is normalized: 25, 14.5
-            expect(field).to_have_value(re.compile(rf"^{whole}\.{fraction}0*$" if fraction else rf"^{whole}(\.0*)?$"))
-        else:
+        else:  # a number too, exactly as typed (issue 16, item 5): "25.0" stays "25.0", not "25" or "2.5E+1"
             expect(field).to_have_value(value)
 
 
-def expect_thumbnail(page: Page, item) -> None:
-    """The photo shown on the item's row, and really loaded by the browser."""
-    thumb = page.get_by_test_id(f"item-{item.code}").locator("img.kk-thumb")
-    expect(thumb).to_have_count(1)
-    expect(thumb).to_be_visible()
-    expect(thumb).to_have_attribute("alt", "factory-front.png")
-    expect(thumb).to_have_js_property("naturalWidth", PHOTO_SIZE[0])
-    expect(thumb).to_have_js_property("naturalHeight", PHOTO_SIZE[1])
+def expect_thumbnails(page: Page, item) -> None:
+    """The item's two photos shown on its card as the server's thumbnails (at most 320 px), really loaded by the
+    browser; both were sent as JPEGs resized on the device."""
+    thumbs = page.get_by_test_id(f"item-{item.code}").locator("img.kk-thumb")
+    expect(thumbs).to_have_count(2)
+    expect(thumbs.first).to_be_visible()
+    thumbs.first.scroll_into_view_if_needed()  # loaded lazily, once near the screen
+    expect(thumbs.first).to_have_attribute("alt", "factory-front.jpg")
+    expect(thumbs.first).to_have_js_property("naturalWidth", PHOTO_SIZE[0])  # small already: kept at its size
+    expect(thumbs.first).to_have_js_property("naturalHeight", PHOTO_SIZE[1])
+    expect(thumbs.nth(1)).to_have_attribute("alt", "plant-room.jpg")
+    expect(thumbs.nth(1)).to_have_js_property("naturalWidth", 320)  # 2400 × 1800 taken, 1600 × 1200 sent
+    expect(page.get_by_test_id(f"item-{item.code}").locator(".kk-stamp")).to_have_count(2)
+
+
+def big_photo(folder: Path) -> Path:
+    """A photo as a phone camera takes it (2400 × 1800 px JPEG)."""
+    path = folder / "plant-room.jpg"
+    image = Image.new("RGB", (2400, 1800), (120, 120, 110))
+    ImageDraw.Draw(image).rectangle((600, 500, 1800, 1400), fill=(40, 70, 140))
+    image.save(path, format="JPEG", quality=90)
+    return path
+
+
+def sign(page: Page, who: str) -> None:
+    """Draw a signature with the finger (pointer events) on the pad of `who`."""
+    pad = page.get_by_test_id(f"pad-{who}")
+    expect(page.locator(f'[data-kk-sign="{who}"]')).to_have_attribute("data-kk-sign-ready", "")
+    pad.evaluate("e => e.scrollIntoView({block: 'center'})")
+    box = pad.bounding_box()
+    x, y, w, h = box["x"], box["y"], box["width"], box["height"]
+    page.mouse.move(x + 0.1 * w, y + 0.65 * h)
+    page.mouse.down()
+    for step in range(1, 17):
+        page.mouse.move(x + (0.1 + 0.05 * step) * w, y + (0.65 - 0.3 * ((step % 4) / 3)) * h, steps=3)
+    page.mouse.up()
+    expect(page.locator(f'input[name="{who}_signature"]')).to_have_value(re.compile(r"^data:image/png;base64,"))
+
+
+def shoot_element(locator: Locator, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    locator.screenshot(path=SCREENSHOTS / f"{name}.png")
 
 
 # --- the test -------------------------------------------------------------------------------------
 
 
-def test_inspection_from_start_to_sign_off(visit, photo):
+def test_inspection_from_start_to_sign_off(visit, photo, tmp_path):
     factory = Factory.objects.filter(province_id=SONGKHLA, office__isnull=False).order_by("pk").first()
     assert factory is not None
     assert not Inspection.objects.filter(factory=factory, closed_at__isnull=True).exists()
@@ -149,8 +191,13 @@ def test_inspection_from_start_to_sign_off(visit, photo):
     answers = compliant_answers(inspection)
     photo_item = next(item for item in answers if item.photo_required)
     page = visit(INSPECTOR)
+    page.set_viewport_size(PHONE)  # on her phone, where she agrees to have her photos stamped with her position
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation(PLACE)
     open_task(page, ref_no, "inspect")
     inspect_url = page.url
+    page.get_by_test_id("stamp-consent-box").check()
+    expect(page.get_by_test_id("stamp-status")).to_contain_text("7.00860, 100.47470")
     for item, value in answers.items():
         if value is None:
             continue
@@ -160,10 +207,17 @@ def test_inspection_from_start_to_sign_off(visit, photo):
             answer_field(page, item).fill(value)
     progress = page.get_by_test_id("checklist-progress")  # counted as the inspector answers
     expect(progress).to_have_text(f"{len(answers) - 1} / {len(answers)}")  # the photo is still missing
-    page.get_by_test_id(f"item-{photo_item.code}").locator(f'input[name="photo_{photo_item.pk}"]').set_input_files(
-        photo
-    )
+    photo_card = page.get_by_test_id(f"item-{photo_item.code}")
+    photo_card.locator(f'input[name="photo_{photo_item.pk}"]').set_input_files([photo, big_photo(tmp_path)])
     expect(progress).to_have_text(f"{len(answers)} / {len(answers)}")
+    expect(photo_card.locator("[data-kk-cl-previews] img")).to_have_count(2)  # resized on the device
+    # The factory's representative acknowledges the inspection, then the inspector signs.
+    page.get_by_test_id("signatures-card").locator("summary").click()
+    page.locator('input[name="representative_name"]').fill(REPRESENTATIVE)
+    page.locator('input[name="representative_title"]').fill("ผู้จัดการโรงงาน")
+    sign(page, "representative")
+    sign(page, "inspector")
+    shoot_element(page.get_by_test_id("signatures-card"), "signature-pad-390")
     page.locator('textarea[name="findings"]').fill(FINDINGS)
     inspected_on = timezone.localdate()
     page.locator('input[name="inspected_on"]').fill(f"{inspected_on:%d/%m/}{inspected_on.year + 543}")
@@ -174,10 +228,22 @@ def test_inspection_from_start_to_sign_off(visit, photo):
     page.reload()
     expect_answers(page, answers)
     expect(page.locator('textarea[name="findings"]')).to_have_value(FINDINGS)
-    expect_thumbnail(page, photo_item)
+    expect_thumbnails(page, photo_item)
     inspection.refresh_from_db()
     assert inspection.submitted_at is None, "a draft must not be submitted"
-    assert inspection.evidence.filter(item=photo_item).count() == 1
+    photos = list(inspection.evidence.filter(item=photo_item).order_by("pk"))
+    assert [(p.original_name, p.content_type) for p in photos] == [
+        ("factory-front.jpg", "image/jpeg"),
+        ("plant-room.jpg", "image/jpeg"),
+    ]
+    with Image.open(photos[1].file.path) as sent:
+        assert sent.size == (1600, 1200)  # resized on the device before it was sent
+    assert {(p.latitude, p.longitude, p.accuracy_m) for p in photos} == {
+        (Decimal("7.008600"), Decimal("100.474700"), 12)
+    }
+    assert all(p.taken_at is not None for p in photos)
+    signatures = dict(inspection.evidence.filter(kind="signature").values_list("signer_role", "signer_name"))
+    assert signatures == {"representative": REPRESENTATIVE, "inspector": inspector.display_name}
     submit(page)
     expect(page.get_by_text(th("Sent to the group head for review."))).to_be_visible()
     page.context.close()
@@ -199,7 +265,7 @@ def test_inspection_from_start_to_sign_off(visit, photo):
     open_task(page, ref_no, "inspect")
     expect(page.get_by_test_id("case-summary").locator("em")).to_have_text(RETURN_COMMENT)
     expect_answers(page, answers)
-    expect_thumbnail(page, photo_item)
+    expect_thumbnails(page, photo_item)
     shoot(page, "inspect-task")
     submit(page)
     page.context.close()
@@ -228,6 +294,10 @@ def test_inspection_from_start_to_sign_off(visit, photo):
     expect(timeline.locator(".kk-timeline-comment")).to_contain_text([RETURN_COMMENT])
     expect(timeline.locator(".kk-timeline-item")).to_have_count(audit.timeline(inspection).count())
     shoot(page, "case-page")
+    expect(page.get_by_test_id("signature-representative")).to_contain_text(REPRESENTATIVE)
+    expect(page.get_by_test_id("signature-inspector")).to_contain_text(inspector.display_name)
+    expect(page.get_by_test_id("signature-representative").locator("img")).not_to_have_js_property("naturalWidth", 0)
+    expect(page.get_by_test_id("case-answers").locator("img.kk-thumb")).to_have_count(2)
 
     href = page.get_by_test_id("report-pdf").get_attribute("href")
     assert href == f"/inspection/case/{inspection.pk}/report.pdf"
@@ -235,6 +305,10 @@ def test_inspection_from_start_to_sign_off(visit, photo):
     assert response.status == 200
     assert response.headers["content-type"] == "application/pdf"
     assert response.body().startswith(b"%PDF-")
+    report = subprocess.run(["pdftotext", "-", "-"], input=response.body(), capture_output=True, check=True)
+    assert f"({REPRESENTATIVE})" in report.stdout.decode() and "ผู้แทนโรงงาน รับทราบผลการตรวจ" in report.stdout.decode()
+    if os.environ.get("SCREENSHOT_DIR"):  # `make screenshots`: the report with its signature block, to look at
+        (SCREENSHOTS / "inspection-report.pdf").write_bytes(response.body())
 
     inspection.refresh_from_db()
     assert inspection.outcome == Outcome.COMPLIANT and inspection.closed_at is not None

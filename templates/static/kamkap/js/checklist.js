@@ -310,6 +310,7 @@
       }).catch(function () { field.value = ""; });
     }
     signature.addEventListener("endStroke", keep);
+    box.setAttribute("data-kk-sign-ready", "");
     box.querySelector("[data-kk-sign-clear]").addEventListener("click", function () { signature.clear(); keep(); });
     window.addEventListener("resize", function () { if (canvas.offsetWidth) { size(); } });
   }
