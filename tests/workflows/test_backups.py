@@ -365,6 +365,10 @@ def _pg_reachable() -> bool:
 
 @pytest.fixture
 def pg_databases():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":  # one run is enough: the PostgreSQL pass of `make test`
+        pytest.skip("a PostgreSQL backup is tested in the PostgreSQL pass")
     psycopg = pytest.importorskip("psycopg")
     if not _pg_reachable():
         pytest.skip("no PostgreSQL server at 127.0.0.1:5432")
