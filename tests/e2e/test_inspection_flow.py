@@ -155,8 +155,13 @@ def sign(page: Page, who: str) -> None:
 
 
 def shoot_element(locator: Locator, name: str) -> None:
+    """One part of the page as laid out in the whole page (the sticky save bar stays at the page's end)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    locator.screenshot(path=SCREENSHOTS / f"{name}.png")
+    box = locator.bounding_box()
+    scroll = locator.page.evaluate("[window.scrollX, window.scrollY]")
+    clip = {"x": box["x"] + scroll[0], "y": box["y"] + scroll[1], "width": box["width"], "height": box["height"]}
+    locator.page.evaluate("document.fonts.ready.then(() => true)")
+    locator.page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True, clip=clip)
 
 
 # --- the test -------------------------------------------------------------------------------------
@@ -229,6 +234,7 @@ def test_inspection_from_start_to_sign_off(visit, photo, tmp_path):
     expect_answers(page, answers)
     expect(page.locator('textarea[name="findings"]')).to_have_value(FINDINGS)
     expect_thumbnails(page, photo_item)
+    shoot_element(page.get_by_test_id(f"item-{photo_item.code}"), "checklist-photos-390")
     inspection.refresh_from_db()
     assert inspection.submitted_at is None, "a draft must not be submitted"
     photos = list(inspection.evidence.filter(item=photo_item).order_by("pk"))
