@@ -1,6 +1,6 @@
-"""Electronic signatures of issued documents (PAdES baseline B-B, with pyHanko), made with the key and
-certificate of the person who signs (the officer who signs off the report, the approver who issues
-the order) and validated against the ministry's certificate authority.
+"""Electronic signatures of issued documents (PAdES baseline B-B, or B-T with a time-stamp authority;
+pyHanko), made with the key and certificate of the person who signs (the officer who signs off the
+report, the approver who issues the order) and validated against the ministry's certificate authority.
 
 The key store is a folder (settings.SIGNING_DIR, by default MEDIA_ROOT/secret/signing, which no URL
 serves): the CA's certificate (the trust root a verifier uses: settings.SIGNING_CA_CERT, by default
@@ -10,9 +10,16 @@ certificate there, the office's (office-<code>.pem / .key) signs for them, and w
 signed (SigningUnavailable). The demo (`manage.py make_demo_ca`, run by load_demo_data) creates a demo
 CA in that folder, its key beside it (ca.key), a certificate per office and one per person who signs;
 with SIGNING_DEMO_CA on (DEBUG by default) a missing signer certificate is issued from the demo CA
-when first needed. Keys are written 0600 and never committed. Nothing here opens a network
-connection: no time-stamp authority, no CRL or OCSP fetch (B-B: the signing time is the signer's
-claim)."""
+when first needed. Keys are written 0600 and never committed.
+
+Time-stamps: with SIGNING_TSA_URL set (an RFC 3161 time-stamp authority the servers reach, e.g. one
+inside the ministry's network) every signature carries the authority's time-stamp token (PAdES B-T:
+the signing time is the authority's, not the signer's claim), validated against the CA certificate
+and SIGNING_TSA_CA_CERT where the authority's chain ends elsewhere; an authority that does not answer
+fails the signing (the outbox tries again later), never an unstamped signature instead. Without it
+(the demo: no authority on a closed network) signatures are B-B, the signing time the signer's claim,
+and nothing here opens a network connection. No CRL or OCSP answer is fetched or embedded (no B-LT):
+README, "Electronic signatures", says what production needs for that."""
 
 import hashlib
 import os
@@ -24,7 +31,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
 from django.utils import timezone
@@ -32,6 +39,7 @@ from django.utils import timezone
 CA_NAME = "Kamkap Demo CA"  # a common name is at most 64 bytes of UTF-8: Thai names go in OU / O
 ORGANISATION = "กระทรวงอุตสาหกรรม"
 CA_YEARS, OFFICE_YEARS = 10, 3
+TSA_TIMEOUT = 10  # seconds to wait for the time-stamp authority
 CN_BYTES = 64  # cryptography counts a common name's length in bytes of UTF-8
 
 
@@ -116,14 +124,15 @@ def ensure_demo_ca() -> Path:
     return cert_path
 
 
-def _issue(stem: Path, unit: str, common_name: str, serial: str = "") -> Credentials:
+def _issue(stem: Path, unit: str, common_name: str, serial: str = "", *, tsa: bool = False) -> Credentials:
     """A signing certificate from the demo CA for `common_name` of the unit `unit` (Thai), its key
-    and certificate written at `stem`.key / `stem`.pem."""
+    and certificate written at `stem`.key / `stem`.pem (`tsa`: a time-stamping certificate)."""
     folder = signing_dir()
     ca_file = ensure_demo_ca()
     ca_cert = x509.load_pem_x509_certificate(ca_file.read_bytes())
     ca_key = serialization.load_pem_private_key((folder / "ca.key").read_bytes(), password=None)
-    key = ec.generate_private_key(ec.SECP256R1())
+    # RSA for a time-stamping key (what time-stamp authorities use, and pyHanko's test authority needs)
+    key = rsa.generate_private_key(65537, 3072) if tsa else ec.generate_private_key(ec.SECP256R1())
     now = timezone.now()
     names = [
         x509.NameAttribute(NameOID.COUNTRY_NAME, "TH"),
@@ -147,7 +156,10 @@ def _issue(stem: Path, unit: str, common_name: str, serial: str = "") -> Credent
         .add_extension(
             x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True
         )  # digital_signature, non_repudiation (content commitment)
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
+        .add_extension(
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING if tsa else ExtendedKeyUsageOID.EMAIL_PROTECTION]),
+            critical=tsa,  # RFC 3161: a time-stamping certificate has that one purpose, marked critical
+        )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()), critical=False)
         .sign(ca_key, hashes.SHA256())
@@ -155,6 +167,12 @@ def _issue(stem: Path, unit: str, common_name: str, serial: str = "") -> Credent
     _write(stem.with_suffix(".key"), _key_pem(key), secret=True)
     _write(stem.with_suffix(".pem"), cert.public_bytes(serialization.Encoding.PEM))
     return Credentials(stem.with_suffix(".key"), stem.with_suffix(".pem"), ca_file)
+
+
+def issue_tsa_certificate(name: str = "Kamkap Demo TSA") -> Credentials:
+    """A time-stamping certificate from the demo CA (tsa-demo.pem / .key in the key store), for an
+    authority run by the tests; production's authority has its own."""
+    return _issue(signing_dir() / "tsa-demo", ORGANISATION, name, tsa=True)
 
 
 def _common_name(name: str, fallback: str) -> str:
@@ -241,7 +259,17 @@ def sign_pdf(pdf: bytes, office, *, reason: str, location: str = "", person=None
         name=person.display_name if person is not None else office.name_th,
     )
     writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
-    return signers.PdfSigner(metadata, signer=signer).sign_pdf(writer).getvalue()
+    return signers.PdfSigner(metadata, signer=signer, timestamper=timestamper()).sign_pdf(writer).getvalue()
+
+
+def timestamper():
+    """The time-stamp authority's client when SIGNING_TSA_URL is set, else None (B-B)."""
+    url = getattr(settings, "SIGNING_TSA_URL", "") or ""
+    if not url:
+        return None
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+
+    return HTTPTimeStamper(url, timeout=TSA_TIMEOUT)
 
 
 @dataclass(frozen=True)
@@ -251,6 +279,7 @@ class Validation:
     trusted: bool  # the signer's certificate chains to the CA
     signer: str = ""
     signed_at: object = None
+    timestamped_at: object = None  # the authority's time, when a valid, trusted time-stamp is attached
 
     @property
     def valid(self) -> bool:
@@ -267,9 +296,15 @@ def validate_pdf(pdf: bytes, ca: Path | None = None) -> Validation:
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
-    data = (ca or ca_path()).read_bytes()
-    root = asn1_x509.Certificate.load(pem.unarmor(data)[2] if pem.detect(data) else data)
-    context = ValidationContext(trust_roots=[root], allow_fetching=False, revocation_mode="soft-fail")
+    def certificate(path: Path):
+        data = path.read_bytes()
+        return asn1_x509.Certificate.load(pem.unarmor(data)[2] if pem.detect(data) else data)
+
+    roots = [certificate(ca or ca_path())]
+    tsa_ca = getattr(settings, "SIGNING_TSA_CA_CERT", None)
+    if tsa_ca:
+        roots.append(certificate(Path(tsa_ca)))
+    context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
     try:
         reader = PdfFileReader(BytesIO(pdf), strict=False)
         signatures = reader.embedded_signatures
@@ -282,12 +317,14 @@ def validate_pdf(pdf: bytes, ca: Path | None = None) -> Validation:
     except (PdfError, ValueError, KeyError, TypeError):
         return Validation(True, False, False)
     whole = status.coverage is not None and status.coverage.name == "ENTIRE_FILE"
+    stamp = status.timestamp_validity
     return Validation(
         signed=True,
         intact=bool(status.intact and status.valid and whole),
         trusted=bool(status.trusted),
         signer=status.signing_cert.subject.human_friendly if status.signing_cert else "",
         signed_at=status.signer_reported_dt,
+        timestamped_at=stamp.timestamp if stamp is not None and stamp.valid and stamp.trusted else None,
     )
 
 

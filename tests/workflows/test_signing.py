@@ -5,17 +5,22 @@ a copy is the issued one (issue 18, part 3). Nothing here reaches an outside hos
 import re
 import shutil
 import subprocess
-from datetime import timedelta
+import threading
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import BytesIO, StringIO
 
 import pytest
+from asn1crypto import tsp
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
+from weasyprint import HTML
 
 from tests.clock import at
 from tests.workflows.inspection.conftest import checklist, factory, rules, songkhla  # noqa: F401
@@ -255,3 +260,59 @@ def test_a_signer_whose_thai_name_exceeds_the_common_names_64_bytes_gets_a_certi
     assert subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == "phanwipa.s"
     assert subject.get_attributes_for_oid(NameOID.PSEUDONYM)[0].value == person.display_name
     assert subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME)[0].value == songkhla.unit.name_th
+
+
+class TimeStampAuthority(BaseHTTPRequestHandler):
+    """An RFC 3161 time-stamp authority on the loopback (pyHanko's DummyTimeStamper with a time-stamping
+    certificate of the demo CA), as production's would answer inside its network."""
+
+    stamper = None
+
+    def do_POST(self):  # noqa: N802 (http.server's name)
+        request = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
+        reply = self.stamper.request_tsa_response(request).dump()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/timestamp-reply")
+        self.send_header("Content-Length", str(len(reply)))
+        self.end_headers()
+        self.wfile.write(reply)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def time_stamp_authority(demo_ca):
+    from asn1crypto import keys, pem
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+    found = signing.issue_tsa_certificate()
+
+    def der(path):
+        return pem.unarmor(path.read_bytes())[2]
+
+    stamper = DummyTimeStamper(
+        asn1_x509.Certificate.load(der(found.certificate)), keys.PrivateKeyInfo.load(der(found.key)),
+        certs_to_embed=[asn1_x509.Certificate.load(der(found.ca))],
+    )  # fmt: skip
+    server = ThreadingHTTPServer(("127.0.0.1", 0), type("Authority", (TimeStampAuthority,), {"stamper": stamper}))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_with_a_time_stamp_authority_every_signature_carries_its_time(songkhla, settings, time_stamp_authority):  # noqa: F811
+    pdf = HTML(string="<p>Kamkap</p>").write_pdf()
+    assert signing.validate_pdf(signing.sign_pdf(pdf, songkhla.unit, reason="B-B")).timestamped_at is None
+
+    settings.SIGNING_TSA_URL = time_stamp_authority
+    checked = signing.validate_pdf(signing.sign_pdf(pdf, songkhla.unit, reason="B-T"))
+    assert checked.valid and checked.timestamped_at is not None
+    assert abs(checked.timestamped_at - datetime.now(UTC)) < timedelta(minutes=5)
+
+    settings.SIGNING_TSA_URL = "http://127.0.0.1:9/"  # nobody answers: no signature rather than an unstamped one
+    with pytest.raises(TimestampRequestError):
+        signing.sign_pdf(pdf, songkhla.unit, reason="B-T")
