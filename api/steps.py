@@ -249,6 +249,15 @@ class FormStep:
         view.perform(form)
 
 
+def typed_number(sent, answer: dict):
+    """A number answer as the client typed it: "80.0" or 80.0 stays 80.0 (the inspect page shows it so, issue 16
+    item 5); DRF's DecimalField already checked it and would give 80.000."""
+    raw = sent.get("number") if isinstance(sent, dict) else None
+    if isinstance(raw, str | int | float) and not isinstance(raw, bool) and answer.get("number") is not None:
+        return str(raw).strip()
+    return answer.get("number", answer.get("value", ""))
+
+
 def as_dict(payload) -> dict:
     if hasattr(payload, "dict"):  # a form body (QueryDict): one value per field
         return payload.dict()
@@ -329,8 +338,8 @@ class InspectStep:
                 raise ValidationError({f"answers.{index}.item": [gettext("This item is not in the case's checklist.")]})
             sent.add(item.pk)
             where[f"item_{item.pk}"], where[f"note_{item.pk}"] = f"answers.{index}.value", f"answers.{index}.note"
-            if item.answer_type == AnswerType.NUMBER:
-                form_data[f"item_{item.pk}"] = answer.get("number", answer.get("value", ""))
+            if item.answer_type == AnswerType.NUMBER:  # as sent ("80.0"), not as the serializer rounds it (80.000)
+                form_data[f"item_{item.pk}"] = typed_number(given.initial_data["answers"][index], answer)
             elif item.answer_type != AnswerType.PHOTO:
                 form_data[f"item_{item.pk}"] = answer.get("value", "")
             form_data[f"note_{item.pk}"] = answer.get("note", "")

@@ -227,3 +227,18 @@ def test_the_report_shows_the_signatures_and_the_photos_stamp(assigned, songkhla
         <= timezone.now() - assigned.evidence.filter(kind="signature").last().taken_at
         < timedelta(minutes=5)
     )
+
+
+@pytest.mark.parametrize("sent", ["80.0", 80.0])
+def test_a_number_sent_through_the_api_keeps_the_form_typed(client, assigned, checklist, songkhla, sent):
+    """The offline inspections send their answers through the v1 API (…/draft/): "80.0" comes back as 80.0,
+    not as the serializer's 80.000."""
+    from tests.workflows.inspection.test_flow_paths import open_task
+
+    s2 = items(checklist)["S2"]
+    task = open_task(assigned, "inspect")
+    client.force_login(songkhla.inspector)
+    body = {"answers": [{"item": s2.pk, "number": sent}]}
+    response = client.post(f"/api/v1/tasks/{task.pk}/draft/", body, content_type="application/json")
+    assert response.status_code == 200, response.content[:300]
+    assert assigned.answers.get(item=s2).number_shown == "80.0"
