@@ -13,7 +13,7 @@ from permissions import access, operators
 from registry.models import Factory, SelfReport
 from registry.selfreports.models import ReportField, ReportKind
 from workflows.complaint.services import DESCRIPTION_MAX, DESCRIPTION_MIN
-from workflows.inspection.models import CorrectiveOrder, Inspection, InspectionReason
+from workflows.inspection.models import CorrectiveOrder, Inspection, InspectionReason, SignerRole
 from workflows.processes import case_reference
 
 from . import selectors
@@ -436,10 +436,22 @@ class TaskDetailSerializer(TaskSerializer):
 
 
 class EvidenceUploadSerializer(serializers.Serializer):
+    """A photo (with, when the inspector agreed, when and where it was taken) or, with `signer_role`, a signature
+    drawn on the device (a PNG, with its signer's name and position)."""
+
     file = serializers.FileField(help_text=_("A JPEG, PNG or WebP photo, or a PDF"))
     item = serializers.IntegerField(
         min_value=1, max_value=MAX_ID, required=False, allow_null=True, help_text=_("Checklist item id")
     )
+    taken_at = serializers.DateTimeField(required=False, allow_null=True)
+    latitude = serializers.FloatField(min_value=-90, max_value=90, required=False, allow_null=True)
+    longitude = serializers.FloatField(min_value=-180, max_value=180, required=False, allow_null=True)
+    accuracy = serializers.FloatField(min_value=0, max_value=100_000, required=False, allow_null=True)
+    signer_role = serializers.ChoiceField(
+        choices=SignerRole.choices, required=False, help_text=_("Only for a signature: who signs")
+    )
+    signer_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    signer_title = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
 class EvidenceSerializer(serializers.Serializer):

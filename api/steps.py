@@ -121,16 +121,37 @@ def save_draft(task, request, payload) -> None:
             raise ValidationError(field_errors(exc)) from None
 
 
-def add_evidence(task, user, *, upload, item_id: int | None) -> Evidence:
-    """A photo (or PDF) for the case's checklist, by the person who holds its inspect step, through the
-    service the inspect page uses (its checks of type, size and item)."""
+def add_evidence(task, user, *, upload, item_id: int | None, details: dict | None = None) -> Evidence:
+    """A photo (or PDF) for the case's checklist, or a signature, by the person who holds its inspect step,
+    through the services the inspect page uses (their checks of type, size, item, stamp and signer).
+    `details`: EvidenceUploadSerializer's other fields."""
+    details = details or {}
     with locked(task) as activation:
         _may_execute(activation, user)
         if activation.flow_task is not InspectionFlow.inspect:
             raise ValidationError({"file": [gettext("Evidence is added to an inspection's inspect step only.")]})
+        inspection = activation.process.case
+        if details.get("signer_role"):  # a signature
+            return inspection_services.signature_add(
+                inspection=inspection, by=user, image=upload, role=details["signer_role"],
+                name=details.get("signer_name", ""), title=details.get("signer_title", ""),
+            )  # fmt: skip
         return inspection_services.evidence_add(
-            inspection=activation.process.case, by=user, upload=upload, item_id=item_id
+            inspection=inspection, by=user, upload=upload, item_id=item_id, stamp=_stamp(details)
         )
+
+
+def _stamp(details: dict) -> inspection_services.Stamp:
+    def decimal(name):
+        return None if details.get(name) is None else Decimal(str(details[name]))
+
+    accuracy = details.get("accuracy")
+    return inspection_services.Stamp(
+        taken_at=details.get("taken_at"),
+        latitude=decimal("latitude"),
+        longitude=decimal("longitude"),
+        accuracy_m=None if accuracy is None else round(accuracy),
+    )
 
 
 # --- the payload of each step -------------------------------------------------------------------

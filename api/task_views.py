@@ -127,8 +127,7 @@ class TaskViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         task = self.task()
         upload = serializers.EvidenceUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        file = steps.add_evidence(
-            task, request.user, upload=upload.validated_data["file"], item_id=upload.validated_data.get("item")
-        )
+        data = upload.validated_data
+        file = steps.add_evidence(task, request.user, upload=data["file"], item_id=data.get("item"), details=data)
         body = serializers.EvidenceSerializer(steps.evidence_row(file)).data
         return Response(body, status=status.HTTP_201_CREATED)

@@ -242,3 +242,29 @@ def test_a_number_sent_through_the_api_keeps_the_form_typed(client, assigned, ch
     response = client.post(f"/api/v1/tasks/{task.pk}/draft/", body, content_type="application/json")
     assert response.status_code == 200, response.content[:300]
     assert assigned.answers.get(item=s2).number_shown == "80.0"
+
+
+def test_the_api_takes_a_stamped_photo_and_a_signature_as_the_offline_page_sends_them(
+    client, assigned, checklist, songkhla
+):
+    """POST /api/v1/tasks/{id}/evidence/ (the offline inspections' queue): a photo with its stamp, a signature
+    with its signer; a signature without a name is a 400 and stores nothing."""
+    from tests.workflows.inspection.test_flow_paths import open_task
+
+    s1 = items(checklist)["S1"]
+    url = f"/api/v1/tasks/{open_task(assigned, 'inspect').pk}/evidence/"
+    client.force_login(songkhla.inspector)
+    sent = {"file": photo(), "item": s1.pk, "taken_at": "2026-11-20T10:15:00+07:00", "latitude": "7.00861234",
+            "longitude": "100.4747", "accuracy": "8.6"}  # fmt: skip
+    assert client.post(url, sent).status_code == 201
+    unsigned = {"file": ContentFile(signature_png(), "s.png"), "signer_role": "representative"}
+    assert client.post(url, unsigned).status_code == 400
+    signed = {**unsigned, "file": ContentFile(signature_png(), "s.png"), "signer_name": "นายสมชาย ใจดี"}
+    assert client.post(url, signed).status_code == 201
+    stamped, signature = assigned.evidence.order_by("pk")
+    assert (stamped.taken_at, stamped.latitude, stamped.accuracy_m) == (TAKEN, Decimal("7.008612"), 9)
+    assert (signature.kind, signature.signer_role, signature.signer_name) == (
+        "signature",
+        "representative",
+        "นายสมชาย ใจดี",
+    )
