@@ -38,10 +38,11 @@ class OfficeMonth(models.Model):
 
 
 class OfficeState(models.Model):
-    """One office as of now: its open cases and the orders in force (with their deadlines, so that the
+    """One office as of now: its cases, those open and the orders in force (with their deadlines, so that the
     orders past their deadline are counted on the day they are read)."""
 
     office = models.OneToOneField(Unit, models.CASCADE, primary_key=True, related_name="+")
+    cases = models.PositiveIntegerField(default=0)  # every case of the office, open or closed
     open_cases = models.PositiveIntegerField(default=0)
     orders_s37 = models.PositiveIntegerField(default=0)
     orders_s39 = models.PositiveIntegerField(default=0)
@@ -71,6 +72,23 @@ class OfficeBudget(models.Model):
     class Meta:
         verbose_name = _("office budget summary")
         constraints = [models.UniqueConstraint(fields=["office", "fiscal_year"], name="one_budget_summary_per_year")]
+
+    def __str__(self):
+        return f"{self.office_id} {self.fiscal_year}"
+
+
+class StaleBucket(models.Model):
+    """A bucket changed by a committed transaction and not yet recomputed: written by
+    dashboards.summary.touch in the change's transaction, taken and deleted by summary.settle (the
+    worker). `inspection_id`: the case changed (its plan's fiscal year is recomputed too)."""
+
+    office_id = models.PositiveIntegerField()  # no foreign key: a mark is a note, never joined
+    fiscal_year = models.PositiveSmallIntegerField()
+    budget = models.BooleanField(default=False)  # the office-year's budget summary (a project changed)
+    inspection_id = models.PositiveIntegerField(null=True)
+
+    class Meta:  # (shown nowhere: no verbose name to translate)
+        indexes = [models.Index(fields=["office_id"], name="stalebucket_office")]
 
     def __str__(self):
         return f"{self.office_id} {self.fiscal_year}"

@@ -1,13 +1,20 @@
 """Keeps the dashboard's summary tables (dashboards.models) equal to the cases they count.
 
 One hook: every service that changes a case, complaint, plan or project writes its audit entry
-(workflows.audit.record / record_many), and that calls `touch(subject, ...)`. `touch` costs no
-statement: it notes the subject and, once the transaction commits, `flush` recomputes the buckets it
-belongs to — the office's twelve months of the fiscal years concerned, its state as of now and its
-budget of the year — each whole, from the cases themselves (a fixed number of statements per bucket,
-bounded by one office-year's cases, never by the whole table). A rolled-back change recomputes nothing
-it changed (the next flush finds the rows as they are). `rebuild()` (`manage.py rebuild_dashboards`)
+(workflows.audit.record / record_many), and that calls `touch(subject, ...)`. `touch` writes, in the
+change's own transaction, which buckets the change touched (a StaleBucket row per office-year: one
+INSERT, none for a key already marked by the same transaction, none for a step that moves no figure,
+NO_FIGURE); the request recomputes nothing. `settle()` (the Celery task
+dashboards.tasks.refresh_summaries, every SETTLE_SECONDS from beat) recomputes each marked bucket whole
+from the cases — the office's twelve months of the fiscal years concerned, its state as of now and its
+budget of the year — then deletes the marks it read. Recomputing from rows is idempotent, and two
+workers do not take the same marks (FOR UPDATE SKIP LOCKED; each office's recomputes wait for each
+other on its state row), so a mark delivered twice or two workers at once give the same rows. A
+rolled-back change leaves no mark. With Celery eager (no worker: the embedded demo, the tests) the
+marks are settled in the process once the change commits. `rebuild()` (`manage.py rebuild_dashboards`)
 recomputes every bucket, for data written around the services (imports, fixtures, repairs).
+
+The figures are thus as of the worker's last pass (`as_of()`, shown on the dashboards): seconds old.
 
 What is not summarised is what depends on the clock or is small whatever the history: tasks past
 their due date (the open tasks only), the orders and progress reports past their deadline (counted on
@@ -18,6 +25,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
@@ -27,6 +36,13 @@ from org.calendar import fiscal_year, fiscal_year_bounds
 
 # What the summaries count: a change audited on anything else (a factory, a person) touches nothing.
 COUNTED = {"inspection.Inspection", "complaint.Complaint", "planning.InspectionPlan", "budget.Project"}
+
+# Audited steps that move no summarised figure (no office, date, outcome, order or plan changes): no
+# mark, no statement. A step that moves the case to another office is marked whatever its action.
+NO_FIGURE = frozenset({"case.assign", "case.answers", "case.evidence", "case.signature", "case.submit",
+                       "review.approve", "review.return", "document.sign"})  # fmt: skip
+SETTLE_SECONDS = 10  # how often beat runs the refresh (project.settings CELERY_BEAT_SCHEDULE)
+SETTLED_KEY = "dashboards:settled_at"  # when the last pass began (the figures hold every change before it)
 
 # workflows.audit imports this module (its one hook): the workflow models are imported where used,
 # so that importing it imports no service.
@@ -57,23 +73,34 @@ class Touched:
 
 
 class Batch:
-    """What one transaction touched, flushed once when it commits (dropped with it on a rollback)."""
+    """The buckets one transaction marked (for marking each once), dropped with it on a rollback;
+    once it commits, with Celery eager (no worker), the marks are settled in the process."""
+
+    generation = 0  # settle() moves it on: a batch of an earlier generation has had its marks taken
 
     def __init__(self):
-        self.items: set[Touched] = set()
+        # (office, fiscal year, budget, case) marked → the savepoints open when it was (a mark written
+        # inside a savepoint since rolled back is gone: marked again)
+        self.keys: dict[tuple, frozenset] = {}
+        self.generation = Batch.generation
         self.done = False
 
     def __call__(self):
         self.done = True  # (a test's captured callbacks run before its transaction ends)
-        flush(self.items)
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            settle()
 
 
-def touch(subject, before: dict | None = None, after: dict | None = None) -> None:
-    """Note that `subject` (the audited case, complaint, plan or project) changed; its buckets are
-    recomputed once the transaction commits. No statement is run here."""
+def touch(subject, before: dict | None = None, after: dict | None = None, action: str = "") -> None:
+    """Note, in the current transaction, that `subject` (the audited case, complaint, plan or project)
+    changed by `action`: one INSERT of the buckets not yet marked by this transaction, none when the
+    step moves no figure (NO_FIGURE)."""
     model = subject._meta.concrete_model._meta.label
     office_id = getattr(subject, "office_id", None)
     if model not in COUNTED or office_id is None:
+        return
+    moved = any(isinstance(data.get("office"), int) for data in (before or {}, after or {}))
+    if action in NO_FIGURE and not moved:
         return
     years = {fiscal_year(timezone.localdate())}
     for name in ("created_at", "signed_off_at", "closed_at", "answered_at"):
@@ -90,17 +117,75 @@ def touch(subject, before: dict | None = None, after: dict | None = None) -> Non
     inspection_id = subject.pk if model == "inspection.Inspection" else None
     items = {Touched(office, frozenset(years), is_budget, inspection_id) for office in offices}
     connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        flush(items)
-        return
-    waiting = (f for _sids, f, _robust in connection.run_on_commit if isinstance(f, Batch) and not f.done)
-    batch = next(waiting, None)
-    if batch is None:
-        batch = Batch()
-        # robust: the change is committed whatever happens here; a summary that failed to refresh is
-        # logged and mended by the next change of its office or by rebuild_dashboards
-        transaction.on_commit(batch, robust=True)
-    batch.items |= items
+    batch = None
+    savepoints = set(connection.savepoint_ids)
+    if connection.in_atomic_block:
+        batch = next(
+            (f for sids, f, _robust in connection.run_on_commit
+             if isinstance(f, Batch) and not f.done and f.generation == Batch.generation and sids <= savepoints),
+            None,
+        )  # fmt: skip
+        if batch is None:
+            batch = Batch()
+            # robust: the change is committed whatever happens in the eager settle; a mark it left is
+            # taken by the next pass
+            transaction.on_commit(batch, robust=True)
+    keys = {(item.office_id, fy, item.budget, item.inspection_id) for item in items for fy in item.fiscal_years}
+    if batch is not None:
+        keys = {key for key in keys if key not in batch.keys or not batch.keys[key] <= savepoints}
+        batch.keys.update(dict.fromkeys(keys, frozenset(savepoints)))
+    mark(keys)
+    if batch is None and settings.CELERY_TASK_ALWAYS_EAGER:  # autocommit: the mark is committed already
+        settle()
+
+
+def mark(keys) -> None:
+    """One INSERT of a StaleBucket row per (office, fiscal year, budget, case) of `keys`."""
+    from .models import StaleBucket
+
+    rows = [
+        StaleBucket(office_id=office_id, fiscal_year=fy, budget=budget, inspection_id=case)
+        for office_id, fy, budget, case in sorted(keys, key=lambda k: (k[0], k[1], k[2], k[3] or 0))
+    ]
+    if rows:
+        StaleBucket.objects.bulk_create(rows)
+
+
+def _touched(marks) -> set[Touched]:
+    years: dict[tuple, set[int]] = defaultdict(set)
+    for m in marks:
+        years[(m.office_id, m.budget, m.inspection_id)].add(m.fiscal_year)
+    return {Touched(office, frozenset(fys), budget, case) for (office, budget, case), fys in years.items()}
+
+
+def settle() -> int:
+    """Recompute the buckets marked by committed changes, office by office (a transaction each: its
+    marks taken FOR UPDATE SKIP LOCKED, recomputed, deleted), and note when this pass began
+    (`as_of`). Returns the number of offices recomputed. Safe to run twice at once or again."""
+    from .models import StaleBucket
+
+    began = timezone.now()
+    Batch.generation += 1
+    done = 0
+    for office_id in sorted(set(StaleBucket.objects.values_list("office_id", flat=True).distinct())):
+        with transaction.atomic():
+            marks = list(StaleBucket.objects.select_for_update(skip_locked=True).filter(office_id=office_id))
+            if not marks:
+                continue  # taken by another worker meanwhile
+            flush(_touched(marks))
+            StaleBucket.objects.filter(pk__in=[m.pk for m in marks]).delete()
+            done += 1
+    cache.set(SETTLED_KEY, began, None)
+    return done
+
+
+def as_of() -> datetime | None:
+    """When the figures were last brought up to date (every change committed before it is counted):
+    the last pass of the worker, or now with Celery eager (settled at each commit); None when not known
+    (no pass since the cache was emptied)."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return timezone.now()
+    return cache.get(SETTLED_KEY)
 
 
 def flush(items) -> None:
@@ -224,11 +309,14 @@ def state_of(office_id: int) -> dict:
     from workflows.inspection.models import CorrectiveOrder, Inspection, OrderKind, OrderStatus
 
     s37 = (OrderKind.S37_IMPROVE, OrderKind.S37_STOP)
-    open_cases = Inspection.objects.filter(office=office_id, closed_at__isnull=True).count()
+    counts = Inspection.objects.filter(office=office_id).aggregate(
+        cases=Count("pk"), open_cases=Count("pk", filter=Q(closed_at__isnull=True))
+    )
     orders = CorrectiveOrder.objects.filter(inspection__office=office_id, status=OrderStatus.ISSUED)
     kinds = list(orders.values_list("kind", "deadline").order_by("deadline", "pk"))
     return {
-        "open_cases": open_cases,
+        "cases": counts["cases"],
+        "open_cases": counts["open_cases"],
         "orders_s37": sum(1 for kind, _d in kinds if kind in s37),
         "orders_s39": sum(1 for kind, _d in kinds if kind == OrderKind.S39_CLOSE),
         "order_deadlines": [deadline.isoformat() for _k, deadline in kinds],
@@ -324,6 +412,17 @@ def rebuild(fiscal_years: list[int] | None = None) -> int:
 
 
 # --- reading -------------------------------------------------------------------------------------------
+
+
+def case_count(office_ids: list[int] | None) -> int:
+    """The cases of these offices (None: of every office), summed from their state rows (one statement,
+    a row per office whatever the number of cases), as of the worker's last pass."""
+    from django.db.models import Sum
+
+    from .models import OfficeState
+
+    states = OfficeState.objects.all() if office_ids is None else OfficeState.objects.filter(office__in=office_ids)
+    return states.aggregate(n=Sum("cases"))["n"] or 0
 
 
 def late_reports(reports: list, today: date) -> tuple[int, int]:

@@ -19,7 +19,6 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from org.calendar import fiscal_year, fiscal_year_bounds
-from org.filling import people_in
 from org.models import Unit, UnitKind
 from permissions import access
 from workflows.budget import plan as budget_plan
@@ -125,6 +124,7 @@ class Board:
     years: list[int] = field(default_factory=list)
     offices: list[tuple[Unit, Figures]] = field(default_factory=list)  # each office's own figures
     trends: "Trends | None" = None  # month by month, this year and the year before
+    as_of: datetime | None = None  # the summaries hold every change committed before (summary.as_of)
 
 
 def fy_bounds(fy: int) -> tuple[datetime, datetime]:
@@ -139,12 +139,53 @@ def years(today: date) -> list[int]:
     return list(range(current, current - YEARS_BACK - 1, -1))
 
 
-def target_for(fy: int, today: date) -> Target:
-    targets = budget.targets_for(fy)
+def target_for(fy: int, today: date, targets=False) -> Target:
+    """`targets`: the year's FiscalYearTarget (or None) when read already (with_summary)."""
+    targets = budget.targets_for(fy) if targets is False else targets
     ended = budget_plan.ended_quarters(fy, today)
     if targets is None or not ended:
         return Target()
     return Target(ended[-1], targets.target(ended[-1]))
+
+
+STATE_FIELDS = ("open_cases", "orders_s37", "orders_s39", "order_deadlines")
+
+
+def with_summary(offices: QuerySet[Unit], fy: int) -> QuerySet[Unit]:
+    """The offices each with its state summary (`state_open_cases` …, None without a row) and the year's
+    disbursement targets (`target_q1` …) read in the same query: the office page reads them with its
+    office (summary_state, year_targets)."""
+    from workflows.budget.models import FiscalYearTarget
+
+    from .models import OfficeState
+
+    state = OfficeState.objects.filter(office=OuterRef("pk"))
+    targets = FiscalYearTarget.objects.filter(fiscal_year=fy)
+    return offices.annotate(
+        **{f"state_{name}": Subquery(state.values(name)[:1], output_field=OfficeState._meta.get_field(name))
+           for name in STATE_FIELDS},
+        **{f"target_q{q}": Subquery(targets.values(f"q{q}")[:1]) for q in range(1, 5)},
+    )  # fmt: skip
+
+
+def summary_state(office: Unit):
+    """The OfficeState read with the office by with_summary (zeros without a row)."""
+    from .models import OfficeState
+
+    values = {name: getattr(office, f"state_{name}") for name in STATE_FIELDS}
+    if values["open_cases"] is None:
+        return OfficeState(office_id=office.pk)
+    return OfficeState(office_id=office.pk, **values)
+
+
+def year_targets(office: Unit, fy: int):
+    """The FiscalYearTarget read with the office by with_summary (None when the year has none)."""
+    from workflows.budget.models import FiscalYearTarget
+
+    quarters = [getattr(office, f"target_q{q}") for q in range(1, 5)]
+    if quarters[0] is None:
+        return None
+    return FiscalYearTarget(fiscal_year=fy, q1=quarters[0], q2=quarters[1], q3=quarters[2], q4=quarters[3])
 
 
 def open_tasks() -> QuerySet:
@@ -179,13 +220,15 @@ def figures_by_office(
     overdue: bool = True,
     trends: Trends | None = None,
     projects: dict[int, list] | None = None,
+    states: list | None = None,
 ) -> dict[int, Figures]:
     """Figures of each office in `office_ids` the user may see, read from the summary tables that the
     services keep (dashboards.summary): four statements whatever the number of offices or cases — the
     months of the year (and of the year before, summed into `trends` if given), the offices' state,
     their budget, and the open tasks past their due date (`overdue=False`: not counted, the briefing
     counts its overdue_work list instead). `projects`, if given, gets each office's project rows
-    (summary.ProjectRow). An office outside the person's scope counts nothing."""
+    (summary.ProjectRow); `states`: the offices' OfficeState rows when read already (summary_state).
+    An office outside the person's scope counts nothing."""
     from .models import OfficeBudget, OfficeMonth, OfficeState
 
     ids = sorted(set(office_ids))
@@ -212,7 +255,11 @@ def figures_by_office(
         figures.answered_in_time += row["answered_in_time"]
         figures.planned += row["planned"]
         figures.done += row["plan_done"]
-    for state in OfficeState.objects.filter(office__in=visible_ids):
+    if states is None:
+        states = OfficeState.objects.filter(office__in=visible_ids)
+    for state in states:
+        if state.office_id not in visible_ids:
+            continue
         figures = result[state.office_id]
         figures.open_cases = state.open_cases
         figures.orders_s37, figures.orders_s39 = state.orders_s37, state.orders_s39
@@ -399,7 +446,8 @@ def _board(user, fy: int, offices: list[Unit], group_by_cluster: bool) -> Board:
     for row in rows:
         total.add(row.figures)
     per_office = [(o, by_office[o.pk]) for o in offices]
-    return Board(fy, today, now, rows, total, target_for(fy, today), years(today), per_office, trends)
+    target = target_for(fy, today)
+    return Board(fy, today, now, rows, total, target, years(today), per_office, trends, summary.as_of())
 
 
 def visible_offices(user) -> QuerySet[Unit]:
@@ -447,25 +495,38 @@ def office_tasks(office: Unit, now: datetime) -> dict[int | None, tuple[int, int
 def officers(office: Unit, fy: int, *, today: date, now: datetime, tasks: dict | None = None) -> list[Officer]:
     """The people holding (or acting for) a position in the office or its groups today, each with
     their open and overdue tasks of the office (`tasks`: office_tasks when read already) and their
-    cases (four queries, three with `tasks`)."""
+    cases open and signed off in the year: one query (the holders and the acting, each row with its
+    person's cases counted), two without `tasks`."""
+    from org.filling import signature
+    from org.models import ActingAssignment, Holding, Person
+
+    start, end = fy_bounds(fy)
+    theirs = Inspection.objects.filter(office=office, inspector=OuterRef("person")).order_by().values("inspector")
+    counts = {
+        "open_cases": Coalesce(Subquery(theirs.filter(closed_at__isnull=True).annotate(n=Count("pk")).values("n")), 0),
+        "signed": Coalesce(Subquery(theirs.filter(signed_off_at__gte=start, signed_off_at__lt=end)
+                                    .annotate(n=Count("pk")).values("n")), 0),
+    }  # fmt: skip
+    columns = ("person_id", "person__title_th", "person__first_name", "person__last_name", "person__username",
+               "position__title_th")  # fmt: skip
+    where = Q(position__unit=office) | Q(position__unit__parent=office)
+    held = Holding.objects.active_on(today).filter(where).order_by()
+    acting = ActingAssignment.objects.active_on(today).filter(where).order_by()
+    rows = held.values(*columns, acting_kind=Value("", CharField()), **counts).union(
+        acting.values(*columns, acting_kind=F("kind"), **counts), all=True
+    )
     people: dict[int, Officer] = {}
-    for person, title in people_in(Q(position__unit=office) | Q(position__unit__parent=office), today):
-        people.setdefault(person.pk, Officer(person, [])).titles.append(title)
+    for row in rows:
+        officer = people.get(row["person_id"])
+        if officer is None:
+            person = Person(pk=row["person_id"], title_th=row["person__title_th"], username=row["person__username"],
+                            first_name=row["person__first_name"], last_name=row["person__last_name"])  # fmt: skip
+            officer = people[person.pk] = Officer(person, [], open_cases=row["open_cases"], signed_off=row["signed"])
+        officer.titles.append(signature(row["position__title_th"], row["acting_kind"]))
     tasks = office_tasks(office, now) if tasks is None else tasks
     for owner, (n, late) in tasks.items():
         if owner in people:
             people[owner].open_tasks, people[owner].overdue = n, late
-    start, end = fy_bounds(fy)
-    cases = Inspection.objects.filter(office=office, inspector__in=list(people))
-    for row in (
-        cases.values("inspector")
-        .annotate(
-            open=Count("pk", filter=Q(closed_at__isnull=True)),
-            signed=Count("pk", filter=Q(signed_off_at__gte=start, signed_off_at__lt=end)),
-        )
-        .order_by()
-    ):
-        people[row["inspector"]].open_cases, people[row["inspector"]].signed_off = row["open"], row["signed"]
     return sorted(people.values(), key=lambda o: (-o.overdue, -o.open_tasks, o.person.first_name))
 
 
@@ -509,9 +570,11 @@ def office_board(user, fy: int, office: Unit, *, officer_id: int | None = None) 
     """An office's figures, its people's work and its cases (only one officer's with `officer_id`)."""
     today, now = timezone.localdate(), timezone.now()
     trends, projects = Trends(fy), {}
-    figures = figures_by_office(user, fy, [office.pk], now=now, overdue=False, trends=trends, projects=projects)[
-        office.pk
-    ]
+    read_with_office = hasattr(office, "state_open_cases")  # with_summary
+    states = [summary_state(office)] if read_with_office else None
+    figures = figures_by_office(
+        user, fy, [office.pk], now=now, overdue=False, trends=trends, projects=projects, states=states
+    )[office.pk]
     tasks = office_tasks(office, now)
     figures.overdue = sum(late for _n, late in tasks.values())
     cases = office_cases(user, office, fy)
@@ -522,7 +585,8 @@ def office_board(user, fy: int, office: Unit, *, officer_id: int | None = None) 
         case.overdue = case.due is not None and case.due < now
         case.due_on = timezone.localdate(case.due) if case.due else None
         case.opened_on = timezone.localdate(case.created_at)
-    board = Board(fy, today, now, [], figures, target_for(fy, today), years(today), trends=trends)
+    target = target_for(fy, today, year_targets(office, fy) if read_with_office else False)
+    board = Board(fy, today, now, [], figures, target, years(today), trends=trends, as_of=summary.as_of())
     people = officers(office, fy, today=today, now=now, tasks=tasks)
     return OfficeBoard(
         board=board, office=office, figures=figures, officers=people, cases=rows,

@@ -61,7 +61,9 @@ class DashboardMixin:
         return offices[0].parent, offices
 
     def office(self):
-        offices = tracking.visible_offices(self.request.user)
+        """The office asked for, if the person may see it, with its state summary and the year's
+        targets (tracking.with_summary: one query)."""
+        offices = tracking.with_summary(tracking.visible_offices(self.request.user), self.fy)
         return get_object_or_404(offices.filter(kind=UnitKind.OFFICE), pk=self.kwargs["pk"])
 
 

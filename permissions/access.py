@@ -59,14 +59,22 @@ def scope_of(user) -> Scope:
 
 def visible(user, queryset: QuerySet, *, office_field: str = "office", action: str = "view") -> QuerySet:
     """Narrow `queryset` to the rows the user may `action`, by the office that owns each row."""
+    ids = visible_office_ids(user, action)
+    if ids is None:
+        return queryset
+    if not ids:
+        return queryset.none()
+    return queryset.filter(**{f"{office_field}__in": ids})
+
+
+def visible_office_ids(user, action: str = "view") -> list[int] | None:
+    """The offices whose rows the user may `action`, by the rule of `visible`: None for every office
+    (a national scope), [] for none. For an aggregate read per office (a summary) instead of row by row."""
     codename = ACTIONS[action]
     scope = scope_of(user)
     if codename in scope.national:
-        return queryset
-    ids = scope.offices.get(codename)
-    if not ids:
-        return queryset.none()
-    return queryset.filter(**{f"{office_field}__in": sorted(ids)})
+        return None
+    return sorted(scope.offices.get(codename, ()))
 
 
 def office_id_of(obj: Model) -> int | None:

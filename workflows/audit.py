@@ -138,7 +138,7 @@ def record(
             row = _append_locked(key, content)
         entry = AuditEntry.objects.create(**row)
     subject.audit_head = f"{entry.seq}:{entry.hash}"
-    dashboard_summary.touch(subject, before, after)  # its dashboard figures recomputed on commit, no statement now
+    dashboard_summary.touch(subject, before, after, action)  # its dashboard buckets marked for the worker
     return entry
 
 

@@ -24,7 +24,7 @@ from .stock import make_stock_inbox
 FLUSH_EVERY = 2000
 PROGRESS_EVERY = 50_000
 CASES_STEP = "cases, processes, tasks, audit"
-SUMMARIES_STEP = "dashboard summaries"
+SUMMARIES_STEP = "dashboard summaries (with each office's cases)"  # renamed: older databases rebuild them
 
 
 def build(sizes: dict[str, int], step) -> None:

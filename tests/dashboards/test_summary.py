@@ -1,26 +1,33 @@
 """The summary tables (dashboards.summary) equal a direct count of the cases after every change the
 services make — a new case, a return, a sign-off and closure, a reassignment, an order issued, a
-complaint received and answered — kept by the one hook in workflows.audit.record on commit; rebuilt
-by `manage.py rebuild_dashboards`; and each dashboard level reads them in at most 10 statements."""
+complaint received and answered — marked by the one hook in workflows.audit.record in the change's
+transaction and recomputed by the worker's task (dashboards.tasks.refresh_summaries, run here as the
+worker runs it); rebuilt by `manage.py rebuild_dashboards`; and each dashboard level reads them in at
+most 10 statements."""
 
 import re
 from dataclasses import asdict
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from viewflow.workflow.models import Task
 
 from dashboards import summary, tracking
-from dashboards.models import OfficeMonth, OfficeState
+from dashboards.models import OfficeMonth, OfficeState, StaleBucket
+from dashboards.tasks import refresh_summaries
+from tests.clock import at
 from tests.factories import FactoryFactory
 from tests.workflows.complaint.test_complaints import act, submit
 from tests.workflows.inspection import conftest as inspection_fixtures
 from tests.workflows.inspection.test_flow_paths import checklist_answers, do, open_task
 from workflows.inspection import services
 from workflows.inspection.models import Inspection, OrderStatus
+from workflows.models.approvals import RoundDecision
 
 from .conftest import case
 
@@ -45,19 +52,13 @@ def months_equal_a_direct_count(office_id, fy):
     return stored == counted
 
 
-def test_every_figure_equals_a_direct_count_after_each_step_of_a_case(
-    client,
-    songkhla,
-    checklist,
-    factory,
-    rules,
-    django_capture_on_commit_callbacks,
-):
+def test_every_figure_equals_a_direct_count_after_each_step_of_a_case(client, songkhla, checklist, factory, rules):
     office_id, fy, dps = songkhla.unit.pk, tracking.fiscal_year(timezone.localdate()), songkhla.dps
 
     def step(action, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            action(*args, **kwargs)
+        action(*args, **kwargs)  # its commit hands nothing over here: the worker's pass below
+        refresh_summaries()
+        assert not StaleBucket.objects.exists()
         read, counted = both(dps, fy, office_id)
         assert read == counted, action
         assert months_equal_a_direct_count(office_id, fy)
@@ -97,41 +98,68 @@ def test_every_figure_equals_a_direct_count_after_each_step_of_a_case(
     assert (closed["closed"], closed["compliant"], closed["signed_off"], closed["open_cases"]) == (1, 1, 2, 1)
 
 
-def test_complaints_received_and_answered_equal_a_direct_count(
-    client,
-    songkhla,
-    checklist,
-    factory,
-    django_capture_on_commit_callbacks,
-):
+def test_complaints_received_and_answered_equal_a_direct_count(client, songkhla, checklist, factory):
     office_id, fy = songkhla.unit.pk, tracking.fiscal_year(timezone.localdate())
-    with django_capture_on_commit_callbacks(execute=True):
-        complaint = submit(factory_text=factory.reg_no)
+    complaint = submit(factory_text=factory.reg_no)
+    refresh_summaries()
     assert OfficeMonth.objects.get(office=office_id, fiscal_year=fy).complaints == 1
-    with django_capture_on_commit_callbacks(execute=True):
-        act(client, songkhla.head, complaint, "triage", {"decision": "reject", "reason": "ไม่อยู่ในอำนาจ"})
-    with django_capture_on_commit_callbacks(execute=True):
-        act(client, songkhla.head, complaint, "answer_rejection", {"answer": "เรื่องนี้อยู่ในอำนาจของเทศบาล"})
+    act(client, songkhla.head, complaint, "triage", {"decision": "reject", "reason": "ไม่อยู่ในอำนาจ"})
+    act(client, songkhla.head, complaint, "answer_rejection", {"answer": "เรื่องนี้อยู่ในอำนาจของเทศบาล"})
+    refresh_summaries()
     read, counted = both(songkhla.dps, fy, office_id)
     assert read == counted and (read["answered"], read["answered_in_time"]) == (1, 1)
     assert months_equal_a_direct_count(office_id, fy)
 
 
-def test_a_change_rolled_back_leaves_the_summary_as_it_was(
-    songkhla,
-    checklist,
-    factory,
-    django_capture_on_commit_callbacks,
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        try:
-            with transaction.atomic():
-                services.inspection_start(factory=factory, by=songkhla.head)
-                raise RuntimeError("the request failed")
-        except RuntimeError:
-            pass
-    assert not Inspection.objects.exists()
+def test_a_change_rolled_back_leaves_the_summary_as_it_was(songkhla, checklist, factory):
+    try:
+        with transaction.atomic():
+            services.inspection_start(factory=factory, by=songkhla.head)
+            assert StaleBucket.objects.exists()  # marked in the change's transaction
+            raise RuntimeError("the request failed")
+    except RuntimeError:
+        pass
+    assert not Inspection.objects.exists() and not StaleBucket.objects.exists()
+    refresh_summaries()
     assert not OfficeMonth.objects.exists() and not OfficeState.objects.filter(open_cases__gt=0).exists()
+
+
+def test_a_step_marks_its_buckets_in_its_transaction_and_its_request_recomputes_nothing(
+    songkhla, checklist, factory, settings, django_capture_on_commit_callbacks
+):
+    """As in production (a worker, not Celery eager): the start of a case writes one mark in its own
+    transaction and recomputes nothing, not after its commit either; the worker's pass does. A step
+    that moves no figure (a review's decision) writes no mark."""
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    office_id, fy = songkhla.unit.pk, tracking.fiscal_year(timezone.localdate())
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+        inspection = services.inspection_start(factory=factory, by=songkhla.head)
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert len([sql for sql in statements if sql.startswith('INSERT INTO "dashboards_stalebucket"')]) == 1
+    assert not [sql for sql in statements if "dashboards_office" in sql], "no summary read or written"
+    assert not OfficeState.objects.filter(office=office_id).exists()  # not yet: the worker's pass
+    assert refresh_summaries() == 1
+    read, counted = both(songkhla.dps, fy, office_id)
+    assert read == counted and read["open_cases"] == 1 and not StaleBucket.objects.exists()
+    assert refresh_summaries() == 0  # nothing marked: nothing recomputed, the rows as they were
+    assert both(songkhla.dps, fy, office_id)[0] == read
+
+    with CaptureQueriesContext(connection) as queries:
+        services.review_decide(inspection=inspection, by=songkhla.head, decision=RoundDecision.RETURN, comments="x")
+    assert not [q for q in queries.captured_queries if "dashboards_" in q["sql"]]
+
+
+@at(2026, 12, 2, 14, 5)
+def test_the_dashboard_says_when_its_figures_were_last_brought_up_to_date(client, world, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    client.force_login(world.people.deputy)
+    cache.delete(summary.SETTLED_KEY)
+    try:
+        refresh_summaries()  # the worker's pass at 14:05 Bangkok time
+        html = client.get(reverse("dashboards:index")).content.decode()
+        assert "2 ธันวาคม 2569 14:05" in html.split('data-testid="as-of"')[1][:200]
+    finally:
+        cache.delete(summary.SETTLED_KEY)
 
 
 def test_rebuild_command_recomputes_what_was_written_around_the_services(world, checklist):
@@ -161,12 +189,12 @@ def test_trends_equal_the_months_counted_this_year_and_the_year_before(world, ch
 # then the offices, the summaries (months of both years, state, budget), open tasks past due and the
 # year's disbursement target. The office page also lists its people, their work, its cases and
 # projects: see test_queries_and_exports.BUDGETS.
-@pytest.mark.parametrize("name", ["index", "cluster", "xlsx", "cluster_xlsx"])
+@pytest.mark.parametrize("name", ["index", "cluster", "xlsx", "cluster_xlsx", "office", "office_xlsx"])
 def test_each_dashboard_level_reads_at_most_10_statements(
     client, world, checklist, name, django_assert_max_num_queries
 ):
     client.force_login(world.people.deputy)
-    args = [world.songkhla.parent_id] if name.startswith("cluster") else []
+    args = [world.songkhla.parent_id] if name.startswith("cluster") else [world.songkhla.pk] if "office" in name else []
     url = reverse(f"dashboards:{name}", args=args)
     client.get(url)
     with django_assert_max_num_queries(10):
@@ -196,9 +224,7 @@ def test_a_past_year_shows_its_twelve_months_and_a_future_one_none():
     assert (months_shown(2569, today), months_shown(2570, today), months_shown(2571, today)) == (12, 3, 0)
 
 
-def test_budget_figures_equal_a_direct_count_after_approval_reports_and_the_behind_flag(
-    client, songkhla, django_capture_on_commit_callbacks
-):
+def test_budget_figures_equal_a_direct_count_after_approval_reports_and_the_behind_flag(client, songkhla):
     from tests.workflows.budget.conftest import approve_project, month_of, register
     from workflows.budget import behind
     from workflows.budget import services as budget_services
@@ -206,19 +232,16 @@ def test_budget_figures_equal_a_direct_count_after_approval_reports_and_the_behi
     office_id, fy = songkhla.unit.pk, tracking.fiscal_year(timezone.localdate())
 
     def check():
+        refresh_summaries()
         read, counted = both(songkhla.dps, fy, office_id)
         assert read == counted
         return read
 
-    with django_capture_on_commit_callbacks(execute=True):
-        project = approve_project(client, songkhla, register(songkhla, fy_be=fy))
+    project = approve_project(client, songkhla, register(songkhla, fy_be=fy))
     assert check()["projects"] == 1
-    with django_capture_on_commit_callbacks(execute=True):
-        report = budget_services.report_open(project=project, month=month_of(fy, 1))
-        budget_services.report_submit(report=report, by=songkhla.inspector, progress_pct="17", disbursed="200000")
-    with django_capture_on_commit_callbacks(execute=True):
-        budget_services.report_review(report=report, by=songkhla.officer, approve=True)
+    report = budget_services.report_open(project=project, month=month_of(fy, 1))
+    budget_services.report_submit(report=report, by=songkhla.inspector, progress_pct="17", disbursed="200000")
+    budget_services.report_review(report=report, by=songkhla.officer, approve=True)
     assert check()["disbursed"] == 200000
-    with django_capture_on_commit_callbacks(execute=True):
-        behind.flag_project(project=project, on=month_of(fy, 6))
+    behind.flag_project(project=project, on=month_of(fy, 6))
     check()
