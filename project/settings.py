@@ -245,6 +245,8 @@ CELERY_BEAT_SCHEDULE = {
     # Risk scores age with the calendar (years since the last inspection, reports falling due): nightly.
     "risk-nightly": {"task": "workflows.planning.tasks.recompute_risk_all", "schedule": crontab(hour=2, minute=0)},
     "budget-behind-plan": {"task": "workflows.budget.tasks.behind_plan_sweep", "schedule": crontab(hour=1, minute=30)},
+    # The dashboard's summaries: the buckets changes marked, recomputed (dashboards.summary.SETTLE_SECONDS).
+    "dashboard-summaries": {"task": "dashboards.tasks.refresh_summaries", "schedule": 10.0},
 }
 
 # REST API (api/): token or session, JSON, 50 rows a page; access is asked of permissions/ in each view.
