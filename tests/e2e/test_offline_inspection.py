@@ -28,6 +28,8 @@ PHONE = {"width": 390, "height": 844}
 HEAD, INSPECTOR, OTHER = "songkhla.head", "songkhla.inspector1", "songkhla.inspector2"
 SONGKHLA = 90
 PAGE = "/offline/inspections/"
+REPRESENTATIVE = "นายประเสริฐ มั่นคง"
+PLACE = {"latitude": 7.0086, "longitude": 100.4747, "accuracy": 12}
 
 # Every queued item back to "waiting", as if each answer from the server had been lost on the way: the next sync
 # sends each one again with the same Idempotency-Key.
@@ -115,6 +117,19 @@ def kept_after(page: Page, action) -> None:
     expect(kept).not_to_have_attribute("data-saved", str(before))
 
 
+def draw(page: Page, testid: str) -> None:
+    """A signature drawn with the finger (pointer events) on a signature pad."""
+    pad = page.get_by_test_id(testid)
+    pad.evaluate("e => e.scrollIntoView({block: 'center'})")
+    box = pad.bounding_box()
+    x, y, w, h = box["x"], box["y"], box["width"], box["height"]
+    page.mouse.move(x + 0.1 * w, y + 0.6 * h)
+    page.mouse.down()
+    for step in range(1, 13):
+        page.mouse.move(x + (0.1 + 0.06 * step) * w, y + (0.6 - 0.3 * ((step % 3) / 2)) * h, steps=3)
+    page.mouse.up()
+
+
 def rows() -> tuple[int, int, int, int]:
     return Answer.objects.count(), Evidence.objects.count(), AuditEntry.objects.count(), IdempotencyKey.objects.count()
 
@@ -127,6 +142,8 @@ def test_offline_answers_survive_a_reload_and_sync_once(phone, inspection_demo, 
     inspection, task = assigned_case()
     items = items_by_type(inspection)
     yes_no, number, choice, text = (items[kind] for kind in ("yes_no", "number", "choice", "text"))
+    phone.grant_permissions(["geolocation"])
+    phone.set_geolocation(PLACE)
     page = phone.new_page()
     log_in(page, inspection_demo.password)
     make_available(page, task.pk)
@@ -139,9 +156,10 @@ def test_offline_answers_survive_a_reload_and_sync_once(phone, inspection_demo, 
     expect(page.locator("[data-kk-net]")).to_have_attribute("data-state", "offline")
     open_saved(page, task.pk)
     expect(page.get_by_test_id("factory")).to_contain_text(inspection.factory.name)
+    page.get_by_test_id("stamp-consent-box").check()  # her consent: photos stamped with time and position
     card = page.get_by_test_id(f"item-{yes_no.code}")
     kept_after(page, lambda: card.get_by_role("radio", name=th("Compliant (yes)")).check())
-    kept_after(page, lambda: page.locator(f'input[name="item_{number.pk}"]').fill("80"))
+    kept_after(page, lambda: page.locator(f'input[name="item_{number.pk}"]').fill("80.0"))
     kept_after(page, lambda: page.locator(f'select[name="item_{choice.pk}"]').select_option(index=1))
     kept_after(page, lambda: page.locator(f'textarea[name="item_{text.pk}"]').fill("ผลิตตามใบอนุญาต"))
     kept_after(page, lambda: card.locator(f'textarea[name="note_{yes_no.pk}"]').fill("ทางออกฉุกเฉินสองทาง"))
@@ -149,10 +167,19 @@ def test_offline_answers_survive_a_reload_and_sync_once(phone, inspection_demo, 
     second.write_bytes(photo.read_bytes())  # the same picture under another name
     kept_after(page, lambda: card.locator("input[type=file]").set_input_files([photo, second]))
     expect(card.get_by_test_id("photo")).to_have_count(2)
+    # The factory's representative acknowledges, the inspector signs: both kept on the device, queued as evidence.
+    expect(page.get_by_test_id("signatures")).to_have_attribute("data-kk-pads-ready", "")
+    page.locator('[data-kk-sign-name="representative"]').fill(REPRESENTATIVE)
+    draw(page, "pad-representative")
+    kept_after(page, lambda: page.get_by_test_id("keep-representative").click())
+    draw(page, "pad-inspector")
+    kept_after(page, lambda: page.get_by_test_id("keep-inspector").click())
 
     page.reload()  # still offline: everything comes back from IndexedDB
     expect(card.get_by_role("radio", name=th("Compliant (yes)"))).to_be_checked()
-    expect(page.locator(f'[name="item_{number.pk}"]')).to_have_value("80")
+    expect(page.locator(f'[name="item_{number.pk}"]')).to_have_value("80.0")
+    expect(page.get_by_test_id("signature-representative")).to_contain_text(REPRESENTATIVE)
+    expect(page.get_by_test_id("signature-inspector")).to_contain_text(th("Signature kept"))
     expect(page.locator(f'textarea[name="note_{yes_no.pk}"]')).to_have_value("ทางออกฉุกเฉินสองทาง")
     expect(card.get_by_test_id("photo")).to_have_count(2)
     chosen = page.locator(f'select[name="item_{choice.pk}"]').input_value()
@@ -162,8 +189,8 @@ def test_offline_answers_survive_a_reload_and_sync_once(phone, inspection_demo, 
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
     page.goto(PAGE)
-    expect(page.get_by_test_id("queue-item")).to_have_count(3)
-    assert queue_states(page) == ["pending"] * 3
+    expect(page.get_by_test_id("queue-item")).to_have_count(5)  # two photos, two signatures, the answers
+    assert queue_states(page) == ["pending"] * 5
     assert not Answer.objects.filter(inspection=inspection).exists()
     shoot(page, "offline-queue-390")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
@@ -171,27 +198,33 @@ def test_offline_answers_survive_a_reload_and_sync_once(phone, inspection_demo, 
     # Back online: the queue drains through the API, the server has the answers and both photos.
     phone.set_offline(False)
     page.get_by_role("button", name=th("Send now")).click()
-    expect(page.locator('[data-testid="queue-item"][data-status="sent"]')).to_have_count(3)
+    expect(page.locator('[data-testid="queue-item"][data-status="sent"]')).to_have_count(5)
     answers = {a.item_id: a for a in Answer.objects.filter(inspection=inspection)}
     assert answers[yes_no.pk].value == "yes" and answers[yes_no.pk].note == "ทางออกฉุกเฉินสองทาง"
-    assert answers[number.pk].number == Decimal("80")
+    assert answers[number.pk].number == Decimal("80") and answers[number.pk].number_shown == "80.0"  # as typed
     assert answers[choice.pk].value == chosen and answers[text.pk].value == "ผลิตตามใบอนุญาต"
-    evidence = Evidence.objects.filter(inspection=inspection)
-    assert sorted(evidence.values_list("original_name", flat=True)) == ["exit-door.png", "factory-front.png"]
+    evidence = Evidence.objects.filter(inspection=inspection, kind="photo")
+    assert sorted(evidence.values_list("original_name", flat=True)) == ["exit-door.jpg", "factory-front.jpg"]  # resized
     assert set(evidence.values_list("item_id", flat=True)) == {yes_no.pk}
+    assert {(e.latitude, e.accuracy_m) for e in evidence} == {(Decimal("7.008600"), 12)}
+    signed = Evidence.objects.filter(inspection=inspection, kind="signature")
+    assert dict(signed.values_list("signer_role", "signer_name")) == {
+        "representative": REPRESENTATIVE,
+        "inspector": Person.objects.get(username=INSPECTOR).display_name,
+    }
     counts = rows()
-    assert counts[3] == 3  # one key per queued item
+    assert counts[3] == 5  # one key per queued item
 
     # The queue sent again, twice (the page syncs by itself when it opens online): the server answers each item
     # from its key (Idempotent-Replayed) and nothing is created or written again.
     replayed = []
     page.on("response", lambda r: replayed.append(r.url) if r.headers.get("idempotent-replayed") == "true" else None)
     for rounds in (1, 2):
-        assert page.evaluate(REPLAY_QUEUE) == 3
+        assert page.evaluate(REPLAY_QUEUE) == 5
         page.reload()
         expect(page.locator("[data-kk-sync-note]")).to_have_text(th("Everything was sent."))
-        expect(page.locator('[data-testid="queue-item"][data-status="sent"]')).to_have_count(3)
-        assert len(replayed) == 3 * rounds, replayed
+        expect(page.locator('[data-testid="queue-item"][data-status="sent"]')).to_have_count(5)
+        assert len(replayed) == 5 * rounds, replayed
         assert rows() == counts
 
 

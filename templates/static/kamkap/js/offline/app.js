@@ -191,6 +191,111 @@
     });
   }
 
+  // --- evidence: photos resized on the device (evidence.js: pica), stamped with the inspector's consent, and
+  // the signatures (signature_pad); all kept in IndexedDB and queued like any photo -----------------------------
+  var CONSENT_KEY = "kk-stamp-consent"; // the same consent as the inspect page's (checklist.js)
+  var PHOTO_PX = 1600;
+
+  function stampConsent() {
+    try { return window.localStorage.getItem(CONSENT_KEY) === "yes"; } catch (e) { return false; }
+  }
+
+  // The time and (when the device gives it) place of photos taken now; null without consent.
+  function stampNow(takenAt) {
+    if (!stampConsent()) return Promise.resolve(null);
+    var stamp = { taken_at: new Date(takenAt || Date.now()).toISOString() };
+    if (!navigator.geolocation) return Promise.resolve(stamp);
+    return new Promise(function (resolve) {
+      navigator.geolocation.getCurrentPosition(
+        function (found) {
+          stamp.latitude = found.coords.latitude;
+          stamp.longitude = found.coords.longitude;
+          stamp.accuracy = found.coords.accuracy;
+          resolve(stamp);
+        },
+        function () { resolve(stamp); },
+        { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 }
+      );
+    });
+  }
+
+  function resized(file) {
+    var libs = window.KamkapEvidence;
+    if (!libs || !/^image\/(jpeg|png|webp)$/.test(file.type)) return Promise.resolve(file);
+    return libs.resizePhoto(file, PHOTO_PX, 0.82).then(
+      function (blob) { return new File([blob], (file.name || "photo").replace(/\.[^.]*$/, "") + ".jpg", { type: "image/jpeg", lastModified: file.lastModified }); },
+      function () { return file; }
+    );
+  }
+
+  var pads = {};
+
+  function signaturesBox(kept) {
+    var signed = {};
+    kept.filter(function (p) { return p.kind === "signature"; }).forEach(function (p) { signed[p.role] = p; });
+    var parts = [el("h2", { class: "kk-off__section", text: t("signatures") })];
+    ["representative", "inspector"].forEach(function (role) {
+      var fields = [el("h3", { class: "kk-off__q", text: t("sign_" + role) })];
+      if (role === "representative") {
+        fields.push(el("label", { class: "kk-off__label" }, [el("span", { text: t("rep_name") }), el("input", { type: "text", "data-kk-sign-name": role })]));
+        fields.push(el("label", { class: "kk-off__label" }, [el("span", { text: t("rep_title") }), el("input", { type: "text", "data-kk-sign-title": role })]));
+      }
+      fields.push(el("canvas", { class: "kk-off__pad", "data-kk-pad": role, "data-testid": "pad-" + role }));
+      fields.push(el("div", { class: "kk-off__row" }, [
+        el("button", { type: "button", class: "kk-off__btn kk-off__btn--light", "data-kk-pad-clear": role, text: t("clear") }),
+        el("button", { type: "button", class: "kk-off__btn", "data-kk-pad-keep": role, "data-testid": "keep-" + role, text: t("keep_signature") }),
+      ]));
+      var kept = signed[role];
+      var state = kept ? t("signature_kept") + (kept.signer ? ": " + kept.signer : "") + (kept.evidence ? "" : " · " + t("photo_pending")) : "";
+      fields.push(el("p", { class: "kk-off__muted", "data-kk-pad-state": role, "data-testid": "signature-" + role, role: "status", text: state }));
+      if (kept) { // the signature kept on the device, as a data: image (the CSP allows no blob: image)
+        var img = el("img", { class: "kk-off__signed", alt: t("signature_kept") });
+        var reader = new FileReader();
+        reader.onload = function () { img.src = reader.result; };
+        reader.readAsDataURL(kept.blob);
+        fields.push(img);
+      }
+      parts.push(el("div", { class: "kk-off__sign", "data-kk-sign": role }, fields));
+    });
+    var box = el("section", { class: "kk-off__signatures", "data-testid": "signatures" }, parts);
+    window.setTimeout(function () { setUpPads(box); }, 0); // once in the page: the canvas has its size
+    return box;
+  }
+
+  function setUpPads(box) {
+    var libs = window.KamkapEvidence;
+    pads = {};
+    if (!libs) return;
+    Array.prototype.forEach.call(box.querySelectorAll("[data-kk-pad]"), function (canvas) {
+      var ratio = Math.max(window.devicePixelRatio || 1, 1);
+      canvas.width = canvas.offsetWidth * ratio;
+      canvas.height = canvas.offsetHeight * ratio;
+      canvas.getContext("2d").scale(ratio, ratio);
+      pads[canvas.getAttribute("data-kk-pad")] = new libs.SignaturePad(canvas, { penColor: "#0d1b4a", minWidth: 0.8, maxWidth: 2.6 });
+    });
+    box.setAttribute("data-kk-pads-ready", "");
+  }
+
+  function keepSignature(role) {
+    var pad = pads[role];
+    var state = $('[data-kk-pad-state="' + role + '"]');
+    if (!pad || pad.isEmpty() || !current) { state.textContent = t("sign_first"); return; }
+    var nameInput = $('[data-kk-sign-name="' + role + '"]'), titleInput = $('[data-kk-sign-title="' + role + '"]');
+    var name = nameInput ? nameInput.value.trim() : "";
+    if (role === "representative" && !name) { state.textContent = t("rep_name_needed"); return; }
+    var taskId = current.task;
+    var canvas = $('[data-kk-pad="' + role + '"]');
+    new Promise(function (resolve) { canvas.toBlob(resolve, "image/png"); }).then(function (blob) {
+      return S.addSignature(taskId, role, blob, name, titleInput ? titleInput.value.trim() : ""); // the inspector's name: the server's
+    }).then(function () {
+      state.textContent = t("signature_kept") + (name ? ": " + name : "") + " · " + t("photo_pending");
+      pad.clear();
+      var kept = $("[data-kk-kept]");
+      if (kept) kept.setAttribute("data-saved", String(Number(kept.getAttribute("data-saved") || 0) + 1));
+      if (navigator.onLine) syncNow();
+    });
+  }
+
   function drawInspection(taskId) {
     $("[data-kk-view=list]").hidden = true;
     $("[data-kk-view=inspection]").hidden = false;
@@ -214,6 +319,8 @@
       if (!(record.earlier || []).length) earlier.appendChild(el("li", { class: "kk-off__muted", text: t("no_earlier") }));
       box.appendChild(el("details", {}, [el("summary", { text: t("earlier") }), earlier]));
       box.appendChild(el("p", { class: "kk-off__kept", "data-kk-kept": true, "data-saved": "0", role: "status", text: t("kept") + " · " + t("answered") + " " + answeredCount(record) }));
+      var consent = el("input", { type: "checkbox", "data-kk-stamp-consent": true, "data-testid": "stamp-consent-box", checked: stampConsent() });
+      box.appendChild(el("label", { class: "kk-off__label kk-off__consent" }, [consent, el("span", { text: " " + t("stamp_consent") })]));
 
       var section = null;
       needs.items.forEach(function (item) {
@@ -237,6 +344,8 @@
         ]));
         thumbnails(photos, both[1].filter(function (p) { return p.item === item.id; }));
       });
+
+      box.appendChild(signaturesBox(both[1]));
 
       var findings = el("textarea", { rows: "3", name: "findings", "data-kk-findings": true });
       findings.value = record.findings || "";
@@ -279,12 +388,22 @@
   });
   root.addEventListener("change", function (event) {
     var target = event.target;
+    if (target.hasAttribute("data-kk-stamp-consent")) {
+      try { window.localStorage.setItem(CONSENT_KEY, target.checked ? "yes" : "no"); } catch (e) { /* private mode */ }
+      if (target.checked) stampNow(); // asks the device for its position now, while the inspector is here
+      return;
+    }
     if (target.type === "radio" && target.hasAttribute("data-kk-answer")) changed(target.getAttribute("data-kk-answer"), "value", target.value);
     var photoItem = target.getAttribute("data-kk-photo-input");
     if (photoItem && current && target.files.length) {
       var taskId = current.task;
       var files = Array.prototype.slice.call(target.files);
-      files.reduce(function (chain, file) { return chain.then(function () { return S.addPhoto(taskId, Number(photoItem), file); }); }, Promise.resolve())
+      var taken = Math.max.apply(null, files.map(function (f) { return f.lastModified || Date.now(); }));
+      stampNow(taken).then(function (stamp) {
+        return files.reduce(function (chain, file) {
+          return chain.then(function () { return resized(file); }).then(function (small) { return S.addPhoto(taskId, Number(photoItem), small, stamp); });
+        }, Promise.resolve());
+      })
         .then(function () { return S.photosOf(taskId); })
         .then(function (photos) {
           thumbnails($('[data-kk-photos="' + photoItem + '"]'), photos.filter(function (p) { return p.item === Number(photoItem); }));
@@ -313,6 +432,10 @@
       if (window.confirm(t("remove") + "?")) S.remove(Number(removed)).then(drawList);
       return;
     }
+    var clearPad = target.getAttribute("data-kk-pad-clear");
+    if (clearPad) { if (pads[clearPad]) pads[clearPad].clear(); return; }
+    var keepPad = target.getAttribute("data-kk-pad-keep");
+    if (keepPad) { keepSignature(keepPad); return; }
     var kind = target.getAttribute("data-kk-queue-kind");
     if (kind && current) {
       S.enqueue(current.task, kind).then(function () {

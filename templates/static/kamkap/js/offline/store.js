@@ -5,7 +5,9 @@
 //   inspections  one per task (key: the task id): the task with its pinned checklist and the answers on the
 //                server (GET tasks/{id}/), the case, the factory, its earlier cases, and the inspector's own
 //                answers, notes, findings and day, edited on the device; `conflict` once the API refused it.
-//   photos       each photo taken (a Blob), by task and item; `evidence` is its id on the server once sent.
+//   photos       each photo taken (a Blob, resized on the device) with its stamp (time and place, with the
+//                inspector's consent), and each signature drawn (kind "signature", role, signer), by task and
+//                item; `evidence` is its id on the server once sent.
 //   queue        what waits to be sent, in order: a photo (POST tasks/{id}/evidence/), the answers (…/draft/)
 //                or the submission (…/complete/). Each item has its Idempotency-Key, made once when the item
 //                is queued and never changed once it has been tried: sending it again (a retry, a lost answer,
@@ -233,11 +235,22 @@
     });
   }
 
-  // A photo of an item: kept as a Blob, and queued for sending with its own key.
-  function addPhoto(taskId, itemId, file) {
+  // A photo of an item: kept as a Blob (resized on the device by the page), with its stamp when the inspector
+  // agreed to one ({taken_at, latitude, longitude, accuracy}), and queued for sending with its own key.
+  function addPhoto(taskId, itemId, file, stamp) {
+    return keepEvidence(taskId, { item: itemId, name: file.name || "photo.jpg", type: file.type, blob: file, stamp: stamp || null });
+  }
+
+  // A signature drawn on the device (a PNG Blob): the factory representative's acknowledgement or the
+  // inspector's; kept and queued as evidence like a photo.
+  function addSignature(taskId, role, blob, name, title) {
+    return keepEvidence(taskId, { item: null, kind: "signature", role: role, signer: name || "", title: title || "", name: "signature-" + role + ".png", type: "image/png", blob: blob });
+  }
+
+  function keepEvidence(taskId, fields) {
     return db().then(function (d) {
       var tx = d.transaction(["photos", "queue"], "readwrite");
-      var photo = { task: taskId, item: itemId, name: file.name || "photo.jpg", type: file.type, blob: file, addedAt: new Date().toISOString(), evidence: null };
+      var photo = Object.assign({ task: taskId, addedAt: new Date().toISOString(), evidence: null }, fields);
       return tx.objectStore("photos").add(photo).then(function (photoId) {
         var item = { task: taskId, kind: "evidence", photo: photoId, key: newKey(), status: "pending", tried: false, reason: "", createdAt: photo.addedAt };
         return tx.objectStore("queue").add(item).then(function () { return tx.done; });
@@ -292,6 +305,15 @@
       var form = new FormData();
       form.append("file", photo.blob, photo.name);
       if (photo.item) form.append("item", String(photo.item));
+      if (photo.kind === "signature") {
+        form.append("signer_role", photo.role);
+        form.append("signer_name", photo.signer || "");
+        form.append("signer_title", photo.title || "");
+      }
+      var stamp = photo.stamp || {};
+      ["taken_at", "latitude", "longitude", "accuracy"].forEach(function (field) {
+        if (stamp[field] != null) form.append(field, String(stamp[field]));
+      });
       return request("POST", path, { key: item.key, body: form }).then(function (evidence) {
         photo.evidence = evidence.id;
         return d.put("photos", photo).then(function () { return evidence; });
@@ -411,7 +433,7 @@
 
   window.KamkapOffline = {
     db: db, newKey: newKey, currentWho: currentWho, isMine: isMine, myInspections: myInspections, makeAvailable: makeAvailable, inspections: inspections,
-    inspection: inspection, saveInspection: saveInspection, photosOf: photosOf, addPhoto: addPhoto, queue: queue,
+    inspection: inspection, saveInspection: saveInspection, photosOf: photosOf, addPhoto: addPhoto, addSignature: addSignature, queue: queue,
     enqueue: enqueue, sync: sync, remove: remove, exportOf: exportOf, payloadOf: payloadOf, ApiError: ApiError,
   };
 })();
