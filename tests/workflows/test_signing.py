@@ -316,3 +316,19 @@ def test_with_a_time_stamp_authority_every_signature_carries_its_time(songkhla, 
     settings.SIGNING_TSA_URL = "http://127.0.0.1:9/"  # nobody answers: no signature rather than an unstamped one
     with pytest.raises(TimestampRequestError):
         signing.sign_pdf(pdf, songkhla.unit, reason="B-T")
+
+
+@at(2026, 11, 16)
+def test_the_verify_page_tells_the_time_stamp_of_a_time_stamped_letter(
+    client,
+    songkhla,
+    issued_order,
+    settings,
+    time_stamp_authority,  # noqa: F811
+):
+    settings.SIGNING_TSA_URL = time_stamp_authority
+    pdf = letter(client, songkhla, issued_order)
+    document = IssuedDocument.objects.get(order=issued_order)
+    body = client.post(verify_url(document), {"document": SimpleUploadedFile("a.pdf", pdf)}).content.decode()
+    assert 'data-testid="match"' in body and 'data-testid="timestamped"' in body
+    assert "ลงนามไม่ช้ากว่า" in body

@@ -74,6 +74,7 @@ def _check_upload(request, document) -> dict:
         "matches": verdict == "genuine",
         "verdict": verdict,
         "signature_valid": validation.valid,
+        "timestamped_at": validation.timestamped_at if validation.valid else None,  # PAdES B-T: the authority's time
         "uploaded_sha256": digest,
     }
 
