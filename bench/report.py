@@ -151,6 +151,9 @@ def markdown(
         "| --- | --- | ---: | --- | --- | --- |",
     ]
     for key in KEYS:
+        if key.name not in figures:  # a measure that could not run here (pdf_batch without a broker) says why
+            lines.append(f"| `{key.name}` | {key.what} | – | not measured (see the evidence) | {key.goal} | |")
+            continue
         median, spread = _figure_cells(figures[key.name])
         goal = goals.get(key.name, {})
         mark = "" if not goal else ("yes" if goal["met"] else "**no**")
