@@ -319,13 +319,7 @@ def test_with_a_time_stamp_authority_every_signature_carries_its_time(songkhla, 
 
 
 @at(2026, 11, 16)
-def test_the_verify_page_tells_the_time_stamp_of_a_time_stamped_letter(
-    client,
-    songkhla,
-    issued_order,
-    settings,
-    time_stamp_authority,  # noqa: F811
-):
+def test_verify_tells_a_letters_time_stamp(client, songkhla, issued_order, settings, time_stamp_authority):  # noqa: F811
     settings.SIGNING_TSA_URL = time_stamp_authority
     pdf = letter(client, songkhla, issued_order)
     document = IssuedDocument.objects.get(order=issued_order)
