@@ -245,3 +245,36 @@ def test_budget_figures_equal_a_direct_count_after_approval_reports_and_the_behi
     assert check()["disbursed"] == 200000
     behind.flag_project(project=project, on=month_of(fy, 6))
     check()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two workers at once need PostgreSQL's row locks")
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_recompute_each_marked_office_once_and_leave_no_mark():
+    import threading
+
+    from django.db import connections
+
+    from org.models import Unit
+
+    offices = [Unit.objects.create(code=f"W{n}", kind="group", name_th=f"หน่วย {n}") for n in range(6)]  # no province
+    fy = tracking.fiscal_year(timezone.localdate())
+    summary.mark({(office.pk, fy, False, None) for office in offices} | {(offices[0].pk, fy - 1, False, None)})
+    barrier, done, errors = threading.Barrier(2), [], []
+
+    def worker():
+        try:
+            barrier.wait()
+            done.append(refresh_summaries())
+        except Exception as exc:  # noqa: BLE001 (reported below)
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and sum(done) == len(offices)  # each office's marks taken by one worker
+    assert not StaleBucket.objects.exists()
+    assert OfficeState.objects.filter(office__in=offices).count() == len(offices)
