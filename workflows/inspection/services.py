@@ -357,6 +357,8 @@ def _thumbnail(upload, content_type: str) -> ContentFile | None:
                 image = image.convert("RGB")
             out = BytesIO()
             image.save(out, format=PILLOW_FORMAT_OF[content_type], quality=80)
+    except (OSError, ValueError, Image.DecompressionBombError):  # a photo Pillow accepted but cannot draw whole:
+        return None  # kept without a thumbnail (its pages show the photo itself)
     finally:
         upload.seek(0)
     return ContentFile(out.getvalue(), name="thumbnail")
