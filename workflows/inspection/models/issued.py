@@ -71,8 +71,10 @@ class IssuedDocument(models.Model):
 
     @property
     def status(self) -> str:
-        """In force; revoked once its order is withdrawn; superseded by a later order of the case (a
-        report stays in force: a case is signed off once)."""
+        """In force; revoked once its order is withdrawn; superseded by a later letter of the case under
+        the same section (`later_orders`, counted by workflows.inspection.issued.public_document: s.37 by
+        s.37, s.39 by s.39; an s.39 order does not supersede the s.37 order it enforces). A report stays
+        in force (a case is signed off once) unless revoked (issued.revoke, read from the audit trail)."""
         if self.order is None:
             return DocumentStatus.IN_FORCE
         if self.order.status == OrderStatus.WITHDRAWN:
