@@ -443,9 +443,9 @@ def signature_add(*, inspection: Inspection, by: Person, image, role: str, name:
         audit.record(
             subject=inspection,
             action="case.signature",
-            label=_("Signed: %(role)s") % {"role": SignerRole(role).label},
+            label=_("Signed: %(role)s, %(name)s") % {"role": SignerRole(role).label, "name": name},
             by=by,
-            after={"signer": name, "role": role, "title": title},
+            after={"file": evidence.original_name},
         )
     return evidence
 

@@ -177,6 +177,7 @@ ACTION_LABELS = {
     "case.assign": _("Inspector assigned"),
     "case.answers": _("Checklist saved"),
     "case.evidence": _("Evidence added"),
+    "case.signature": _("Signature added"),
     "case.submit": _("Submitted for review"),
     "case.sign_off": _("Report signed off"),
     "case.close": _("Case closed"),
