@@ -1,0 +1,73 @@
+"""The public verify page under hostile use (security review of issue 18's revocation, time-stamps and
+uploads): what a revoked document's page shows, files that are not PDFs or are broken ones, uploads
+over the limit. Nothing here reaches an outside host."""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from weasyprint import HTML
+
+from tests.clock import at
+from tests.workflows.inspection.conftest import checklist, factory, rules, songkhla  # noqa: F401
+from tests.workflows.inspection.test_pdfs import signed_off  # noqa: F401
+from workflows import signing
+from workflows.inspection.models import DocumentKind, IssuedDocument
+from workflows.inspection.models.issued import new_reference
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def demo_ca(settings):
+    settings.SIGNING_DEMO_CA = True
+    return settings
+
+
+@pytest.fixture
+def report(signed_off):  # noqa: F811
+    """The case's report as issued (a row is enough here: the page compares uploads with its hash)."""
+    return IssuedDocument.objects.create(
+        kind=DocumentKind.REPORT, inspection=signed_off, office=signed_off.office, issued_on=timezone.localdate(),
+        file="issued/report.pdf", sha256="0" * 64, signed_at=timezone.now(), signed_by=signed_off.signed_off_by,
+        signed_as=signed_off.signed_off_as, reference=new_reference(),
+    )  # fmt: skip
+
+
+def verify_url(document) -> str:
+    return reverse("verify", args=[document.reference])
+
+
+def hostile_files(signed: bytes) -> dict[str, bytes]:
+    """Files a stranger may upload: nothing, not a PDF, a cut one, and a signed PDF whose compressed
+    streams are broken (zlib refuses them) or name a filter no reader knows."""
+    streams = [match.end() for match in re.finditer(rb"stream\r?\n", signed)]
+    broken = bytearray(signed)
+    for start in streams:
+        broken[start : start + 2] = b"\x00\x00"  # not a zlib header
+    cycle = (
+        b"%PDF-1.7\n1 0 obj<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields[3 0 R]>>>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[]/Count 1000000000>>endobj\n3 0 obj<</Kids[3 0 R]/FT/Sig>>endobj\n"
+        b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+    return {
+        "empty": b"",
+        "text": "ไม่ใช่ PDF".encode(),
+        "header only": b"%PDF-1.7\n",
+        "cut in half": signed[: len(signed) // 2],
+        "broken streams": bytes(broken),
+        "unknown filter": signed.replace(b"/FlateDecode", b"/FlateDEcode"),
+        "a field that is its own kid": cycle,
+    }
+
+
+@at(2026, 11, 16)
+def test_a_broken_or_hostile_upload_is_answered_not_a_server_error(client, songkhla, report):  # noqa: F811
+    signed = signing.sign_pdf(HTML(string="<p>Kamkap</p>").write_pdf(), songkhla.unit, reason="test")
+    for name, data in hostile_files(signed).items():
+        response = client.post(verify_url(report), {"document": SimpleUploadedFile("x.pdf", data)})
+        body = response.content.decode()
+        assert response.status_code == 200, name
+        assert 'data-testid="mismatch"' in body and 'data-testid="verdict-unsigned"' in body, name
