@@ -233,7 +233,8 @@ def public_document(reference: str) -> IssuedDocument | None:
 
 
 def revocation(document: IssuedDocument):
-    """The audit entry that revoked `document` (who, as what, when, why), or None."""
+    """The audit entry that revoked `document` (who, as what, when, why; the verify page shows only
+    when), or None."""
     from workflows.models import AuditEntry
 
     entries = AuditEntry.objects.filter(
@@ -251,9 +252,10 @@ def status(document: IssuedDocument, revoked=None) -> str:
 
 @transaction.atomic
 def revoke(document: IssuedDocument, *, by, reason: str, acting_for: str = ""):
-    """Withdraw an issued document: from now on the verify page says it is revoked, by whom (as
-    what), when and why. The signed file stays as issued (a copy someone holds still proves what was
-    issued, and the page says it no longer stands). The order's own course in the case is not
+    """Withdraw an issued document: from now on the verify page says it is revoked and since when
+    (who, as what, and why are kept in the case's audit trail, not shown to the public). The signed
+    file stays as issued (a copy someone holds still proves what was issued, and the page says it no
+    longer stands). The order's own course in the case is not
     changed here. Returns the audit entry."""
     reason = reason.strip()
     if not reason:

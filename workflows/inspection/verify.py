@@ -1,12 +1,13 @@
 """The public verify page (no login) of an issued document: /verify/<reference>/ says whether a document
-with that reference was issued, what kind of document, by which office, on which date, and whether it
-is still in force (superseded, revoked: issued.status; a revoked one says by whom, as what, when and
-why, from the revocation's audit entry). A PDF uploaded there is checked twice: its SHA-256 against the
-issued file's (the very file the office signed), and its electronic signature against the ministry's
-CA (workflows.signing.validate_pdf), so the page can say whether a copy that differs was altered after
-signing, or is another signed document, or is not signed at all. Nothing about the case, the factory
-or any person is shown, and an upload is compared with this reference's document only. Uploads are
-limited in size and per address."""
+with that reference was issued, what kind of document, by which office, on which date, and whether it is
+still in force (superseded, revoked: issued.status; a revoked one says when, from the revocation's audit
+entry, but neither who revoked it, a person, nor why, free text that may name the factory or a person:
+the holder asks the issuing office, which the page names). A PDF uploaded there is checked twice: its
+SHA-256 against the issued file's (the very file the office signed), and its electronic signature
+against the ministry's CA (workflows.signing.validate_pdf), so the page can say whether a copy that
+differs was altered after signing, or is another signed document, or is not signed at all. Nothing about
+the case, the factory or any person is shown, and an upload is compared with this reference's document
+only. Uploads are limited in size and per address."""
 
 import hashlib
 import re

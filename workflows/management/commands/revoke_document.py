@@ -1,5 +1,6 @@
 """Revokes an issued document (workflows.inspection.issued.revoke): the verify page then says it is
-revoked, by whom (as what), when and why, from the entry this writes in the case's audit trail.
+revoked and since when, from the entry this writes in the case's audit trail (which keeps by whom, as
+what, and why).
 
     manage.py revoke_document KK-XXXX-XXXX-XXXX --by <username> --reason "…" [--as "<acting title>"]
 """
