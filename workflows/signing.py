@@ -16,7 +16,8 @@ Time-stamps: with SIGNING_TSA_URL set (an RFC 3161 time-stamp authority the serv
 inside the ministry's network) every signature carries the authority's time-stamp token (PAdES B-T:
 the signing time is the authority's, not the signer's claim), validated against the CA certificate
 and SIGNING_TSA_CA_CERT where the authority's chain ends elsewhere; an authority that does not answer
-fails the signing (the outbox tries again later), never an unstamped signature instead. Without it
+fails the signing (the outbox tries again later), never an unstamped signature instead; so does one
+whose stamp the verifier does not trust (TimestampMissing, checked where a document is kept). Without it
 (the demo: no authority on a closed network) signatures are B-B, the signing time the signer's claim,
 and nothing here opens a network connection. No CRL or OCSP answer is fetched or embedded (no B-LT):
 README, "Electronic signatures", says what production needs for that."""
@@ -45,6 +46,11 @@ CN_BYTES = 64  # cryptography counts a common name's length in bytes of UTF-8
 
 class SigningUnavailable(RuntimeError):
     """No certificate for the issuing office, and no demo CA may issue one."""
+
+
+class TimestampMissing(RuntimeError):
+    """SIGNING_TSA_URL is set but the signature made carries no time-stamp the verifier trusts: not
+    SigningUnavailable (no certificate, served unsigned), a failure the outbox retries."""
 
 
 @dataclass(frozen=True)

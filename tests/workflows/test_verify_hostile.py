@@ -3,6 +3,8 @@ uploads): what a revoked document's page shows, files that are not PDFs or are b
 over the limit. Nothing here reaches an outside host."""
 
 import re
+import threading
+from http.server import ThreadingHTTPServer
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,7 +15,9 @@ from weasyprint import HTML
 from tests.clock import at
 from tests.workflows.inspection.conftest import checklist, factory, rules, songkhla  # noqa: F401
 from tests.workflows.inspection.test_pdfs import signed_off  # noqa: F401
+from tests.workflows.test_signing import TimeStampAuthority
 from workflows import signing
+from workflows.inspection import issued
 from workflows.inspection.models import DocumentKind, IssuedDocument
 from workflows.inspection.models.issued import new_reference
 
@@ -71,3 +75,48 @@ def test_a_broken_or_hostile_upload_is_answered_not_a_server_error(client, songk
         body = response.content.decode()
         assert response.status_code == 200, name
         assert 'data-testid="mismatch"' in body and 'data-testid="verdict-unsigned"' in body, name
+
+
+@pytest.fixture
+def foreign_time_stamp_authority(demo_ca, monkeypatch, tmp_path):
+    """A time-stamp authority that answers, but with a certificate of another CA than the ones the
+    verifier trusts (a misconfigured SIGNING_TSA_URL or SIGNING_TSA_CA_CERT, or a stranger on the path)."""
+    from asn1crypto import keys, pem
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+    signing.ensure_demo_ca()  # ours, in the key store, before the foreign one is made elsewhere
+    with monkeypatch.context() as patch:
+        patch.setattr(signing, "signing_dir", lambda: tmp_path / "foreign")
+        found = signing.issue_tsa_certificate("Foreign TSA")
+
+    def der(path):
+        return pem.unarmor(path.read_bytes())[2]
+
+    stamper = DummyTimeStamper(
+        asn1_x509.Certificate.load(der(found.certificate)), keys.PrivateKeyInfo.load(der(found.key)),
+        certs_to_embed=[asn1_x509.Certificate.load(der(found.ca))],
+    )  # fmt: skip
+    handler = type("Authority", (TimeStampAuthority,), {"stamper": stamper})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@at(2026, 11, 16)
+def test_an_untrusted_time_stamp_is_no_issued_document(settings, signed_off, foreign_time_stamp_authority):  # noqa: F811
+    settings.SIGNING_TSA_URL = foreign_time_stamp_authority
+    signed = signing.sign_pdf(HTML(string="<p>Kamkap</p>").write_pdf(), signed_off.office, reason="B-T")
+    checked = signing.validate_pdf(signed)
+    assert checked.valid and checked.timestamped_at is None  # signed, but its time is nobody's we trust
+
+    # issuing: no document kept without the time-stamp asked for, and not SigningUnavailable either
+    # (that one means "no certificate": the task would give up and the views serve an unsigned copy);
+    # the outbox tries again
+    with pytest.raises(signing.TimestampMissing):
+        issued.issue_report(issued.case(signed_off.pk))
+    assert not IssuedDocument.objects.filter(inspection=signed_off).exists()
+    assert not issubclass(signing.TimestampMissing, signing.SigningUnavailable)

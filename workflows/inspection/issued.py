@@ -82,6 +82,8 @@ def _keep(document: IssuedDocument, signed: bytes, label) -> IssuedDocument:
     checked = signing.validate_pdf(signed)
     if not checked.valid:  # never hand out a document our own verify page would refuse
         raise signing.SigningUnavailable(f"The signature made for {document} does not validate")
+    if signing.timestamper() is not None and checked.timestamped_at is None:  # B-T asked, B-B made
+        raise signing.TimestampMissing(f"The signature made for {document} carries no trusted time-stamp")
     document.sha256, document.signer = signing.sha256(signed), checked.signer[:500]
     document.file.save(f"{document.reference}.pdf", ContentFile(signed), save=False)
     try:
