@@ -43,5 +43,6 @@ def test_task_titles_and_branches_are_thai():
         assert str(InspectionFlow.inspect.task_title) in labels
         assert str(InspectionFlow.draft_order.task_title) in labels  # whole: no line broken inside a Thai word
     assert all(re.search(r"[\u0e00-\u0e7f]", label) for label in labels), labels
+    assert "<title>เริ่ม</title>" in svg  # the start event's tooltip: Viewflow's "Start", in its Thai catalogue
     branches = re.findall(r'<text class="edge-label"[^>]*>(.*?)</text>', svg)
     assert branches and set(branches) == {"ใช่", "ไม่ใช่"}, branches
