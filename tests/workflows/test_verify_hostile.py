@@ -8,6 +8,8 @@ from http.server import ThreadingHTTPServer
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from weasyprint import HTML
@@ -17,7 +19,7 @@ from tests.workflows.inspection.conftest import checklist, factory, rules, songk
 from tests.workflows.inspection.test_pdfs import signed_off  # noqa: F401
 from tests.workflows.test_signing import TimeStampAuthority
 from workflows import signing
-from workflows.inspection import issued
+from workflows.inspection import issued, verify
 from workflows.inspection.models import DocumentKind, IssuedDocument
 from workflows.inspection.models.issued import new_reference
 
@@ -120,3 +122,37 @@ def test_an_untrusted_time_stamp_is_no_issued_document(settings, signed_off, for
         issued.issue_report(issued.case(signed_off.pk))
     assert not IssuedDocument.objects.filter(inspection=signed_off).exists()
     assert not issubclass(signing.TimestampMissing, signing.SigningUnavailable)
+
+
+class CountingHandler(FileUploadHandler):
+    """Counts the bytes of uploaded files Django reads from a request (and passes them on)."""
+
+    received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        CountingHandler.received += len(raw_data)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+@at(2026, 11, 16)
+def test_an_upload_over_the_limit_is_refused_before_it_is_read(client, settings, report, monkeypatch):
+    """The size is checked on the request's declared length, before anything (the CSRF check included,
+    which reads the form) parses the file: a stranger cannot make the server spool gigabytes to disk."""
+    settings.FILE_UPLOAD_HANDLERS = [f"{__name__}.CountingHandler", *settings.FILE_UPLOAD_HANDLERS]
+    monkeypatch.setattr(verify, "MAX_UPLOAD_BYTES", 100 * 1024)
+    CountingHandler.received = 0
+    huge = SimpleUploadedFile("big.pdf", b"%PDF-1.7\n" + b"0" * (400 * 1024))
+    response = client.post(verify_url(report), {"document": huge})
+    assert response.status_code == 400 and "ไฟล์มีขนาดเกิน" in response.content.decode()
+    assert CountingHandler.received == 0
+
+    # one within the limit is read and checked as before, and the form's CSRF check still holds
+    small = SimpleUploadedFile("small.pdf", b"%PDF-1.7\n")
+    assert client.post(verify_url(report), {"document": small}).status_code == 200
+    assert CountingHandler.received > 0
+    strict = Client(enforce_csrf_checks=True)
+    small.seek(0)
+    assert strict.post(verify_url(report), {"document": small}).status_code == 403

@@ -14,9 +14,11 @@ import re
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from workflows import signing
@@ -27,6 +29,7 @@ from .models.issued import REFERENCE_ALPHABET, DocumentKind, DocumentStatus
 
 REFERENCE = re.compile(rf"KK(-[{REFERENCE_ALPHABET}]{{4}}){{3}}")
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # an order letter is well under 1 MB
+FORM_BYTES = 64 * 1024  # the form around the file (its fields, the multipart headers), at most
 CHECKS_PER_HOUR = 30  # uploads checked per address and hour
 RATE_SECONDS = 3600
 
@@ -48,12 +51,29 @@ def _allowed(request) -> bool:
     return count <= CHECKS_PER_HOUR
 
 
+def _too_large() -> dict:
+    return {"error": _("The file is larger than %(mb)s MB: it is not a document issued here.") % {"mb": 10}}
+
+
+def _declared_too_large(request) -> bool:
+    """The request says it is larger than a file within the limit and its form (WSGI reads no more
+    than the declared length, so this bounds what the server ever reads)."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return True
+    return length > MAX_UPLOAD_BYTES + FORM_BYTES
+
+
 def _check_upload(request, document) -> dict:
+    refused = CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {})
+    if refused is not None:  # checked here, after the size (see verify)
+        return {"refused": refused}
     upload = request.FILES.get("document")
     if upload is None:
         return {"error": _("Choose the PDF file to check.")}
     if upload.size > MAX_UPLOAD_BYTES:
-        return {"error": _("The file is larger than %(mb)s MB: it is not a document issued here.") % {"mb": 10}}
+        return _too_large()
     if not _allowed(request):
         return {"error": _("Too many files checked from this address; please try again in an hour.")}
     data = upload.read()
@@ -81,13 +101,23 @@ def _check_upload(request, document) -> dict:
 
 
 @login_not_required
+@csrf_exempt  # the middleware would read the whole upload for its token before the size is known: checked after
 @require_http_methods(["GET", "POST"])
 def verify(request, reference: str):
     reference = reference.strip().upper()
+    if request.method == "POST" and _declared_too_large(request):
+        result = _too_large()  # before anything reads the body
+    elif request.method == "POST":
+        result = None
+    else:
+        result = {}
     document = public_document(reference) if REFERENCE.fullmatch(reference) else None
     if document is None:
         return render(request, "inspection/verify_unknown.html", {"reference": reference[:40]}, status=404)
-    result = _check_upload(request, document) if request.method == "POST" else {}
+    if result is None:
+        result = _check_upload(request, document)
+        if "refused" in result:
+            return result["refused"]
     revoked = revocation(document)
     state = status(document, revoked)
     context = {
