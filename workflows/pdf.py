@@ -79,27 +79,27 @@ class LocalFileFetcher(URLFetcher):
         if not (fonts or path in self.files) or not path.is_file():
             raise FetchRefused(f"Not a font nor a file of this document: {url[:200]}")
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        if content_type in PRESCALED:
-            stat = path.stat()
-            data, content_type = prescaled(path, stat.st_mtime_ns, stat.st_size)
+        stat = path.stat()
+        scaled = prescaled(path, stat.st_mtime_ns, stat.st_size) if content_type in PRESCALED else None
+        if scaled is not None:
+            data, content_type = scaled
         else:
             data = path.read_bytes()
         return URLFetcherResponse(path.as_uri(), data, {"Content-Type": content_type})
 
 
 @lru_cache(maxsize=64)
-def prescaled(path: Path, mtime_ns: int, size: int) -> tuple[bytes, str]:
-    """The image at `path` with its longest side at most PRESCALE_PX (the file's bytes as they are when
-    it is smaller or unreadable), and its type; cached per process for the file as it is (its time and
-    size in the key)."""
+def prescaled(path: Path, mtime_ns: int, size: int) -> tuple[bytes, str] | None:
+    """The image at `path` with its longest side at most PRESCALE_PX, and its type; None when it is
+    smaller or unreadable (the file is then read as it is: the cache never holds a file's own bytes,
+    up to the evidence limit of 10 MB each, only images scaled to PRESCALE_PX); cached per process for
+    the file as it is (its time and size in the key)."""
     from PIL import Image, UnidentifiedImageError
 
-    data = path.read_bytes()
-    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     try:
-        with Image.open(BytesIO(data)) as image:
+        with Image.open(path) as image:
             if max(image.size) <= PRESCALE_PX:
-                return data, content_type
+                return None
             image.thumbnail((PRESCALE_PX, PRESCALE_PX), Image.Resampling.LANCZOS)
             out = BytesIO()
             if image.format == "JPEG" or image.mode == "RGB":
@@ -107,8 +107,8 @@ def prescaled(path: Path, mtime_ns: int, size: int) -> tuple[bytes, str]:
                 return out.getvalue(), "image/jpeg"
             image.save(out, "PNG", optimize=False)
             return out.getvalue(), "image/png"
-    except (UnidentifiedImageError, OSError, ValueError):
-        return data, content_type
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return None
 
 
 def _font_css() -> str:
