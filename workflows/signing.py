@@ -48,9 +48,16 @@ class SigningUnavailable(RuntimeError):
     """No certificate for the issuing office, and no demo CA may issue one."""
 
 
-class TimestampMissing(RuntimeError):
-    """SIGNING_TSA_URL is set but the signature made carries no time-stamp the verifier trusts: not
-    SigningUnavailable (no certificate, served unsigned), a failure the outbox retries."""
+class TimestampUnavailable(ConnectionError):
+    """SIGNING_TSA_URL is set and the authority did not answer (or answered with an error): no
+    signature is made. A ConnectionError, so the issuing task is tried again with back-off like any
+    service out of reach (project.celery.KamkapTask); not SigningUnavailable, which means "no
+    certificate" and has the document served unsigned."""
+
+
+class TimestampMissing(TimestampUnavailable):
+    """SIGNING_TSA_URL is set but the signature made carries no time-stamp the verifier trusts (another
+    CA's authority, a misconfigured SIGNING_TSA_CA_CERT): nothing is kept, tried again like the above."""
 
 
 @dataclass(frozen=True)
@@ -264,8 +271,13 @@ def sign_pdf(pdf: bytes, office, *, reason: str, location: str = "", person=None
         location=location,
         name=person.display_name if person is not None else office.name_th,
     )
+    from pyhanko.sign.timestamps.common_utils import TimestampRequestError
+
     writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
-    return signers.PdfSigner(metadata, signer=signer, timestamper=timestamper()).sign_pdf(writer).getvalue()
+    try:
+        return signers.PdfSigner(metadata, signer=signer, timestamper=timestamper()).sign_pdf(writer).getvalue()
+    except TimestampRequestError as error:  # an OSError, which the tasks would not try again
+        raise TimestampUnavailable(f"The time-stamp authority did not answer: {error}") from error
 
 
 def timestamper():
