@@ -7,6 +7,7 @@ import threading
 from http.server import ThreadingHTTPServer
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 from django.test import Client
@@ -34,12 +35,15 @@ def demo_ca(settings):
 
 @pytest.fixture
 def report(signed_off):  # noqa: F811
-    """The case's report as issued (a row is enough here: the page compares uploads with its hash)."""
-    return IssuedDocument.objects.create(
+    """The case's report as issued (a stored file of a report's size is enough here: the page compares
+    uploads with its hash)."""
+    document = IssuedDocument(
         kind=DocumentKind.REPORT, inspection=signed_off, office=signed_off.office, issued_on=timezone.localdate(),
-        file="issued/report.pdf", sha256="0" * 64, signed_at=timezone.now(), signed_by=signed_off.signed_off_by,
+        sha256="0" * 64, signed_at=timezone.now(), signed_by=signed_off.signed_off_by,
         signed_as=signed_off.signed_off_as, reference=new_reference(),
     )  # fmt: skip
+    document.file.save("report.pdf", ContentFile(b"%PDF-1.7\n" + b"0" * 40_000))
+    return document
 
 
 def verify_url(document) -> str:
@@ -135,6 +139,37 @@ class CountingHandler(FileUploadHandler):
 
     def file_complete(self, file_size):
         return None
+
+
+def dense_pdf(fields: int) -> bytes:
+    """A well-formed PDF whose form lists `fields` fields: six bytes each, and pyHanko's reader parses
+    them one by one (about 2 s of CPU per MB)."""
+    objects = [
+        b"<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields[" + b"3 0 R " * fields + b"]>>>>",
+        b"<</Type/Pages/Kids[]/Count 0>>",
+        b"<</FT/Tx/T(a)>>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.7\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj" % number + body + b"endobj\n"
+    xref = len(out)
+    out += b"xref\n0 4\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer<</Size 4/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
+
+
+@at(2026, 11, 16)
+def test_a_file_far_larger_than_the_issued_one_is_not_parsed(client, settings, report):
+    """The issued report is 40 kB: a 2 MB file is not it, whatever it holds, and is refused before
+    pyHanko spends seconds of CPU on its objects (under the general 10 MB limit)."""
+    settings.FILE_UPLOAD_HANDLERS = [f"{__name__}.CountingHandler", *settings.FILE_UPLOAD_HANDLERS]
+    CountingHandler.received = 0
+    dense = dense_pdf(350_000)
+    assert 2 * 2**20 < len(dense) < verify.MAX_UPLOAD_BYTES
+    response = client.post(verify_url(report), {"document": SimpleUploadedFile("dense.pdf", dense)})
+    assert response.status_code == 400 and "ไฟล์มีขนาดเกิน 1.1 เมกะไบต์" in response.content.decode()
+    assert CountingHandler.received == 0
 
 
 @at(2026, 11, 16)

@@ -220,6 +220,7 @@ def public_document(reference: str) -> IssuedDocument | None:
         .only(
             "reference",
             "kind",
+            "file",
             "inspection_id",
             "issued_on",
             "sha256",

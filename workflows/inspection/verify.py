@@ -10,6 +10,7 @@ the case, the factory or any person is shown, and an upload is compared with thi
 only. Uploads are limited in size and per address."""
 
 import hashlib
+import math
 import re
 
 from django.contrib.auth.decorators import login_not_required
@@ -29,6 +30,10 @@ from .models.issued import REFERENCE_ALPHABET, DocumentKind, DocumentStatus
 
 REFERENCE = re.compile(rf"KK(-[{REFERENCE_ALPHABET}]{{4}}){{3}}")
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # an order letter is well under 1 MB
+# A copy of the issued file (genuine, or altered: an annotation, an added page) is about its size; a file
+# far larger is not it, and is not parsed: pyHanko's reader spends about 2 s of CPU per MB of a file
+# dense with objects (an AcroForm of a million fields: 18 s for 8 MB), a cost anyone could make us pay.
+SIZE_SLACK_BYTES = 1024 * 1024
 FORM_BYTES = 64 * 1024  # the form around the file (its fields, the multipart headers), at most
 CHECKS_PER_HOUR = 30  # uploads checked per address and hour
 RATE_SECONDS = 3600
@@ -51,29 +56,40 @@ def _allowed(request) -> bool:
     return count <= CHECKS_PER_HOUR
 
 
-def _too_large() -> dict:
-    return {"error": _("The file is larger than %(mb)s MB: it is not a document issued here.") % {"mb": 10}}
+def upload_limit(document) -> int:
+    """The largest file compared with `document`: its issued file's size and SIZE_SLACK_BYTES, at most
+    MAX_UPLOAD_BYTES."""
+    try:
+        size = document.file.size
+    except OSError:  # the stored file is missing: the general limit
+        return MAX_UPLOAD_BYTES
+    return min(MAX_UPLOAD_BYTES, size + SIZE_SLACK_BYTES)
 
 
-def _declared_too_large(request) -> bool:
+def _too_large(limit: int) -> dict:
+    mb = f"{math.ceil(limit * 10 / 2**20) / 10:.1f}".removesuffix(".0")  # rounded up: 1.1, 10
+    return {"error": _("The file is larger than %(mb)s MB: it is not a document issued here.") % {"mb": mb}}
+
+
+def _declared_too_large(request, limit: int) -> bool:
     """The request says it is larger than a file within the limit and its form (WSGI reads no more
     than the declared length, so this bounds what the server ever reads)."""
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return True
-    return length > MAX_UPLOAD_BYTES + FORM_BYTES
+    return length > limit + FORM_BYTES
 
 
-def _check_upload(request, document) -> dict:
+def _check_upload(request, document, limit: int) -> dict:
     refused = CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {})
     if refused is not None:  # checked here, after the size (see verify)
         return {"refused": refused}
     upload = request.FILES.get("document")
     if upload is None:
         return {"error": _("Choose the PDF file to check.")}
-    if upload.size > MAX_UPLOAD_BYTES:
-        return _too_large()
+    if upload.size > limit:
+        return _too_large(limit)
     if not _allowed(request):
         return {"error": _("Too many files checked from this address; please try again in an hour.")}
     data = upload.read()
@@ -105,19 +121,18 @@ def _check_upload(request, document) -> dict:
 @require_http_methods(["GET", "POST"])
 def verify(request, reference: str):
     reference = reference.strip().upper()
-    if request.method == "POST" and _declared_too_large(request):
-        result = _too_large()  # before anything reads the body
-    elif request.method == "POST":
-        result = None
-    else:
-        result = {}
     document = public_document(reference) if REFERENCE.fullmatch(reference) else None
     if document is None:
         return render(request, "inspection/verify_unknown.html", {"reference": reference[:40]}, status=404)
-    if result is None:
-        result = _check_upload(request, document)
-        if "refused" in result:
-            return result["refused"]
+    result = {}
+    if request.method == "POST":
+        limit = upload_limit(document)
+        if _declared_too_large(request, limit):
+            result = _too_large(limit)  # before anything reads the body
+        else:
+            result = _check_upload(request, document, limit)
+            if "refused" in result:
+                return result["refused"]
     revoked = revocation(document)
     state = status(document, revoked)
     context = {
