@@ -13,7 +13,14 @@ from permissions import access, operators
 from registry.models import Factory, SelfReport
 from registry.selfreports.models import ReportField, ReportKind
 from workflows.complaint.services import DESCRIPTION_MAX, DESCRIPTION_MIN
-from workflows.inspection.models import CorrectiveOrder, Inspection, InspectionReason, SignerRole
+from workflows.inspection.models import (
+    CorrectiveOrder,
+    DeviceCopy,
+    DeviceCopyReason,
+    Inspection,
+    InspectionReason,
+    SignerRole,
+)
 from workflows.processes import case_reference
 
 from . import selectors
@@ -380,6 +387,44 @@ class InspectPayloadSerializer(serializers.Serializer):
     evidence = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, default=list, max_length=500
     )
+
+
+class DeviceCopyAnswerSerializer(serializers.Serializer):
+    """One item as the device kept it: its answer, number as typed, note, and the names of its photos left
+    on the device (their files are not sent with the copy)."""
+
+    item = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    value = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    number = serializers.CharField(required=False, allow_blank=True, max_length=40, default="")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    photos = serializers.ListField(
+        child=serializers.CharField(max_length=255), required=False, default=list, max_length=50
+    )
+
+
+class DeviceCopyInSerializer(serializers.Serializer):
+    """A device's copy of an inspect step that could not be sent (the reason: the code of the API's refusal)."""
+
+    reason = serializers.ChoiceField(choices=DeviceCopyReason.choices)
+    answers = DeviceCopyAnswerSerializer(many=True, max_length=500)
+    findings = serializers.CharField(required=False, allow_blank=True, max_length=10000, default="")
+    inspected_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class DeviceCopySerializer(serializers.ModelSerializer):
+    """A device's copy attached to a case: who, when, why, and the answers as the device kept them."""
+
+    case = serializers.IntegerField(source="inspection_id", read_only=True)
+    task = serializers.IntegerField(source="task_id", read_only=True, allow_null=True)
+    author = serializers.CharField(source="author.display_name", read_only=True)
+    reason_label = serializers.CharField(source="get_reason_display", read_only=True)
+    answers = DeviceCopyAnswerSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = DeviceCopy
+        fields = ["id", "case", "task", "author", "created_at", "reason", "reason_label", "answers", "findings",
+                  "inspected_on"]  # fmt: skip
+        read_only_fields = fields
 
 
 class TaskSerializer(MyTaskSerializer):

@@ -5,12 +5,18 @@ and calls the step's own service, as the task's page does."""
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, parsers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from org.errors import DomainError
+from workflows.inspection import services as inspection_services
+from workflows.inspection.flows import InspectionFlow
+
 from . import filters, idempotency, selectors, serializers, steps
 from .base import ApiView
+from .errors import field_errors
 from .pagination import TaskCursor
 from .schema import TaskSchema
 
@@ -131,3 +137,29 @@ class TaskViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         file = steps.add_evidence(task, request.user, upload=data["file"], item_id=data.get("item"), details=data)
         body = serializers.EvidenceSerializer(steps.evidence_row(file)).data
         return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=serializers.DeviceCopyInSerializer,
+        parameters=[idempotency.PARAMETER],
+        responses={201: serializers.DeviceCopySerializer, **idempotency.RESPONSES},
+    )
+    @action(detail=True, methods=["post"], url_path="device-copy", parser_classes=[parsers.JSONParser])
+    @idempotency.idempotent("task-device-copy")
+    def device_copy(self, request, pk=None):
+        """The answers an inspector kept on their device for an inspect step and could not send (the task was
+        handed to another, completed, or the case closed or cancelled meanwhile), attached to the case as they
+        were: nothing of the case is overwritten; the case's page shows the copy to whoever may see the case.
+        Whoever held the task, or is the case's inspector, may attach it although the step is no longer
+        theirs; anyone else who sees the case is refused (403). Photos stay on the device: their names only."""
+        task = self.task()
+        if task.flow_task is not InspectionFlow.inspect:
+            raise NotFound
+        given = serializers.DeviceCopyInSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        try:
+            copy = inspection_services.device_copy_attach(
+                inspection=task.process.case, task=task, by=request.user, **given.validated_data
+            )
+        except DomainError as exc:
+            raise ValidationError(field_errors(exc)) from None
+        return Response(serializers.DeviceCopySerializer(copy).data, status=status.HTTP_201_CREATED)

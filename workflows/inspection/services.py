@@ -21,6 +21,7 @@ from registry.models import Factory
 from workflows import approvals, audit, duties, outbox, uploads
 from workflows.chain import resolve_chain
 from workflows.models.approvals import RoundDecision, StepDecision
+from workflows.models.audit import AuditEntry
 from workflows.planning.risk import risk_refresh
 from workflows.planning.tasks import refresh_risk
 from workflows.roles import signed_as
@@ -34,6 +35,7 @@ from .models import (
     CaseCounter,
     ChecklistVersion,
     CorrectiveOrder,
+    DeviceCopy,
     Evidence,
     EvidenceKind,
     Inspection,
@@ -403,6 +405,55 @@ def evidence_add(
             subject=inspection, action="case.evidence", label=_("Evidence added"), by=by, after={"file": upload.name}
         )
     return evidence
+
+
+DEVICE_COPY_MAX_ANSWERS = 500
+
+
+def held_the_task(task, person: Person, inspection: Inspection) -> bool:
+    """Whether `person` holds or held `task` of the case, or is the case's inspector: its owner now (a task
+    completed or cancelled keeps its owner), or its owner before it was handed to another (the case's
+    audit trail: task.reassign keeps the owner before)."""
+    if person.pk in (task.owner_id, inspection.inspector_id):
+        return True
+    handed = AuditEntry.objects.filter(chain=audit.chain_key(inspection), action="task.reassign")
+    return any((before or {}).get("owner") == person.pk for before in handed.values_list("before", flat=True))
+
+
+def device_copy_attach(
+    *, inspection: Inspection, task, by: Person, reason: str, answers: list[dict], findings: str = "",
+    inspected_on: date | None = None,
+) -> DeviceCopy:  # fmt: skip
+    """The answers an inspector kept on their device and could not send (the task was handed to another,
+    completed, or the case closed or cancelled while they were offline), attached to the case as they were:
+    nothing of the case is overwritten. Whoever may see the case and held the task (or is the case's
+    inspector) may attach one, even though the step is no longer theirs. `answers`: [{item, value, number,
+    note, photos}], each item of the case's checklist."""
+    if not access.can(by, "view", inspection) or not held_the_task(task, by, inspection):
+        raise PermissionDenied
+    if len(answers) > DEVICE_COPY_MAX_ANSWERS:
+        raise InspectionError(_("Too many answers."), field="answers")
+    items = {item.pk: item for item in checklist_items(inspection)}
+    rows = []
+    for index, answer in enumerate(answers):
+        item = items.get(answer.get("item"))
+        if item is None:
+            raise InspectionError(_("This item is not in the case's checklist."), field=f"answers.{index}.item")
+        rows.append({
+            "item": item.pk, "code": item.code, "question": item.question_th,
+            "value": str(answer.get("value") or ""), "number": str(answer.get("number") or ""),
+            "note": str(answer.get("note") or ""), "photos": [str(name) for name in answer.get("photos") or []],
+        })  # fmt: skip
+    with transaction.atomic(savepoint=False):
+        copy = DeviceCopy.objects.create(
+            inspection=inspection, task=task, author=by, reason=reason, answers=rows, findings=findings.strip(),
+            inspected_on=inspected_on,
+        )  # fmt: skip
+        audit.record(
+            subject=inspection, action="case.device_copy", label=_("Device copy attached"), by=by,
+            after={"task": task.pk, "device_copy": copy.pk, "conflict": reason, "answered": len(rows)},
+        )  # fmt: skip
+    return copy
 
 
 SIGNATURE_MAX_BYTES = 512 * 1024

@@ -246,6 +246,7 @@ class CaseView(TemplateView):
         context["chart"] = selectors.case_chart(inspection)
         context["can_reassign"] = access.can(self.request.user, "change", inspection)
         context["inspectors"] = services.office_inspectors(inspection.office) if context["can_reassign"] else []
+        context["device_copies"] = inspection.device_copies.select_related("author")  # offline copies not sent
         return context
 
 

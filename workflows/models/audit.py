@@ -163,10 +163,17 @@ EXTRA_LABELS = {
     "kind": _("kind"),
     "reference": _("reference number"),
     "certificate": _("certificate"),
+    # a device's offline copy attached to the case (workflows.inspection.services.device_copy_attach)
+    "device_copy": _("device copy no."),
+    "conflict": _("conflict"),
+    "answered": _("items answered"),
 }
 EXTRA_DATES = frozenset({"received_on", "posted_on", "deadline"})  # stored ISO, shown in the Buddhist era
 EXTRA_TRANSLATED = frozenset({"step"})  # a node's title, stored untranslated
-EXTRA_CHOICES = {"method": "workflows.inspection.models.DeliveryMethod"}  # (imported when shown: no cycle)
+EXTRA_CHOICES = {
+    "method": "workflows.inspection.models.DeliveryMethod",
+    "conflict": "workflows.inspection.models.DeviceCopyReason",
+}  # (imported when shown: no cycle)
 
 
 # What each action of the trail did, for the timeline (AuditEntry.title) where the stored label does not
@@ -178,6 +185,7 @@ ACTION_LABELS = {
     "case.answers": _("Checklist saved"),
     "case.evidence": _("Evidence added"),
     "case.signature": _("Signature added"),
+    "case.device_copy": _("Device copy attached"),
     "case.submit": _("Submitted for review"),
     "case.sign_off": _("Report signed off"),
     "case.close": _("Case closed"),

@@ -176,6 +176,40 @@ class Evidence(models.Model):
         return self.latitude is not None and self.longitude is not None
 
 
+class DeviceCopyReason(models.TextChoices):
+    """Why a device's offline answers could not be sent (the API's refusal the device met, api.errors)."""
+
+    TASK_TAKEN = "task_taken", _("The task was given to someone else")
+    TASK_CLOSED = "task_closed", _("The task was completed, or the case closed or cancelled")
+    TASK_UNCLAIMED = "task_unclaimed", _("The task was put back in the office queue")
+    NOT_YOUR_DUTY = "not_your_duty", _("The inspector may no longer do the task")
+    NOT_FOUND = "not_found", _("The task was no longer open to the inspector")
+
+
+class DeviceCopy(models.Model):
+    """The answers an inspector kept on their device while offline and could not send (issue 16, item 3: a
+    conflict overwrites nothing): attached to the case as they were, for the group head to read. It changes
+    no answer of the case. `answers`: [{item, code, question, value, number, note, photos}] — `photos` the
+    names of the photos left on the device (their files are not sent with the copy)."""
+
+    inspection = models.ForeignKey(Inspection, models.CASCADE, related_name="device_copies")
+    task = models.ForeignKey("viewflow.Task", models.SET_NULL, null=True, blank=True, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("attached"), auto_now_add=True)
+    reason = models.CharField(_("conflict"), max_length=20, choices=DeviceCopyReason.choices)
+    answers = models.JSONField(_("answers"), default=list, blank=True)
+    findings = models.TextField(_("findings"), blank=True)
+    inspected_on = models.DateField(_("day of the visit"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("device copy")
+        verbose_name_plural = _("device copies")
+
+    def __str__(self):
+        return f"{self.inspection_id}: {self.author_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
 class ReviewRound(DecisionRound):
     """The group head's review of a case: approve, or return it to the inspector with comments."""
 
