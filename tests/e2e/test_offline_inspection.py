@@ -4,13 +4,15 @@ task available offline (/offline/inspections/, through the v1 API with her sessi
 back online the queue drains through the API with Idempotency-Keys and the server has the answers and photos once;
 the queue sent again (every item back to waiting, as after answers lost on the way) creates nothing twice. A second
 case is given to another inspector while she is offline: her sync fails with the reason in Thai, the conflict screen
-shows it, her answers stay on the device for export, and nothing reaches the server."""
+shows it, her answers stay on the device for export, and nothing reaches the server; she attaches the device's copy
+to the case and the group head reads it on the case's page."""
 
 import re
 from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 
 from api.models import IdempotencyKey
@@ -19,7 +21,7 @@ from registry.models import Factory
 from tests.e2e.conftest import TIMEOUT_MS, shoot, th
 from tests.workflows.inspection.test_flow_paths import do, open_task
 from workflows.inspection import services
-from workflows.inspection.models import Answer, AnswerType, Evidence
+from workflows.inspection.models import Answer, AnswerType, DeviceCopy, Evidence
 from workflows.models import AuditEntry
 
 pytestmark = pytest.mark.e2e
@@ -228,7 +230,9 @@ def test_offline_answers_survive_a_reload_and_sync_once(phone, inspection_demo, 
         assert rows() == counts
 
 
-def test_a_task_reassigned_while_offline_fails_with_the_reason_and_keeps_the_answers(phone, inspection_demo):
+def test_a_task_reassigned_while_offline_fails_with_the_reason_and_keeps_the_answers(
+    phone, inspection_demo, browser: Browser, live_server
+):
     inspection, task = assigned_case(1)
     yes_no = items_by_type(inspection)[AnswerType.YES_NO]
     page = phone.new_page()
@@ -275,6 +279,39 @@ def test_a_task_reassigned_while_offline_fails_with_the_reason_and_keeps_the_ans
     page.get_by_role("button", name=th("Send now")).click()
     expect(page.locator('[data-testid="queue-item"][data-status="failed"]')).to_have_count(1)
     assert not Answer.objects.filter(inspection=inspection).exists()
+
+    # She attaches the device's copy to the case (the Idempotency-Key kept with it); the case's answers stay as
+    # they were, and the group head reads the copy on the case's page.
+    open_saved(page, task.pk)
+    attach = page.get_by_test_id("attach-copy")
+    attach.click()
+    expect(page.get_by_test_id("attach-note")).to_have_text(
+        th("Attached to the case: your group head sees it on the case's page.")
+    )
+    expect(attach).to_be_disabled()
+    copy = DeviceCopy.objects.get(inspection=inspection)
+    assert copy.author.username == INSPECTOR and copy.reason == "task_taken"
+    assert [(a["value"], a["note"]) for a in copy.answers if a["item"] == yes_no.pk] == [("no", "ประตูหนีไฟถูกล็อก")]
+    assert not Answer.objects.filter(inspection=inspection).exists()
+    page.reload()
+    expect(page.get_by_test_id("attach-copy")).to_be_disabled()  # attached once, kept so on the device
+
+    head = browser.new_context(
+        base_url=live_server.url, viewport=PHONE, locale="th-TH", timezone_id="Asia/Bangkok", is_mobile=True
+    )
+    head.set_default_timeout(TIMEOUT_MS)
+    head_page = head.new_page()
+    log_in(head_page, inspection_demo.password, HEAD)
+    head_page.goto(reverse("inspection:case", args=[inspection.pk]))
+    shown = head_page.get_by_test_id("device-copy")
+    expect(shown).to_have_count(1)
+    expect(shown).to_contain_text(copy.author.display_name)
+    expect(shown).to_contain_text("ประตูหนีไฟถูกล็อก")
+    expect(shown.locator("tbody tr")).to_have_count(len(copy.answers))
+    assert head_page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shown.first.scroll_into_view_if_needed()
+    shoot(head_page, "case-device-copy-390")
+    head.close()
 
 
 KEPT_FOR = """caches.open("kk-who").then((c) => c.match("/__kk_who__")).then((r) => (r ? r.text() : null))"""

@@ -365,6 +365,9 @@
     box.hidden = !(record && record.conflict);
     if (!box.hidden) $("[data-kk-conflict-reason]").textContent = t(record.conflict.reason) + (record.conflict.detail ? " (" + record.conflict.detail + ")" : "");
     $("[data-kk-copy-note]").textContent = "";
+    var attach = $("[data-kk-attach]");
+    attach.disabled = !!(record && record.attached);
+    $("[data-kk-attach-note]").textContent = record && record.attached ? t("attached") : "";
     var link = $("[data-kk-export]");
     if (link.href && link.href.indexOf("blob:") === 0) URL.revokeObjectURL(link.href);
     link.setAttribute("href", "#");
@@ -453,6 +456,24 @@
         if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).then(done, done);
         else done();
       });
+      return;
+    }
+    if (target.hasAttribute("data-kk-attach") && current) {
+      var note = $("[data-kk-attach-note]");
+      var taskId = current.task;
+      target.disabled = true;
+      note.textContent = t("attaching");
+      S.attachCopy(taskId).then(
+        function (attached) {
+          if (current && current.task === taskId) current.attached = attached;
+          note.textContent = t("attached");
+        },
+        function (error) {
+          target.disabled = false;
+          var why = error.status === 0 ? t("reason_network") : error.status === 404 ? t("reason_not_found") : error.status === 401 ? t("reason_login") : error.message || error.code || "";
+          note.textContent = t("not_attached") + " " + why;
+        }
+      );
       return;
     }
     if (target.hasAttribute("data-kk-export") && target.getAttribute("href") === "#") event.preventDefault();

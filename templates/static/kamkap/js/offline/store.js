@@ -197,12 +197,15 @@
 
   function inspections() { return db().then(function (d) { return d.getAll("inspections"); }); }
   function inspection(taskId) { return db().then(function (d) { return d.get("inspections", taskId); }); }
-  // The page's edits; a conflict the sync recorded meanwhile is kept (the page's copy may predate it).
+  // The page's edits; a conflict the sync recorded meanwhile, and the copy's attaching, are kept (the page's copy
+  // may predate them).
   function saveInspection(record) {
     return db().then(function (d) {
       var tx = d.transaction("inspections", "readwrite");
       return tx.store.get(record.task).then(function (kept) {
         if (kept && kept.conflict && !record.conflict) record.conflict = kept.conflict;
+        if (kept && kept.attachKey && !record.attachKey) record.attachKey = kept.attachKey; // the copy attached, or tried
+        if (kept && kept.attached && !record.attached) record.attached = kept.attached;
         return Promise.all([tx.store.put(record), tx.done]);
       });
     });
@@ -431,9 +434,48 @@
     });
   }
 
+  // The device's copy attached to the case (POST tasks/{id}/device-copy/), after a conflict: the answers as the
+  // device keeps them, the photos by name (their files stay here). Its Idempotency-Key is made once and kept
+  // with the inspection, so a retry after a lost answer attaches it once; `attached` once the server has it.
+  var COPY_REASONS = ["task_taken", "task_closed", "task_unclaimed", "not_your_duty", "not_found"];
+
+  function copyOf(record, photos) {
+    var reason = String((record.conflict && record.conflict.reason) || "").replace(/^reason_/, "");
+    var answers = [];
+    (record.detail.needs.items || []).forEach(function (item) {
+      var a = record.answers[item.id] || {};
+      var names = photos.filter(function (p) { return p.item === item.id; }).map(function (p) { return String(p.name).slice(0, 255); });
+      var number = a.number == null ? "" : String(a.number);
+      if (!a.value && !number && !a.note && !names.length) return;
+      answers.push({ item: item.id, value: a.value || "", number: number, note: a.note || "", photos: names });
+    });
+    var body = { reason: COPY_REASONS.indexOf(reason) >= 0 ? reason : "task_closed", answers: answers, findings: record.findings || "" };
+    if (record.inspectedOn) body.inspected_on = record.inspectedOn;
+    return body;
+  }
+
+  function attachCopy(taskId) {
+    return db().then(function (d) {
+      return Promise.all([d.get("inspections", taskId), d.getAllFromIndex("photos", "task", taskId)]).then(function (both) {
+        var record = both[0];
+        if (record.attached) return record.attached;
+        if (!record.attachKey) record.attachKey = newKey();
+        return d.put("inspections", record)
+          .then(function () { return request("POST", "tasks/" + taskId + "/device-copy/", { key: record.attachKey, body: copyOf(record, both[1]) }); })
+          .then(function (copy) {
+            var tx = d.transaction("inspections", "readwrite");
+            return tx.store.get(taskId).then(function (kept) {
+              kept.attached = { id: copy.id, at: copy.created_at };
+              return Promise.all([tx.store.put(kept), tx.done]).then(function () { return kept.attached; });
+            });
+          });
+      });
+    });
+  }
+
   window.KamkapOffline = {
     db: db, newKey: newKey, currentWho: currentWho, isMine: isMine, myInspections: myInspections, makeAvailable: makeAvailable, inspections: inspections,
     inspection: inspection, saveInspection: saveInspection, photosOf: photosOf, addPhoto: addPhoto, addSignature: addSignature, queue: queue,
-    enqueue: enqueue, sync: sync, remove: remove, exportOf: exportOf, payloadOf: payloadOf, ApiError: ApiError,
+    enqueue: enqueue, sync: sync, remove: remove, exportOf: exportOf, payloadOf: payloadOf, ApiError: ApiError, attachCopy: attachCopy,
   };
 })();
