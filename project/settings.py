@@ -281,7 +281,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1/",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"OrderStatusEnum": "workflows.inspection.models.OrderStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "workflows.inspection.models.OrderStatus",
+        # Two choice sets are called `reason`: why a case was opened, and why a device's copy was kept.
+        "InspectionReasonEnum": "workflows.inspection.models.cases.InspectionReason",
+        "DeviceCopyReasonEnum": "workflows.inspection.models.cases.DeviceCopyReason",
+    },
     # The document describes /api/v1/ only; the unversioned /api/ aliases are not repeated in it.
     "PREPROCESSING_HOOKS": ["api.schema.versioned_only"],
     # The docs page's Swagger UI comes from our static files (drf-spectacular-sidecar): no CDN.
