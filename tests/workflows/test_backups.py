@@ -205,7 +205,7 @@ def test_backup_holds_the_database_and_every_photo_with_their_checksums(site, ar
         names = tar.getnames()
         manifest = json.load(tar.extractfile("manifest.json"))
     photos = sorted(file.relative_to(site).as_posix() for file in (site / "media").rglob("*") if file.is_file())
-    assert len(photos) == 2
+    assert len(photos) == 4 and len([p for p in photos if "/thumbs/" in p]) == 2  # two photos, their thumbnails
     assert names == ["database/kamkap.sqlite3", *photos, "manifest.json"]
     assert manifest["database"]["engine"] == "sqlite"
     assert manifest["created_at"].endswith("+07:00")  # Bangkok
@@ -227,7 +227,7 @@ def test_a_restore_after_a_wipe_brings_back_every_row_and_file(site, archive, tm
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Audit trail OK" in result.stdout and "Files OK: all 2 files named by rows exist" in result.stdout
+    assert "Audit trail OK" in result.stdout and "Files OK: all 4 files named by rows exist" in result.stdout
     counts = sqlite_counts(home / "db.sqlite3")
     assert counts == sqlite_counts(site / "db.sqlite3")
     assert counts["inspection_evidence"] == 2 and counts["workflows_auditentry"] > 0
@@ -290,7 +290,7 @@ def test_a_restore_not_confirmed_changes_nothing(reference_db, archive, tmp_path
 
 def test_a_file_missing_after_restore_is_reported_and_fails(site, tmp_path):
     home = copy_site(site, tmp_path / "site")
-    lost = next(file for file in (home / "media").rglob("*") if file.is_file())
+    lost = next(file for file in (home / "media").rglob("*") if file.is_file() and "thumbs" not in file.parts)
     lost.unlink()  # the database names a photo the media no longer holds
     url = sqlite_url(home / "db.sqlite3")
     made = manage("backup", str(tmp_path / "backup.tar.gz"), database_url=url, media=home / "media")
