@@ -23,6 +23,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         org_services.build_org_tree()
 
 
+@pytest.fixture
+def reference_data(transactional_db):
+    """For a transactional test: the geography and organisation tree again (an earlier transactional test's
+    flush emptied them)."""
+    if not Unit.objects.exists():
+        load_geography()
+        org_services.build_org_tree()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Cached answers (SLA days, who fills a role) must not outlive the test whose rows they describe."""

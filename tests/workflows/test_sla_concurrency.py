@@ -28,17 +28,6 @@ pytestmark = [
 TASKS = 20
 
 
-@pytest.fixture
-def reference_data(transactional_db):
-    from org.geo import load_geography
-    from org.models import Unit
-    from org.services import build_org_tree
-
-    if not Unit.objects.exists():
-        load_geography()
-        build_org_tree()
-
-
 def test_two_sweeps_at_once_escalate_each_overdue_task_once(reference_data, songkhla, checklist):
     songkhla.officer.email = "pio@example.go.th"
     songkhla.officer.save()

@@ -27,18 +27,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def reference_data(transactional_db):
-    """The geography and organisation tree, again: a transactional test before this one flushed them."""
-    from org.geo import load_geography
-    from org.models import Unit
-    from org.services import build_org_tree
-
-    if not Unit.objects.exists():
-        load_geography()
-        build_org_tree()
-
-
 def submit_twice(url: str, clients: list[Client], data: dict) -> list:
     barrier = threading.Barrier(2)
     results = [None, None]
