@@ -282,13 +282,12 @@ class TimeStampAuthority(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def time_stamp_authority(demo_ca):
+def serve_time_stamps(found):
+    """A time-stamp authority on the loopback stamping with the certificate `found` (issue_tsa_certificate):
+    yields its URL, stops with the generator."""
     from asn1crypto import keys, pem
     from asn1crypto import x509 as asn1_x509
     from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
-
-    found = signing.issue_tsa_certificate()
 
     def der(path):
         return pem.unarmor(path.read_bytes())[2]
@@ -303,6 +302,11 @@ def time_stamp_authority(demo_ca):
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def time_stamp_authority(demo_ca):
+    yield from serve_time_stamps(signing.issue_tsa_certificate())
 
 
 def test_with_a_time_stamp_authority_every_signature_carries_its_time(songkhla, settings, time_stamp_authority):  # noqa: F811

@@ -3,8 +3,6 @@ uploads): what a revoked document's page shows, files that are not PDFs or are b
 over the limit. Nothing here reaches an outside host."""
 
 import re
-import threading
-from http.server import ThreadingHTTPServer
 
 import pytest
 from django.core.files.base import ContentFile
@@ -18,7 +16,7 @@ from weasyprint import HTML
 from tests.clock import at
 from tests.workflows.inspection.conftest import checklist, factory, rules, songkhla  # noqa: F401
 from tests.workflows.inspection.test_pdfs import signed_off  # noqa: F401
-from tests.workflows.test_signing import TimeStampAuthority
+from tests.workflows.test_signing import serve_time_stamps
 from workflows import signing
 from workflows.inspection import issued, verify
 from workflows.inspection.models import DocumentKind, IssuedDocument
@@ -87,29 +85,11 @@ def test_a_broken_or_hostile_upload_is_answered_not_a_server_error(client, songk
 def foreign_time_stamp_authority(demo_ca, monkeypatch, tmp_path):
     """A time-stamp authority that answers, but with a certificate of another CA than the ones the
     verifier trusts (a misconfigured SIGNING_TSA_URL or SIGNING_TSA_CA_CERT, or a stranger on the path)."""
-    from asn1crypto import keys, pem
-    from asn1crypto import x509 as asn1_x509
-    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
-
     signing.ensure_demo_ca()  # ours, in the key store, before the foreign one is made elsewhere
     with monkeypatch.context() as patch:
         patch.setattr(signing, "signing_dir", lambda: tmp_path / "foreign")
         found = signing.issue_tsa_certificate("Foreign TSA")
-
-    def der(path):
-        return pem.unarmor(path.read_bytes())[2]
-
-    stamper = DummyTimeStamper(
-        asn1_x509.Certificate.load(der(found.certificate)), keys.PrivateKeyInfo.load(der(found.key)),
-        certs_to_embed=[asn1_x509.Certificate.load(der(found.ca))],
-    )  # fmt: skip
-    handler = type("Authority", (TimeStampAuthority,), {"stamper": stamper})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    yield from serve_time_stamps(found)
 
 
 @at(2026, 11, 16)
