@@ -317,6 +317,19 @@ def visit(browser: Browser, live_server, inspection_demo):
         context.close()
 
 
+def draw_signature(page: Page, testid: str) -> None:
+    """A signature drawn with the finger (pointer events) on the signature pad `testid`."""
+    pad = page.get_by_test_id(testid)
+    pad.evaluate("e => e.scrollIntoView({block: 'center'})")
+    box = pad.bounding_box()
+    x, y, w, h = box["x"], box["y"], box["width"], box["height"]
+    page.mouse.move(x + 0.1 * w, y + 0.65 * h)
+    page.mouse.down()
+    for step in range(1, 17):
+        page.mouse.move(x + (0.1 + 0.05 * step) * w, y + (0.65 - 0.3 * ((step % 4) / 3)) * h, steps=3)
+    page.mouse.up()
+
+
 @pytest.fixture
 def photo(tmp_path) -> Path:
     """A real PNG (drawn with Pillow): a factory front with a name board."""

@@ -31,7 +31,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from org.models import Person
 from registry.models import Factory
-from tests.e2e.conftest import PHOTO_SIZE, SCREENSHOTS, shoot, th
+from tests.e2e.conftest import PHOTO_SIZE, SCREENSHOTS, draw_signature, shoot, th
 from workflows import audit
 from workflows.inspection import services
 from workflows.inspection.models import AnswerType, Inspection, Outcome
@@ -141,16 +141,8 @@ def big_photo(folder: Path) -> Path:
 
 def sign(page: Page, who: str) -> None:
     """Draw a signature with the finger (pointer events) on the pad of `who`."""
-    pad = page.get_by_test_id(f"pad-{who}")
     expect(page.locator(f'[data-kk-sign="{who}"]')).to_have_attribute("data-kk-sign-ready", "")
-    pad.evaluate("e => e.scrollIntoView({block: 'center'})")
-    box = pad.bounding_box()
-    x, y, w, h = box["x"], box["y"], box["width"], box["height"]
-    page.mouse.move(x + 0.1 * w, y + 0.65 * h)
-    page.mouse.down()
-    for step in range(1, 17):
-        page.mouse.move(x + (0.1 + 0.05 * step) * w, y + (0.65 - 0.3 * ((step % 4) / 3)) * h, steps=3)
-    page.mouse.up()
+    draw_signature(page, f"pad-{who}")
     expect(page.locator(f'input[name="{who}_signature"]')).to_have_value(re.compile(r"^data:image/png;base64,"))
 
 

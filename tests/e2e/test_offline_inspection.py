@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 from api.models import IdempotencyKey
 from org.models import Person
 from registry.models import Factory
-from tests.e2e.conftest import TIMEOUT_MS, shoot, th
+from tests.e2e.conftest import TIMEOUT_MS, draw_signature, shoot, th
 from tests.workflows.inspection.test_flow_paths import do, open_task
 from workflows.inspection import services
 from workflows.inspection.models import Answer, AnswerType, DeviceCopy, Evidence
@@ -119,19 +119,6 @@ def kept_after(page: Page, action) -> None:
     expect(kept).not_to_have_attribute("data-saved", str(before))
 
 
-def draw(page: Page, testid: str) -> None:
-    """A signature drawn with the finger (pointer events) on a signature pad."""
-    pad = page.get_by_test_id(testid)
-    pad.evaluate("e => e.scrollIntoView({block: 'center'})")
-    box = pad.bounding_box()
-    x, y, w, h = box["x"], box["y"], box["width"], box["height"]
-    page.mouse.move(x + 0.1 * w, y + 0.6 * h)
-    page.mouse.down()
-    for step in range(1, 13):
-        page.mouse.move(x + (0.1 + 0.06 * step) * w, y + (0.6 - 0.3 * ((step % 3) / 2)) * h, steps=3)
-    page.mouse.up()
-
-
 def rows() -> tuple[int, int, int, int]:
     return Answer.objects.count(), Evidence.objects.count(), AuditEntry.objects.count(), IdempotencyKey.objects.count()
 
@@ -172,9 +159,9 @@ def test_offline_answers_survive_a_reload_and_sync_once(phone, inspection_demo, 
     # The factory's representative acknowledges, the inspector signs: both kept on the device, queued as evidence.
     expect(page.get_by_test_id("signatures")).to_have_attribute("data-kk-pads-ready", "")
     page.locator('[data-kk-sign-name="representative"]').fill(REPRESENTATIVE)
-    draw(page, "pad-representative")
+    draw_signature(page, "pad-representative")
     kept_after(page, lambda: page.get_by_test_id("keep-representative").click())
-    draw(page, "pad-inspector")
+    draw_signature(page, "pad-inspector")
     kept_after(page, lambda: page.get_by_test_id("keep-inspector").click())
 
     page.reload()  # still offline: everything comes back from IndexedDB
