@@ -13,7 +13,6 @@ from viewflow.workflow.status import STATUS
 
 from tests.factories import FactoryFactory
 from tests.workflows.inspection.test_flow_paths import open_task
-from tests.workflows.inspection.test_race import reference_data  # noqa: F401
 from workflows.inspection import services
 
 ROUNDS = 20
