@@ -2,16 +2,14 @@
 other is a 409 (the task is closed by then, or still locked by the winner), never a 500 and never two
 next tasks."""
 
-import threading
-
 import pytest
 from django.conf import settings
-from django.db import connections
 from django.test import Client
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from tests.factories import FactoryFactory
+from tests.races import both_at_once
 from tests.workflows.inspection.test_flow_paths import open_task
 from workflows.inspection import services
 
@@ -27,22 +25,7 @@ pytestmark = [
 
 
 def complete_twice(url: str, clients: list[Client], data: dict) -> list:
-    barrier = threading.Barrier(2)
-    results = [None, None]
-
-    def worker(index: int) -> None:
-        barrier.wait()
-        try:
-            results[index] = clients[index].post(url, data, content_type="application/json")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+    return both_at_once(lambda index: clients[index].post(url, data, content_type="application/json"))
 
 
 @pytest.mark.django_db(transaction=True)

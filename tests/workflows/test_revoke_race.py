@@ -1,14 +1,13 @@
 """Two revocations of the same document at the same moment, on PostgreSQL (real row locks): one
 document.revoke entry in the case's audit trail, the other told it was revoked already."""
 
-import threading
-
 import pytest
 from django.conf import settings
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from tests.factories import FactoryFactory
+from tests.races import both_at_once
 from tests.workflows.inspection.conftest import checklist, songkhla  # noqa: F401
 from workflows import audit
 from workflows.inspection import issued, services
@@ -28,24 +27,10 @@ pytestmark = [
 
 
 def revoke_twice(document, people) -> list:
-    barrier = threading.Barrier(2)
-    results = [None, None]
-
-    def worker(index: int) -> None:
-        barrier.wait()
-        try:
-            results[index] = issued.revoke(document, by=people[index], reason=f"ผิด {index}")
-        except issued.RevocationError as error:
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+    return both_at_once(
+        lambda index: issued.revoke(document, by=people[index], reason=f"ผิด {index}"),
+        expected=(issued.RevocationError,),
+    )
 
 
 @pytest.mark.django_db(transaction=True)

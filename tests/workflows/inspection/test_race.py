@@ -12,6 +12,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from tests.factories import FactoryFactory
+from tests.races import both_at_once
 from tests.workflows.inspection.test_flow_paths import open_task
 from workflows.inspection import services
 from workflows.middleware import ALREADY_DONE, LOCKED
@@ -28,25 +29,9 @@ pytestmark = [
 
 
 def submit_twice(url: str, clients: list[Client], data: dict) -> list:
-    barrier = threading.Barrier(2)
-    results = [None, None]
-
     for client in clients:
         client.cookies.pop("messages", None)  # read only this round's messages
-
-    def worker(index: int) -> None:
-        barrier.wait()
-        try:
-            results[index] = clients[index].post(url, data)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+    return both_at_once(lambda index: clients[index].post(url, data))
 
 
 @pytest.mark.django_db(transaction=True)
