@@ -57,7 +57,8 @@ def figure_values(f: Figures) -> list:
 def _heading(sheet, title: str, board: Board, columns: list[str]) -> None:
     sheet.append([title])
     line = _("Fiscal year %(fy)s") % {"fy": board.fy}
-    line += " · " + _("As of %(date)s") % {"date": format_be(board.today, "long", "th")}
+    as_of = board.as_of or board.today  # the worker's last pass, date and time, as the page says
+    line += " · " + _("As of %(date)s") % {"date": format_be(as_of, "long", "th")}
     if board.target.pct is not None:
         target = {"q": board.target.quarter, "pct": board.target.pct}
         line += " · " + _("Disbursement target Q%(q)s: %(pct)s%%") % target

@@ -4,7 +4,9 @@ exports hold the rows on screen; the visit briefing is a Thai PDF with Buddhist-
 import re
 import shutil
 import subprocess
+from datetime import datetime
 from io import BytesIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -101,6 +103,23 @@ def test_ministry_excel_holds_the_rows_and_the_total(client, world):
     assert total[1:3] == (6, 3)  # planned, done
     assert total[8:11] == (2, 1, 3)  # open s.37 and s.39 orders, overdue tasks
     assert str(world.fy) in sheet["A2"].value
+
+
+def test_excel_says_the_time_the_figures_are_as_of_like_the_page(client, world, settings):
+    """With a worker the figures are as of its last pass: the heading gives that day and time (BE)."""
+    from django.core.cache import cache
+
+    from dashboards import summary
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    passed = datetime(2026, 11, 16, 7, 5, tzinfo=ZoneInfo("Asia/Bangkok"))
+    cache.set(summary.SETTLED_KEY, passed, None)
+    try:
+        client.force_login(world.people.deputy)
+        sheet = load_workbook(BytesIO(client.get(reverse("dashboards:xlsx")).content)).active
+    finally:
+        cache.delete(summary.SETTLED_KEY)
+    assert "16 พฤศจิกายน 2569 07:05" in sheet["A2"].value
 
 
 def test_office_excel_has_officers_and_cases(client, world):
