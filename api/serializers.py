@@ -17,6 +17,7 @@ from workflows.inspection.models import (
     CorrectiveOrder,
     DeviceCopy,
     DeviceCopyReason,
+    EvidenceKind,
     Inspection,
     InspectionReason,
     SignerRole,
@@ -500,12 +501,30 @@ class EvidenceUploadSerializer(serializers.Serializer):
 
 
 class EvidenceSerializer(serializers.Serializer):
+    """An evidence file of a case: a photo or PDF with its stamp (when and where it was taken, null when the
+    inspector did not agree to one), or a signature with its signer (blank for a photo)."""
+
     id = serializers.IntegerField()
     item = serializers.IntegerField(allow_null=True)
+    kind = serializers.SerializerMethodField()
     name = serializers.CharField()
     content_type = serializers.CharField()
     size = serializers.IntegerField()
-    url = serializers.CharField()
+    uploaded_at = serializers.DateTimeField()
+    taken_at = serializers.DateTimeField(allow_null=True, help_text=_("When the photo was taken (the device's clock)"))
+    latitude = serializers.FloatField(allow_null=True, help_text=_("Where it was taken (WGS 84 degrees)"))
+    longitude = serializers.FloatField(allow_null=True)
+    accuracy_m = serializers.IntegerField(allow_null=True, help_text=_("The position's accuracy in metres"))
+    signer_role = serializers.CharField(help_text=_("A signature's signer: representative or inspector"))
+    signer_name = serializers.CharField()
+    signer_title = serializers.CharField()
+    url = serializers.CharField(help_text=_("The file (GET, as the case page's link)"))
+
+    # the values in words: another choice set is named `kind` (a report's), so an enum here would collide
+    # (drf-spectacular W001) unless ENUM_NAME_OVERRIDES named both
+    @extend_schema_field({"type": "string", "description": "One of: " + ", ".join(EvidenceKind.values)})
+    def get_kind(self, row) -> str:
+        return row["kind"]
 
 
 class CaseStartSerializer(serializers.Serializer):

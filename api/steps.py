@@ -416,9 +416,15 @@ def _item(item, answer, reported, evidence) -> dict:
 def evidence_row(file) -> dict:
     from django.urls import reverse
 
+    def degrees(value):
+        return None if value is None else float(value)
+
     return {
-        "id": file.pk, "item": file.item_id, "name": file.original_name, "content_type": file.content_type,
-        "size": file.size, "uploaded_at": _jsonable(file.uploaded_at),
+        "id": file.pk, "item": file.item_id, "kind": file.kind, "name": file.original_name,
+        "content_type": file.content_type, "size": file.size, "uploaded_at": _jsonable(file.uploaded_at),
+        "taken_at": _jsonable(file.taken_at), "latitude": degrees(file.latitude),
+        "longitude": degrees(file.longitude), "accuracy_m": file.accuracy_m,
+        "signer_role": file.signer_role, "signer_name": file.signer_name, "signer_title": file.signer_title,
         "url": reverse("api:evidence-detail", args=[file.pk]),  # the file, for a token as for a session
     }  # fmt: skip
 
