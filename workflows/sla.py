@@ -129,8 +129,11 @@ def sweep(now=None) -> tuple[int, int]:
     and escalate overdue tasks of every flow one level up (escalation_target), once each: a
     notification in the superior's list (and their e-mail), the owner told in the app, an entry in the
     case's audit trail. Returns (reminded, escalated)."""
+    from .due import resume_elapsed
+
     now = now or timezone.now()
     with transaction.atomic():
+        resume_elapsed(now)  # clocks stopped until a time that has come (a compliance period's end) run again
         return _remind(now), _escalate(now)
 
 

@@ -5,7 +5,9 @@ day not counted, Civil and Commercial Code s.193/3): received on 1 March with 30
 by 31 March. Receipt is recorded by the officer: handed over (with the receiver's name), registered
 mail (tracking number, mailing date and the date on the return receipt) or posted at the premises
 where no one would take it. Recording it moves the order's deadline and the follow-up inspection's
-timer; SLA rules that count from the order should read `CorrectiveOrder.deadline`, which this keeps."""
+timer; SLA rules that count from the order should read `CorrectiveOrder.deadline`, which this keeps.
+A follow-up already open when the receipt is recorded (the return receipt came back late) does not run
+its clock while the period from receipt still runs (workflows.due.wait_for_compliance)."""
 
 import re
 from datetime import date, datetime, time, timedelta
@@ -109,6 +111,12 @@ def order_delivery_record(
         process__inspectionprocess__inspection=inspection, flow_task_type="TIMER", status=STATUS.SCHEDULED
     ):  # the follow-up's date moves, kept in the case's trail (workflows.due)
         due.move(timer, follow_up_at(order), reason=FROM_RECEIPT, by=by, case=inspection)
+    for follow_up in Task.objects.filter(
+        process__inspectionprocess__inspection=inspection, flow_task__endswith=".follow_up", status__in=due.OPEN
+    ):  # opened before the period (from receipt) ended: its clock stands still until it ends (workflows.due)
+        due.wait_for_compliance(
+            task=follow_up, until=follow_up_at(order), deadline=order.deadline, by=by, case=inspection
+        )
     audit.record(
         subject=inspection,
         action="order.delivered",
