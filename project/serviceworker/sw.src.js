@@ -8,7 +8,8 @@
 //   offline inspections' page (project/offline.py, its data in IndexedDB);
 // - other GET /static/ files and the JavaScript translations (/jsi18n/): stale-while-revalidate (the same
 //   for every user);
-// - pages (GET navigations, and Turbo's fetches of them): network first, however slow (a kept copy only when
+// - the inspect task's page: stale-while-revalidate, what changed meanwhile told to the page (keptFirst below);
+// - other pages (GET navigations, and Turbo's fetches of them): network first, however slow (a kept copy only when
 //   the network fails, never a stale one in place of a slow answer); kept in the "kk-pages" cache for when
 //   the signal is gone, and emptied when another person (or nobody) is logged in on this device, so one
 //   person's pages are never shown to the next; with no network and no copy, the offline page;
@@ -53,12 +54,87 @@ const htmlPagesOnly = {
     (response.headers.get("Content-Type") || "").startsWith("text/html") ? response : null,
 };
 
+registerRoute(({ request, url }) => request.method === "GET" && isPage({ request, url }) && KEPT_FIRST.test(url.pathname), keptFirst);
 registerRoute(isPage, new NetworkFirst({ cacheName: PAGES, plugins: [htmlPagesOnly] }), "GET");
-registerRoute(isPage, new NetworkOnly(), "POST");
+// A post to the inspect task's page (save a draft, submit) throws its kept copy away first: the page it redirects to
+// comes from the network, never the copy from before the post.
+const networkOnly = new NetworkOnly();
+registerRoute(
+  isPage,
+  async (options) => {
+    if (KEPT_FIRST.test(options.url.pathname)) await (await caches.open(PAGES)).delete(options.url.href, { ignoreVary: true });
+    return networkOnly.handle(options);
+  },
+  "POST",
+);
 registerRoute(
   ({ url }) => url.origin === self.location.origin && (url.pathname.startsWith("/static/") || url.pathname === "/jsi18n/"),
   new StaleWhileRevalidate({ cacheName: STATIC }),
 );
+
+// The inspect task's page (the checklist an inspector opens again and again inside a factory, on a poor signal):
+// stale-while-revalidate, so a repeat visit draws at once. The kept copy of this person's page is shown, marked
+// data-kk-kept on its <body>, while the network is asked; the answer replaces the kept copy and is told to the page
+// (register.js, which acts on it): "same" (the page as kept, but for the CSRF token, handed over), "changed" (the
+// page reloads, or if something was typed already, keeps it on screen and stops the form from being sent), or
+// "gone": no page any more for this person (the task completed, given to someone else, the case cancelled, the
+// session ended: a redirect or an error), the kept copy is thrown away and the page is left as for "changed" —
+// the offline inspections' conflict rule on the online page: nothing sent over a task that changed meanwhile.
+// With no kept copy, the network (as any page); with no network, the kept copy, or the offline page.
+const KEPT_FIRST = /^\/inspection\/flow\/\d+\/inspect\/\d+\/execute\/$/;
+const CSRF_TOKEN = /(name="csrfmiddlewaretoken" value=")([^"]*)"/g;
+const isWholePage = (response) =>
+  response && response.status === 200 && !response.redirected && response.type !== "opaqueredirect" &&
+  (response.headers.get("Content-Type") || "").startsWith("text/html");
+// A page saying something once (Django's messages in Viewflow's snackbar: "Draft saved." after a post) is shown, not
+// kept: a kept copy would say it again on every visit.
+const SNACKBAR = /<vf-snackbar[^>]*>([^]*?)<\/vf-snackbar>/;
+const saysSomething = (text) => ((text.match(SNACKBAR) || [])[1] || "").trim() !== "";
+
+function markedKept(kept, text) {
+  const headers = new Headers(kept.headers);
+  headers.delete("Content-Length");
+  headers.delete("Content-Encoding");
+  return new Response(text.replace(/<body\b/, "<body data-kk-kept"), { status: 200, statusText: "OK", headers });
+}
+
+async function revalidate(cache, request, fresh, keptText, clientId) {
+  let told;
+  try {
+    const response = await fresh;
+    const text = isWholePage(response) ? await response.clone().text() : null;
+    if (text === null) {
+      await cache.delete(request, { ignoreVary: true });
+      told = { state: "gone" };
+    } else if (saysSomething(text)) {
+      await cache.delete(request, { ignoreVary: true });
+      told = { state: "changed" };
+    } else {
+      await cache.put(request, response);
+      const token = (text.match(/name="csrfmiddlewaretoken" value="([^"]*)"/) || [])[1] || "";
+      const same = text.replace(CSRF_TOKEN, "$1\"") === keptText.replace(CSRF_TOKEN, "$1\"");
+      told = { state: same ? "same" : "changed", token };
+    }
+  } catch (error) {
+    told = { state: "offline" }; // no network: the kept copy is all there is
+  }
+  const client = clientId ? await self.clients.get(clientId) : null;
+  if (client) client.postMessage({ type: "kk-page", url: request.url, ...told });
+}
+
+async function keptFirst({ event, request }) {
+  const cache = await caches.open(PAGES);
+  const kept = await cache.match(request, { ignoreVary: true }); // this person's (PAGES is emptied for another)
+  const fresh = fetch(request);
+  if (!kept) {
+    const response = await fresh; // no network and no copy: the catch handler's offline page
+    if (isWholePage(response) && !saysSomething(await response.clone().text())) await cache.put(request, response.clone());
+    return response;
+  }
+  const text = await kept.text();
+  event.waitUntil(revalidate(cache, request, fresh, text, event.resultingClientId || event.clientId));
+  return markedKept(kept, text);
+}
 
 setCatchHandler(async ({ request }) => {
   if (request.mode === "navigate") {
@@ -80,9 +156,26 @@ async function samePerson(who) {
   }
 }
 
+// A page of keptFirst's opened before this worker controlled it (the first visit: register.js names it, `keep`) is
+// fetched once more and kept, so that the next visit already draws from the device.
+async function keepPage(address) {
+  const url = new URL(address, self.location.href);
+  url.hash = "";
+  if (url.origin !== self.location.origin || !KEPT_FIRST.test(url.pathname)) return;
+  const cache = await caches.open(PAGES);
+  if (await cache.match(url.href, { ignoreVary: true })) return;
+  const response = await fetch(url.href, { credentials: "same-origin", headers: { Accept: "text/html" } });
+  if (isWholePage(response) && !saysSomething(await response.clone().text())) await cache.put(url.href, response);
+}
+
 self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "kk-who" && typeof data.who === "string") {
-    event.waitUntil(samePerson(data.who).then(() => event.ports[0] && event.ports[0].postMessage("ok")));
+    const keep = data.who && typeof data.keep === "string" ? data.keep : null;
+    event.waitUntil(
+      samePerson(data.who)
+        .then(() => keep && keepPage(keep).catch(() => null))
+        .then(() => event.ports[0] && event.ports[0].postMessage("ok"))
+    );
   }
 });

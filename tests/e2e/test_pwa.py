@@ -132,3 +132,79 @@ def test_offline_page_kept_pages_and_log_out(phone, demo, live_server):
     phone.set_offline(True)
     page.goto("/inspection/inbox/")
     expect(page.get_by_role("heading", name=th("No signal"))).to_be_visible()
+
+
+STALE_NOTE = (
+    "This page was opened from this device's copy and has changed on the server since (the task may have been "
+    "completed or given to someone else). Nothing on it will be sent: what you typed stays on screen; open the page "
+    "again to see it as it is now."
+)
+FRESH = "document.body.getAttribute('data-kk-fresh')"
+KEPT_PAGE = "document.body.hasAttribute('data-kk-kept')"
+
+
+def test_the_inspect_page_draws_from_the_device_and_nothing_is_sent_over_a_changed_task(
+    phone, inspection_demo, live_server
+):
+    """The inspect task's page is stale-while-revalidate (sw.src.js, keptFirst): on a repeat visit the kept copy is
+    shown at once and the network's answer is told to the page. The same page: its CSRF token is refreshed (a draft
+    saved after logging in again goes through). The task given to someone else meanwhile: the page loads again and
+    shows the server's answer, the kept copy is thrown away. Typed into before the answer came: what was typed stays,
+    the note says why, and the form is not sent."""
+    from django.urls import reverse
+
+    from org.models import Person
+    from tests.e2e.test_offline_inspection import HEAD, OTHER, assigned_case, items_by_type
+    from workflows.inspection import services
+    from workflows.inspection.models import Answer, AnswerType
+
+    inspection, task = assigned_case(3)
+    yes_no = items_by_type(inspection)[AnswerType.YES_NO]
+    url = reverse("inspection:flow:inspect:execute", args=[task.process_id, task.pk])
+    page = phone.new_page()
+    log_in(page, INSPECTOR, inspection_demo.password)
+    page.goto(url)
+    wait_for(page, "navigator.serviceWorker.controller !== null", True, "the service worker")
+    wait_for(page, KEPT_PAGES, lambda urls: url in urls, "the inspect page is not kept")
+
+    # Logged in again (a new CSRF secret), the page drawn from the kept copy: the network's page is the same but for
+    # its token, which the page takes; a draft saved on it goes through.
+    log_in(page, INSPECTOR, inspection_demo.password)
+    page.goto(url)
+    assert page.evaluate(KEPT_PAGE)
+    wait_for(page, FRESH, "same", "the network's answer was not told to the page")
+    card = page.get_by_test_id(f"item-{yes_no.code}")
+    card.locator(f'input[name="item_{yes_no.pk}"][value="yes"]').check()
+    page.get_by_role("button", name=th("Save draft")).click()
+    expect(page.locator("vf-snackbar")).to_contain_text(th("Draft saved. You can come back to it from your inbox."))
+    assert Answer.objects.get(inspection=inspection, item=yes_no).value == "yes"
+    assert not page.evaluate(KEPT_PAGE)  # after a post, the network's page (the kept copy was thrown away)
+
+    # Kept again; typed into, then told the task changed (the answer of a slow network, dispatched here as the worker
+    # sends it): what was typed stays on screen, the note says why, the form is not sent.
+    assert url not in page.evaluate(KEPT_PAGES)  # a page saying "Draft saved." is shown, not kept
+    page.goto(url)
+    wait_for(page, KEPT_PAGES, lambda urls: url in urls, "the inspect page is not kept again")
+    page.goto(url)
+    wait_for(page, FRESH, "same", "the kept copy")
+    card.locator(f'input[name="item_{yes_no.pk}"][value="no"]').check()
+    told = """(url) => navigator.serviceWorker.dispatchEvent(
+      new MessageEvent("message", {data: {type: "kk-page", url, state: "changed"}}))"""
+    page.evaluate(told, page.url.split("#")[0])
+    expect(page.get_by_test_id("stale-note")).to_contain_text(th(STALE_NOTE))
+    expect(card.locator(f'input[name="item_{yes_no.pk}"][value="no"]')).to_be_checked()
+    expect(page.get_by_role("button", name=th("Save draft"))).to_be_disabled()
+    page.locator("form[data-kk-checklist]").evaluate("(form) => form.requestSubmit()")
+    assert page.evaluate(KEPT_PAGE) and Answer.objects.get(inspection=inspection, item=yes_no).value == "yes"
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shoot(page, "inspect-kept-changed-390")
+
+    # The group head gives the task to another inspector: the kept copy is shown, the network says the page is gone
+    # for her, the page loads again from the network (the server's answer, no checklist) and the copy is gone.
+    task.refresh_from_db()
+    services.task_reassign(task=task, to=Person.objects.get(username=OTHER), by=Person.objects.get(username=HEAD))
+    page.goto(url)
+    expect(page.locator("form[data-kk-checklist]")).to_have_count(0)
+    assert not page.evaluate(KEPT_PAGE)
+    wait_for(page, KEPT_PAGES, lambda urls: url not in urls, "the kept copy of a task no longer hers")
+    assert Answer.objects.get(inspection=inspection, item=yes_no).value == "yes"
