@@ -333,3 +333,20 @@ def test_verify_tells_a_letters_time_stamp(client, songkhla, issued_order, setti
     body = client.post(verify_url(document), {"document": SimpleUploadedFile("a.pdf", pdf)}).content.decode()
     assert 'data-testid="match"' in body and 'data-testid="timestamped"' in body
     assert "ลงนามไม่ช้ากว่า" in body
+
+
+@at(2026, 11, 16)
+def test_unsigned_while_the_tsa_is_down_is_a_503(client, songkhla, issued_order, settings, time_stamp_authority):  # noqa: F811
+    IssuedDocument.objects.filter(order=issued_order).delete()  # the worker has not signed it yet
+    settings.SIGNING_TSA_URL = "http://127.0.0.1:9/"  # nobody answers
+    client.force_login(songkhla.inspector)
+    response = client.get(order_url(issued_order))
+    assert response.status_code == 503 and response["Retry-After"] == "300"
+    body = response.content.decode()
+    assert "text/html" in response["Content-Type"] and "เอกสารฉบับลงนามยังไม่พร้อม" in body and "document-pending" in body
+    assert not IssuedDocument.objects.filter(order=issued_order).exists()  # nothing unsigned kept as issued
+
+    settings.SIGNING_TSA_URL = time_stamp_authority  # back: the same download is the signed, stamped letter
+    response = client.get(order_url(issued_order))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert signing.validate_pdf(response.content).timestamped_at is not None
