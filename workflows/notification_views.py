@@ -1,6 +1,6 @@
 """A person's notifications: the list (newest first, 25 a page), opening one (marked read, then its task
-or case), marking all read, and whether they also come by e-mail. Each person sees and marks only
-their own: every query starts from `Notification.objects.of(request.user)`."""
+or case), marking one read where it is shown, marking all read, and whether they also come by e-mail.
+Each person sees and marks only their own: every query starts from `Notification.objects.of(request.user)`."""
 
 from django import forms
 from django.contrib import messages
@@ -40,6 +40,19 @@ def notification_open(request, pk: int):
         Notification.objects.filter(pk=notice.pk).update(read_at=timezone.now())
     if notice.link and url_has_allowed_host_and_scheme(notice.link, allowed_hosts=None):
         return redirect(notice.link)
+    return redirect("notifications:list")
+
+
+@require_POST
+def notification_read(request, pk: int):
+    """Mark one read where it is shown (an inbox's "Seen" on an escalation: it stays listed, unhighlighted,
+    until its step is done), back to that page."""
+    notice = get_object_or_404(Notification.objects.of(request.user), pk=pk)
+    if notice.read_at is None:
+        Notification.objects.filter(pk=notice.pk).update(read_at=timezone.now())
+    back = request.POST.get("next", "")
+    if back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts=None):
+        return redirect(back)
     return redirect("notifications:list")
 
 

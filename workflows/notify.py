@@ -9,7 +9,8 @@ Who writes what, one place each:
   every human task (workflows.flows.KamkapFlow); the notification is written by the worker with the
   e-mail (`send_for_task`), so a completion costs no statement more than its outbox row;
 - due soon, overdue, escalated: the SLA sweep (workflows.sla), set-based, through `write_many`;
-- a complaint answered: `complaint_answered`, called by workflows.complaint.services.complaint_answer."""
+- a complaint answered: `complaint_answered`, called by workflows.complaint.services.complaint_answer.
+What the superior may do with an escalated step from the inbox (hand it over): `hand_over_of`."""
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -155,6 +156,46 @@ def send_for_task(task_id: int) -> bool:
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [task.owner.email])
     Notification.objects.filter(pk=notice.pk).update(mailed_at=timezone.now())
     return True
+
+
+# An overdue step escalated: who may hand it over -------------------------------------------------
+
+
+def hand_over_of(person, task: Task) -> dict | None:
+    """How `person`, to whom `task` was escalated, may hand the overdue step to someone else from their
+    inbox, as the process's own rule decides: an inspector's step (inspect, follow-up) by whoever assigns
+    the office's cases, to another inspector of the office (`action`, `people`: a form posting to the
+    inspection's reassign); a complaint's step by a group head of its office (`link`: the complaint's
+    hand-over page). None when the process does not hand the step over by hand or not by this person.
+    A few statements per step: the inbox shows a few (workflows.templatetags.notifications)."""
+    from django.core.exceptions import PermissionDenied
+    from django.urls import reverse
+
+    from permissions import access
+
+    if task is None or task.status not in (STATUS.NEW, STATUS.ASSIGNED) or task.flow_task is None:
+        return None
+    flow_module = task.flow_task.flow_class.__module__
+    if flow_module.startswith("workflows.inspection."):
+        from .inspection import services
+        from .inspection.flows import InspectionFlow
+
+        if task.flow_task.name not in services.REASSIGNABLE:
+            return None
+        inspection = task.process.coerced.case
+        try:
+            if not access.can(person, "change", inspection) or not InspectionFlow.assign.may_hold(person, task):
+                return None
+        except PermissionDenied:
+            return None
+        people = [p for p in services.office_inspectors(inspection.office) if p.pk != task.owner_id]
+        return {"action": reverse("inspection:reassign", args=[task.pk]), "people": people} if people else None
+    if flow_module.startswith("workflows.complaint."):
+        from .complaint import selectors
+
+        if selectors.may_hand_over(person, task):
+            return {"link": reverse("complaints:reassign", args=[task.pk])}
+    return None
 
 
 # A complaint answered ---------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """In a real browser: an inspector's task goes overdue (the SLA job runs with the clock past its due
-date), and the Songkhla group head — one level up — finds it in her inbox and under the bell, opens it
-and lands on the case, whose next-action panel names the step, its holder with her position and how
-many working days it is overdue; the notification is then read. No Content Security Policy violation
-on the way.
+date), and the Songkhla group head — one level up — finds it in her inbox (with a form to hand the step
+to another inspector) and under the bell, opens it and lands on the case, whose next-action panel names
+the step, its holder with her position and how many working days it is overdue; the notification is
+then read. No Content Security Policy violation on the way.
 
 Screenshots (escalation-inbox, notifications) land in $SCREENSHOT_DIR (see test_inspection_flow)."""
 
@@ -66,9 +66,15 @@ def test_the_group_head_finds_an_overdue_inspection_in_her_inbox_and_under_the_b
     escalations = page.get_by_test_id("escalations")
     expect(escalations).to_contain_text(inspection.ref_no)
     expect(escalations).to_contain_text(inspector.display_name)
+    item = escalations.get_by_test_id("notice").filter(has_text=inspection.ref_no)
+    hand_over = item.get_by_test_id("hand-over")  # she assigns the office's cases: she may hand the step over
+    expect(hand_over).to_be_visible()
+    expect(hand_over.locator("select option")).not_to_have_count(0)
+    expect(hand_over.locator(f'option[value="{inspector.pk}"]')).to_have_count(0)  # to another inspector
+    expect(item.get_by_test_id("mark-seen")).to_be_visible()
     shoot(page, "escalation-inbox")
 
-    escalations.get_by_test_id("notice").filter(has_text=inspection.ref_no).locator("button").click()
+    item.locator("button.kk-notice-open").click()
     expect(page).to_have_url(re.compile(rf"/inspection/case/{inspection.pk}/$"))
     expect(page.locator("main")).to_contain_text(inspection.ref_no)
     panel = page.get_by_test_id("next-action")  # the next action: which step, who, due when

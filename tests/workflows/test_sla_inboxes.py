@@ -122,3 +122,72 @@ def test_the_complaint_and_budget_inboxes_badge_returned_and_overdue_steps(clien
     html = client.get(reverse(INBOXES[kind])).content.decode()
     row = next(part for part in html.split('data-testid="task-row"')[1:] if reference in part or kind == "budget")
     assert 'data-testid="returned"' in row and "kk-overdue" in row
+
+
+def inspect_step(songkhla):
+    """A case assigned to songkhla.inspector: its inspect step, which the group head may hand over."""
+    from workflows import engine
+
+    case = inspections.inspection_start(factory=FactoryFactory(), by=songkhla.head)
+    with engine.activation(first_task(inspectionprocess__inspection=case)) as activation:
+        activation.start(None)
+        inspections.inspection_assign(inspection=case, inspector=songkhla.inspector, by=songkhla.head)
+        activation.execute()
+    return case, first_task(inspectionprocess__inspection=case)
+
+
+def test_the_superior_hands_an_overdue_step_over_from_the_inbox(client, songkhla, checklist):
+    case, task = inspect_step(songkhla)
+    Task.objects.filter(pk=task.pk).update(scheduled=NOW - timedelta(hours=1))
+    assert sla.sweep(NOW)[1] == 1
+    assert Notification.objects.get(kind=NoticeKind.ESCALATED).person == songkhla.head
+    client.force_login(songkhla.head)
+    html = client.get(reverse("inspection:inbox")).content.decode()
+    form = html.split('data-testid="hand-over"')[1].split("</form>")[0]
+    assert songkhla.inspector2.display_name in form and f'value="{songkhla.inspector.pk}"' not in form
+    assert reverse("inspection:reassign", args=[task.pk]) in html.split('data-testid="escalations"')[1]
+
+    response = client.post(reverse("inspection:reassign", args=[task.pk]), {"to": songkhla.inspector2.pk})
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.owner == songkhla.inspector2
+    assert AuditEntry.objects.filter(chain=audit.chain_key(case), action="task.reassign").exists()
+
+
+def test_who_may_not_hand_the_step_over_sees_no_form(client, songkhla, checklist):
+    """The provincial industry officer hears of the group head's overdue assign step; that step goes to
+    whoever holds the post, so it is not handed over by hand: the item has no form, only its link."""
+    _case, _page, _reference, task = open_case("inspection", songkhla)
+    assert task.owner == songkhla.head
+    Task.objects.filter(pk=task.pk).update(scheduled=NOW - timedelta(hours=1))
+    assert sla.sweep(NOW)[1] == 1
+    client.force_login(Notification.objects.get(kind=NoticeKind.ESCALATED).person)
+    html = client.get(reverse("inspection:inbox")).content.decode()
+    assert 'data-testid="escalations"' in html and 'data-testid="hand-over"' not in html
+
+
+@pytest.mark.parametrize("kind", ["inspection", "budget"])
+def test_marked_seen_the_escalation_stays_in_the_inbox_until_its_step_is_done(client, songkhla, checklist, kind):
+    _case, _page, reference, task = open_case(kind, songkhla)
+    Task.objects.filter(pk=task.pk).update(scheduled=NOW - timedelta(hours=1))
+    assert sla.sweep(NOW)[1] == 1
+    notice = Notification.objects.get(kind=NoticeKind.ESCALATED)
+    inbox = reverse(INBOXES[kind])
+
+    client.force_login(songkhla.inspector)  # not hers: nothing marked
+    assert client.post(reverse("notifications:read", args=[notice.pk]), {"next": inbox}).status_code == 404
+    notice.refresh_from_db()
+    assert notice.read_at is None
+
+    client.force_login(notice.person)
+    assert 'data-testid="mark-seen"' in client.get(inbox).content.decode()
+    response = client.post(reverse("notifications:read", args=[notice.pk]), {"next": inbox})
+    assert response.status_code == 302 and response.url == inbox
+    notice.refresh_from_db()
+    assert notice.read_at is not None
+    html = client.get(inbox).content.decode()
+    assert reference in html.split('data-testid="escalations"')[1]  # still listed, marked seen
+    assert 'data-testid="seen"' in html and 'data-testid="mark-seen"' not in html
+    assert 'data-testid="bell-count"' not in html
+    elsewhere = client.post(reverse("notifications:read", args=[notice.pk]), {"next": "https://example.com/"})
+    assert elsewhere.url == reverse("notifications:list")  # never sent off the site

@@ -1,13 +1,17 @@
 """The bell in the page header (the unread count, one query, read once per request) and the overdue
 tasks escalated to the person, shown at the top of every process's inbox (inspection, complaints,
-budget, planning: `{% open_escalations "budget" %}`), each linking to its case or project."""
+budget, planning: `{% open_escalations "budget" %}`), each linking to its case or project, with what the
+reader may do there: mark it seen (it stays listed until its step is done) and, where the process hands
+the step over by hand and the reader may, hand it to someone else (workflows.notify.hand_over_of)."""
 
 from functools import cache
 
 from django import template
+from django.db.models import F
 from viewflow.workflow.status import STATUS
 
 from workflows.models import NoticeKind, Notification
+from workflows.notify import hand_over_of
 
 register = template.Library()
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
@@ -39,13 +43,18 @@ def flows_of(app: str) -> tuple:
 @register.inclusion_tag("workflows/notifications/_escalations.html", takes_context=True)
 def open_escalations(context, app: str = "") -> dict:
     """The overdue tasks of the inbox's process (`app`: inspection, complaint, budget, planning; every
-    process when left out) escalated to the person and still open, newest first: one query, one row
-    more than shown telling whether there are more."""
+    process when left out) escalated to the person and still open, those not yet seen first, newest
+    first: one query, one row more than shown telling whether there are more, and for each shown
+    whether the reader may hand its step over (a few statements each, at most ESCALATIONS_SHOWN)."""
     user = context["request"].user
     notices = Notification.objects.of(user).filter(kind=NoticeKind.ESCALATED, task__status__in=OPEN)
     if app:
         notices = notices.filter(task__process__flow_class__in=flows_of(app))
-    notices = list(notices.select_related("task").order_by("-created_at", "-pk")[: ESCALATIONS_SHOWN + 1])
+    unseen_first = F("read_at").asc(nulls_first=True)
+    notices = notices.select_related("task__process", "task__owner").order_by(unseen_first, "-created_at", "-pk")
+    notices = list(notices[: ESCALATIONS_SHOWN + 1])
+    for notice in notices[:ESCALATIONS_SHOWN]:
+        notice.hand_over = hand_over_of(user, notice.task)
     return {
         "notices": notices[:ESCALATIONS_SHOWN],
         "more": len(notices) > ESCALATIONS_SHOWN,
