@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "project.sessions.idle_timeout",
     "project.middleware.thai_unless_chosen",
     "django.middleware.locale.LocaleMiddleware",
+    "project.middleware.request_size_cap",  # a body over REQUEST_MAX_BYTES: 413 before anything reads it
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -183,6 +184,9 @@ GEO_DATA_DIR = Path(env_str("GEO_DATA_DIR", str(BASE_DIR / "org" / "data" / "tha
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Any one request's body, files included (project.middleware.request_size_cap): an online checklist with
+# its photos, resized on the phone to at most 1600 px, is a few MB; an import at most IMPORT_MAX_BYTES.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 100 * 1024 * 1024, minimum=IMPORT_MAX_BYTES)
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
