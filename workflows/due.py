@@ -62,7 +62,8 @@ def _step(task: Task) -> str:
 
 def move(task: Task, after: datetime | None, *, reason, by=None, case=None, extra: dict | None = None) -> bool:
     """Set the task's due date and keep the change in its case's audit trail (as people read it: the
-    dates in the Buddhist era, the reason in the writer's language); False when unchanged."""
+    dates in the Buddhist era, the reason in the writer's language); False when unchanged. The SLA job's
+    reminder and escalation stay once per task (one notification of each kind per task and person)."""
     before = task.scheduled
     if before == after:
         return False

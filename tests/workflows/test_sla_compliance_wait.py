@@ -121,3 +121,28 @@ def test_a_correction_of_the_receipt_moves_the_end_of_the_wait(songkhla, issued_
     # stood still 1–10 January: 5 working days (4–8); 8 January + 5 working days
     assert timezone.localtime(follow_up.scheduled) == bangkok(2027, 1, 15, 16, 30)
     assert follow_up.scheduled - timedelta(days=7) == bangkok(2027, 1, 8, 16, 30)
+
+
+def test_an_escalation_shows_in_the_inbox_only_while_its_step_is_overdue(
+    client, songkhla, issued_order, follow_up, time_machine
+):
+    inbox = reverse("inspection:inbox")
+
+    def escalated_in_inbox() -> bool:
+        client.force_login(songkhla.head)
+        return 'data-testid="escalations"' in client.get(inbox).content.decode()
+
+    assert sla.sweep(bangkok(2027, 1, 6, 9)) == (1, 0)  # two working days before 8 January
+    time_machine.move_to(bangkok(2027, 1, 11, 9))
+    assert sla.sweep(timezone.now()) == (0, 1)  # overdue: to the group head
+    assert escalated_in_inbox()
+    received(issued_order, songkhla.inspector, date(2026, 12, 20))  # the period runs to 19 January
+    assert not escalated_in_inbox()  # its clock stands still: not overdue while the factory's period runs
+
+    assert sla.sweep(bangkok(2027, 1, 20, 9)) == (0, 0)  # resumed: due 27 January
+    time_machine.move_to(bangkok(2027, 1, 21, 9))
+    assert not escalated_in_inbox()
+    assert sla.sweep(bangkok(2027, 1, 25, 9)) == (0, 0)  # reminded once per task (before 8 January)
+    time_machine.move_to(bangkok(2027, 1, 28, 9))
+    assert sla.sweep(timezone.now()) == (0, 0)  # escalated once per task
+    assert escalated_in_inbox()  # overdue again: back in her inbox

@@ -8,8 +8,10 @@ from functools import cache
 
 from django import template
 from django.db.models import F
+from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
+from workflows.due import CLOCK
 from workflows.models import NoticeKind, Notification
 from workflows.notify import hand_over_of
 
@@ -43,11 +45,15 @@ def flows_of(app: str) -> tuple:
 @register.inclusion_tag("workflows/notifications/_escalations.html", takes_context=True)
 def open_escalations(context, app: str = "") -> dict:
     """The overdue tasks of the inbox's process (`app`: inspection, complaint, budget, planning; every
-    process when left out) escalated to the person and still open, those not yet seen first, newest
-    first: one query, one row more than shown telling whether there are more, and for each shown
-    whether the reader may hand its step over (a few statements each, at most ESCALATIONS_SHOWN)."""
+    process when left out) escalated to the person and still open and overdue, those not yet seen
+    first, newest first: one query, one row more than shown telling whether there are more, and for
+    each shown whether the reader may hand its step over (a few statements each, ESCALATIONS_SHOWN)."""
     user = context["request"].user
-    notices = Notification.objects.of(user).filter(kind=NoticeKind.ESCALATED, task__status__in=OPEN)
+    notices = (
+        Notification.objects.of(user)
+        .filter(kind=NoticeKind.ESCALATED, task__status__in=OPEN, task__scheduled__lt=timezone.now())
+        .exclude(task__data__has_key=CLOCK)
+    )  # still overdue: not since its due date moved on or its clock stopped
     if app:
         notices = notices.filter(task__process__flow_class__in=flows_of(app))
     unseen_first = F("read_at").asc(nulls_first=True)
