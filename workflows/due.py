@@ -62,13 +62,17 @@ def _step(task: Task) -> str:
 
 def move(task: Task, after: datetime | None, *, reason, by=None, case=None, extra: dict | None = None) -> bool:
     """Set the task's due date and keep the change in its case's audit trail (as people read it: the
-    dates in the Buddhist era, the reason in the writer's language); False when unchanged. The SLA job's
-    reminder and escalation stay once per task (one notification of each kind per task and person)."""
+    dates in the Buddhist era, the reason in the writer's language); False when unchanged. A later date
+    is reminded of again (the SLA job writes the reminder anew); an escalation stays once per task."""
+    from .models import TaskNotice
+
     before = task.scheduled
     if before == after:
         return False
     Task.objects.filter(pk=task.pk).update(scheduled=after)
     task.scheduled = after
+    if before is not None and after is not None and after > before:  # reminded again before the new date
+        TaskNotice.objects.filter(task_id=task.pk, reminded_at__isnull=False).update(reminded_at=None)
     case = case if case is not None else _case(task)
     if case is not None:
         audit.record(

@@ -88,17 +88,19 @@ def about_task(task: Task, case, *, person, kind: str, link: str) -> Notificatio
     )
 
 
-def write_many(notices: list[Notification], *, quiet: list[Notification] = ()) -> list[Notification]:
+def write_many(
+    notices: list[Notification], *, quiet: list[Notification] = (), mail_too: list[int] = ()
+) -> list[Notification]:
     """Save the notifications (and the `quiet` ones, told in the app only) in one statement, and e-mail
-    the others through one outbox row (the worker leaves out whoever chose not to get e-mails). Call
-    it inside the transaction that caused them."""
-    if not notices and not quiet:
-        return []
-    saved = Notification.objects.bulk_create([*notices, *quiet])
-    if notices:
+    the others, with the saved ones `mail_too` names (a reminder written anew), through one outbox row
+    (the worker leaves out whoever chose not to get e-mails). Call it inside the transaction that
+    caused them."""
+    saved = Notification.objects.bulk_create([*notices, *quiet]) if notices or quiet else []
+    mailed = [*(notice.pk for notice in saved[: len(notices)]), *mail_too]
+    if mailed:
         from .tasks import send_notice_mails
 
-        outbox.enqueue(send_notice_mails, [notice.pk for notice in saved[: len(notices)]])
+        outbox.enqueue(send_notice_mails, mailed)
     return saved
 
 

@@ -162,16 +162,42 @@ def _remind(now) -> int:
             due_soon.append(task)
     mine = claim([task.pk for task in due_soon], "reminded_at", now)
     owned = [task for task in due_soon if task.pk in mine and task.owner_id]
-    processes = processes_of(owned)
+    renewed = _renew_reminders(owned, now)
+    fresh = [task for task in owned if task.pk not in renewed]
+    processes = processes_of(fresh)
     notify.write_many(
         [
             notify.about_task(
                 task, _case(processes, task), person=task.owner, kind=NoticeKind.DUE_SOON, link=notify.task_link(task)
             )
-            for task in owned
-        ]
+            for task in fresh
+        ],
+        mail_too=list(renewed.values()),
     )
     return len(mine)
+
+
+def _renew_reminders(tasks: list[Task], now) -> dict[int, int]:
+    """A task whose due date moved on after its owner was reminded (workflows.due.move) is reminded
+    again before the new date: its reminder (one per task and person) is written anew — the new due
+    date, unread, to be e-mailed — in one statement. {task id: notification id} of those renewed; one
+    query finds them (none when nobody is reminded)."""
+    from django.db.models import OuterRef, Subquery
+
+    from .models import Notification
+
+    if not tasks:
+        return {}
+    owners = {task.pk: task.owner_id for task in tasks}
+    found = Notification.objects.filter(task_id__in=list(owners), kind=NoticeKind.DUE_SOON)
+    renewed = {task_id: pk for task_id, person_id, pk in found.values_list("task_id", "person_id", "pk")
+               if owners[task_id] == person_id}  # fmt: skip
+    if renewed:
+        due = Subquery(Task.objects.filter(pk=OuterRef("task_id")).values("scheduled")[:1])
+        Notification.objects.filter(pk__in=list(renewed.values())).update(
+            due=due, created_at=now, read_at=None, mailed_at=None
+        )
+    return renewed
 
 
 def _escalate(now) -> int:

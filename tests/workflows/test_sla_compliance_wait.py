@@ -19,7 +19,7 @@ from tests.workflows.inspection.test_flow_paths import open_task
 from tests.workflows.inspection.test_pdfs import issued_order, signed_off  # noqa: F401
 from workflows import audit, due, sla
 from workflows.inspection import delivery
-from workflows.models import AuditEntry, SlaRule, TaskNotice
+from workflows.models import AuditEntry, NoticeKind, Notification, SlaRule, TaskNotice
 
 pytestmark = [pytest.mark.django_db, at(2026, 12, 1)]  # the order is issued on 1 December 2569, 30 days
 FOLLOW_UP = "inspection/flows.InspectionFlow.follow_up"
@@ -123,7 +123,7 @@ def test_a_correction_of_the_receipt_moves_the_end_of_the_wait(songkhla, issued_
     assert follow_up.scheduled - timedelta(days=7) == bangkok(2027, 1, 8, 16, 30)
 
 
-def test_an_escalation_shows_in_the_inbox_only_while_its_step_is_overdue(
+def test_a_due_date_moved_on_is_reminded_again_and_its_escalation_shows_only_while_overdue(
     client, songkhla, issued_order, follow_up, time_machine
 ):
     inbox = reverse("inspection:inbox")
@@ -142,7 +142,13 @@ def test_an_escalation_shows_in_the_inbox_only_while_its_step_is_overdue(
     assert sla.sweep(bangkok(2027, 1, 20, 9)) == (0, 0)  # resumed: due 27 January
     time_machine.move_to(bangkok(2027, 1, 21, 9))
     assert not escalated_in_inbox()
-    assert sla.sweep(bangkok(2027, 1, 25, 9)) == (0, 0)  # reminded once per task (before 8 January)
+    reminder = Notification.objects.get(kind=NoticeKind.DUE_SOON)
+    Notification.objects.filter(pk=reminder.pk).update(read_at=timezone.now(), mailed_at=timezone.now())
+    assert sla.sweep(bangkok(2027, 1, 24, 9)) == (0, 0)  # Sunday: three working days ahead
+    assert sla.sweep(bangkok(2027, 1, 25, 9)) == (1, 0)  # reminded again, before the new date
+    reminder.refresh_from_db()  # written anew: the new date, unread, to be e-mailed
+    assert reminder.due == bangkok(2027, 1, 27, 16, 30) and reminder.read_at is None and reminder.mailed_at is None
+    assert Notification.objects.filter(kind=NoticeKind.DUE_SOON).count() == 1
     time_machine.move_to(bangkok(2027, 1, 28, 9))
     assert sla.sweep(timezone.now()) == (0, 0)  # escalated once per task
     assert escalated_in_inbox()  # overdue again: back in her inbox

@@ -22,7 +22,7 @@ from workflows.tasks import send_notice_mails
 
 pytestmark = [pytest.mark.django_db, at(2026, 12, 2, 10)]  # a Wednesday
 NOW = bangkok(2026, 12, 2, 10)
-BUDGET = 20  # statements of a sweep that resumes, reminds and escalates (caches warm), the savepoint included
+BUDGET = 21  # statements of a sweep that resumes, reminds (renews none), escalates (caches warm), savepoint included
 
 
 @pytest.fixture(autouse=True)
