@@ -259,11 +259,17 @@ def revoke(document: IssuedDocument, *, by, reason: str, acting_for: str = ""):
     (who, as what, and why are kept in the case's audit trail, not shown to the public). The signed
     file stays as issued (a copy someone holds still proves what was issued, and the page says it no
     longer stands). The order's own course in the case is not
-    changed here. Returns the audit entry."""
+    changed here. Who may: the document's signer, or whoever manages the case's office (a group head,
+    the provincial industry officer: permissions.access "change"); not its inspector, not another
+    province. Returns the audit entry."""
+    from permissions import access
+
     reason = reason.strip()
     if not reason:
         raise RevocationError(_("Say why the document is revoked."))
     document = IssuedDocument.objects.select_for_update().select_related("inspection").get(pk=document.pk)
+    if document.signed_by_id != by.pk and not access.can(by, "change", document.inspection):
+        raise RevocationError(_("Only the signer or an officer who manages the case's office may revoke it."))
     if revocation(document) is not None:
         raise RevocationError(_("This document has already been revoked."))
     return audit.record(

@@ -206,6 +206,18 @@ def test_a_report_withdrawn_after_it_was_signed_shows_as_revoked_and_when(client
         assert entry.title == "เพิกถอนเอกสาร"  # as the case's timeline shows it
 
 
+@at(2026, 11, 16)
+def test_only_the_signer_or_a_manager_of_the_office_may_revoke(songkhla, report_signed, lopburi_head):
+    document = IssuedDocument.objects.get(inspection=report_signed, kind="report")
+    # the case's inspector; another province's head; the provincial officer who has left the post
+    for person in (songkhla.inspector, lopburi_head, songkhla.officer):
+        with pytest.raises(issued.RevocationError, match="ผู้ลงนาม"), translation.override("th"):
+            issued.revoke(document, by=person, reason="ผิด")
+    assert not AuditEntry.objects.filter(action="document.revoke").exists()
+    issued.revoke(document, by=songkhla.head, reason="ผิด")  # the group head manages the office
+    assert AuditEntry.objects.filter(action="document.revoke").count() == 1
+
+
 def test_without_any_certificate_a_signed_off_report_is_served_unsigned(
     client, songkhla, checklist, factory, settings, django_capture_on_commit_callbacks
 ):
