@@ -9,6 +9,7 @@ to the case and the group head reads it on the case's page."""
 
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -169,6 +170,23 @@ def test_offline_answers_survive_a_reload_and_sync_once(phone, inspection_demo, 
     expect(page.locator(f'[name="item_{number.pk}"]')).to_have_value("80.0")
     expect(page.get_by_test_id("signature-representative")).to_contain_text(REPRESENTATIVE)
     expect(page.get_by_test_id("signature-inspector")).to_contain_text(th("Signature kept"))
+    # A kept signature is shown as the picture kept, labelled, in the pad's place (the name with it); "Sign again"
+    # opens the pad, and the signature kept again replaces the one not yet sent: still one per signer in the queue.
+    for role in ("representative", "inspector"):
+        expect(page.get_by_test_id(f"signature-{role}")).to_contain_text(th("waiting to be sent"))
+        expect(page.get_by_test_id(f"pad-{role}")).to_be_hidden()
+        drawn = f"""[...document.querySelectorAll('[data-testid="signed-{role}"] img')]
+          .every((img) => img.complete && img.naturalWidth > 0)"""
+        wait_until(page, drawn, f"the kept {role}'s signature is not drawn")
+    expect(page.locator('[data-kk-sign-name="representative"]')).to_have_value(REPRESENTATIVE)
+    page.get_by_test_id("sign-again-inspector").click()
+    expect(page.get_by_test_id("pad-inspector")).to_be_visible()
+    draw_signature(page, "pad-inspector")
+    again = page.get_by_test_id("keep-inspector")
+    expect(again).to_have_text(th("Keep this signature instead"))
+    kept_after(page, again.click)
+    expect(page.get_by_test_id("signed-inspector")).to_have_count(1)
+    expect(page.get_by_test_id("pad-inspector")).to_be_hidden()
     expect(page.locator(f'textarea[name="note_{yes_no.pk}"]')).to_have_value("ทางออกฉุกเฉินสองทาง")
     expect(card.get_by_test_id("photo")).to_have_count(2)
     chosen = page.locator(f'select[name="item_{choice.pk}"]').input_value()
@@ -197,6 +215,7 @@ def test_offline_answers_survive_a_reload_and_sync_once(phone, inspection_demo, 
     assert set(evidence.values_list("item_id", flat=True)) == {yes_no.pk}
     assert {(e.latitude, e.accuracy_m) for e in evidence} == {(Decimal("7.008600"), 12)}
     signed = Evidence.objects.filter(inspection=inspection, kind="signature")
+    assert signed.count() == 2  # the inspector's first signature, replaced on the device, never left it
     assert dict(signed.values_list("signer_role", "signer_name")) == {
         "representative": REPRESENTATIVE,
         "inspector": Person.objects.get(username=INSPECTOR).display_name,
@@ -298,6 +317,113 @@ def test_a_task_reassigned_while_offline_fails_with_the_reason_and_keeps_the_ans
     assert head_page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shown.first.scroll_into_view_if_needed()
     shoot(head_page, "case-device-copy-390")
+    head.close()
+
+
+def answer_offline(page: Page, item, photo: Path) -> int:
+    """Answers `item` on the offline page as a compliant inspector would (a photo where one is needed: its only
+    answer, or required); each change waits until it is written to IndexedDB. Returns the photos added."""
+    card = page.get_by_test_id(f"item-{item.code}")
+    field = page.locator(f'[name="item_{item.pk}"]')
+    if item.answer_type == AnswerType.YES_NO:
+        kept_after(page, lambda: card.locator(f'input[name="item_{item.pk}"][value="yes"]').check())
+    elif item.answer_type == AnswerType.NUMBER:
+        kept_after(page, lambda: field.fill(str(item.compliant_min or item.compliant_max or 12)))
+    elif item.answer_type == AnswerType.CHOICE:
+        ok = [c for c in field.locator("option").evaluate_all("(o) => o.map((x) => x.value)") if c]
+        value = next((c for c in ok if c not in (item.noncompliant_answers or [])), ok[0])
+        kept_after(page, lambda: field.select_option(value))
+    elif item.answer_type == AnswerType.TEXT:
+        kept_after(page, lambda: field.fill(f"ตรวจแล้ว {item.code}"))
+    if item.answer_type == AnswerType.PHOTO or item.photo_required:
+        kept_after(page, lambda: card.locator("input[type=file]").set_input_files(photo))
+        expect(card.get_by_test_id("photo")).to_have_count(1)
+        return 1
+    return 0
+
+
+def test_every_item_answered_offline_is_submitted_and_the_head_sees_answers_and_photos(
+    phone, inspection_demo, photo, browser: Browser, live_server
+):
+    """The whole walk of issue 16's first e2e: every item of the pinned checklist answered offline (with the photos
+    it needs and both signatures), kept through a reload, synced, then submitted online; the group head's review
+    page shows every answer and every photo."""
+    inspection, task = assigned_case(3)
+    items = list(services._items(inspection).order_by("section__order", "order", "pk"))
+    assert len(items) == 14  # the demo checklist
+    page = phone.new_page()
+    log_in(page, inspection_demo.password)
+    make_available(page, task.pk)
+
+    phone.set_offline(True)
+    page.reload()
+    open_saved(page, task.pk)
+    photos = sum(answer_offline(page, item, photo) for item in items)
+    assert photos >= 1
+    kept_after(page, lambda: page.locator("[data-kk-findings]").fill("ครบทุกรายการ"))
+    expect(page.get_by_test_id("signatures")).to_have_attribute("data-kk-pads-ready", "")
+    page.locator('[data-kk-sign-name="representative"]').fill(REPRESENTATIVE)
+    draw_signature(page, "pad-representative")
+    kept_after(page, lambda: page.get_by_test_id("keep-representative").click())
+    draw_signature(page, "pad-inspector")
+    kept_after(page, lambda: page.get_by_test_id("keep-inspector").click())
+    page.reload()  # nothing lost: every answer comes back from IndexedDB
+    names = [f"item_{item.pk}" for item in items if item.answer_type != AnswerType.PHOTO]
+    answered = f"""{names!r}.every((name) => [...document.getElementsByName(name)]
+      .some((f) => (f.type === "radio" ? f.checked : f.value !== "")))"""
+    wait_until(page, answered, "an answer was lost in the reload")
+    expect(page.get_by_test_id("photo")).to_have_count(photos)
+    page.get_by_role("button", name=th("Save the answers (sent when online)")).click()
+    expect(page.locator("[data-kk-queue-note]")).to_have_text(th("Added to the queue."))
+
+    phone.set_offline(False)
+    page.goto(PAGE)
+    expect(page.locator('[data-testid="queue-item"][data-status="sent"]')).to_have_count(photos + 3)
+    assert Answer.objects.filter(inspection=inspection).count() == len(items) - sum(
+        item.answer_type == AnswerType.PHOTO for item in items
+    )
+
+    # Online, the inspect page shows what was synced; she submits it for review.
+    url = reverse("inspection:flow:inspect:execute", args=[task.process_id, task.pk])
+    page.goto(url)
+    expect(page.get_by_test_id("checklist-progress")).to_have_text(f"{len(items)} / {len(items)}")
+    page.locator('button[name="_submit"]').click()
+    expect(page).to_have_url(re.compile(r"/inspection/inbox/"))
+    inspection.refresh_from_db()
+    assert inspection.submitted_at is not None
+    review = open_task(inspection, "review")
+    assert review.owner.username == HEAD
+
+    # The group head's review page: every answer and every photo (their thumbnails drawn), both signatures.
+    head = browser.new_context(
+        base_url=live_server.url, viewport=PHONE, locale="th-TH", timezone_id="Asia/Bangkok", is_mobile=True
+    )
+    head.set_default_timeout(TIMEOUT_MS)
+    head_page = head.new_page()
+    log_in(head_page, inspection_demo.password, HEAD)
+    head_page.goto(reverse("inspection:flow:review:execute", args=[review.process_id, review.pk]))
+    shown = head_page.get_by_test_id("case-answers")
+    for item in items:
+        row = shown.locator("tr", has_text=item.code).first
+        if item.answer_type == AnswerType.PHOTO:  # its photo is its answer
+            expect(row.locator("figure img")).to_have_count(1)
+        else:
+            expect(row.locator("td").nth(1)).not_to_have_text("—")
+        if item.answer_type == AnswerType.TEXT:
+            expect(row).to_contain_text(f"ตรวจแล้ว {item.code}")
+    evidence = Evidence.objects.filter(inspection=inspection, kind="photo")
+    assert evidence.count() == photos
+    for shot in evidence:
+        thumb = shown.get_by_test_id(f"photo-{shot.pk}").locator("img")
+        thumb.scroll_into_view_if_needed()
+        expect(thumb).to_be_visible()
+        drawn = f"""[...document.querySelectorAll('[data-testid="photo-{shot.pk}"] img')]
+          .every((img) => img.complete && img.naturalWidth > 0)"""
+        wait_until(head_page, drawn, f"photo {shot.pk} is not drawn (lazy: it loads once scrolled to)")
+    expect(shown).to_contain_text(REPRESENTATIVE)
+    shown.get_by_test_id("signatures").scroll_into_view_if_needed()
+    shoot(head_page, "review-offline-answers-390")
+    assert head_page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     head.close()
 
 

@@ -230,50 +230,72 @@
 
   var pads = {};
 
+  // Each signer's part: while nothing is kept, the pad (name and position for the representative); once a signature
+  // is kept on the device, the kept picture in its place, labelled (kept, waiting to be sent or sent), with "Sign
+  // again", which opens the pad once more: a signature kept again replaces the one before it (store.dropUnsent).
   function signaturesBox(kept) {
     var signed = {};
     kept.filter(function (p) { return p.kind === "signature"; }).forEach(function (p) { signed[p.role] = p; });
     var parts = [el("h2", { class: "kk-off__section", text: t("signatures") })];
     ["representative", "inspector"].forEach(function (role) {
+      var done = signed[role];
       var fields = [el("h3", { class: "kk-off__q", text: t("sign_" + role) })];
       if (role === "representative") {
-        fields.push(el("label", { class: "kk-off__label" }, [el("span", { text: t("rep_name") }), el("input", { type: "text", "data-kk-sign-name": role })]));
-        fields.push(el("label", { class: "kk-off__label" }, [el("span", { text: t("rep_title") }), el("input", { type: "text", "data-kk-sign-title": role })]));
+        var name = el("input", { type: "text", "data-kk-sign-name": role, value: done ? done.signer || "" : "" });
+        var title = el("input", { type: "text", "data-kk-sign-title": role, value: done ? done.title || "" : "" });
+        fields.push(el("label", { class: "kk-off__label" }, [el("span", { text: t("rep_name") }), name]));
+        fields.push(el("label", { class: "kk-off__label" }, [el("span", { text: t("rep_title") }), title]));
       }
-      fields.push(el("canvas", { class: "kk-off__pad", "data-kk-pad": role, "data-testid": "pad-" + role }));
-      fields.push(el("div", { class: "kk-off__row" }, [
-        el("button", { type: "button", class: "kk-off__btn kk-off__btn--light", "data-kk-pad-clear": role, text: t("clear") }),
-        el("button", { type: "button", class: "kk-off__btn", "data-kk-pad-keep": role, "data-testid": "keep-" + role, text: t("keep_signature") }),
-      ]));
-      var kept = signed[role];
-      var state = kept ? t("signature_kept") + (kept.signer ? ": " + kept.signer : "") + (kept.evidence ? "" : " · " + t("photo_pending")) : "";
-      fields.push(el("p", { class: "kk-off__muted", "data-kk-pad-state": role, "data-testid": "signature-" + role, role: "status", text: state }));
-      if (kept) { // the signature kept on the device, as a data: image (the CSP allows no blob: image)
-        var img = el("img", { class: "kk-off__signed", alt: t("signature_kept") });
+      if (done) { // the signature kept on the device, as a data: image (the CSP allows no blob: image)
+        var img = el("img", { class: "kk-off__signed", alt: t("signature_kept") + (done.signer ? ": " + done.signer : "") });
         var reader = new FileReader();
         reader.onload = function () { img.src = reader.result; };
-        reader.readAsDataURL(kept.blob);
-        fields.push(img);
+        reader.readAsDataURL(done.blob);
+        var label = t("signature_kept") + (done.signer ? ": " + done.signer : "") + " · " + (done.evidence ? t("signature_sent") : t("photo_pending"));
+        fields.push(el("figure", { class: "kk-off__signed-box", "data-kk-signed": role, "data-testid": "signed-" + role }, [
+          img, el("figcaption", { class: "kk-off__muted", "data-testid": "signature-" + role, text: label }),
+          el("button", { type: "button", class: "kk-off__btn kk-off__btn--light", "data-kk-pad-again": role, "data-testid": "sign-again-" + role, text: t("sign_again") }),
+        ]));
       }
-      parts.push(el("div", { class: "kk-off__sign", "data-kk-sign": role }, fields));
+      var pad = el("div", { class: "kk-off__pad-box", "data-kk-pad-box": role, hidden: !!done }, [
+        el("canvas", { class: "kk-off__pad", "data-kk-pad": role, "data-testid": "pad-" + role }),
+        el("div", { class: "kk-off__row" }, [
+          el("button", { type: "button", class: "kk-off__btn kk-off__btn--light", "data-kk-pad-clear": role, text: t("clear") }),
+          el("button", { type: "button", class: "kk-off__btn", "data-kk-pad-keep": role, "data-testid": "keep-" + role, text: done ? t("keep_signature_again") : t("keep_signature") }),
+        ]),
+      ]);
+      fields.push(pad);
+      fields.push(el("p", { class: "kk-off__muted", "data-kk-pad-state": role, role: "status" }));
+      parts.push(el("div", { class: "kk-off__sign", "data-kk-sign": role, "data-kk-signed-id": done ? String(done.id) : "" }, fields));
     });
     var box = el("section", { class: "kk-off__signatures", "data-testid": "signatures" }, parts);
     window.setTimeout(function () { setUpPads(box); }, 0); // once in the page: the canvas has its size
     return box;
   }
 
-  function setUpPads(box) {
+  function setUpPad(canvas) {
     var libs = window.KamkapEvidence;
+    if (!libs || !canvas.offsetWidth) return; // a hidden pad is set up when it is shown ("Sign again")
+    var ratio = Math.max(window.devicePixelRatio || 1, 1);
+    canvas.width = canvas.offsetWidth * ratio;
+    canvas.height = canvas.offsetHeight * ratio;
+    canvas.getContext("2d").scale(ratio, ratio);
+    pads[canvas.getAttribute("data-kk-pad")] = new libs.SignaturePad(canvas, { penColor: "#0d1b4a", minWidth: 0.8, maxWidth: 2.6 });
+  }
+
+  function setUpPads(box) {
     pads = {};
-    if (!libs) return;
-    Array.prototype.forEach.call(box.querySelectorAll("[data-kk-pad]"), function (canvas) {
-      var ratio = Math.max(window.devicePixelRatio || 1, 1);
-      canvas.width = canvas.offsetWidth * ratio;
-      canvas.height = canvas.offsetHeight * ratio;
-      canvas.getContext("2d").scale(ratio, ratio);
-      pads[canvas.getAttribute("data-kk-pad")] = new libs.SignaturePad(canvas, { penColor: "#0d1b4a", minWidth: 0.8, maxWidth: 2.6 });
-    });
+    if (!window.KamkapEvidence) return;
+    Array.prototype.forEach.call(box.querySelectorAll("[data-kk-pad]"), setUpPad);
     box.setAttribute("data-kk-pads-ready", "");
+  }
+
+  function signAgain(role) {
+    var padBox = $('[data-kk-pad-box="' + role + '"]');
+    padBox.hidden = false;
+    setUpPad(padBox.querySelector("[data-kk-pad]"));
+    $('[data-kk-pad-again="' + role + '"]').hidden = true;
+    padBox.scrollIntoView({ block: "center" });
   }
 
   function keepSignature(role) {
@@ -284,12 +306,17 @@
     var name = nameInput ? nameInput.value.trim() : "";
     if (role === "representative" && !name) { state.textContent = t("rep_name_needed"); return; }
     var taskId = current.task;
+    var before = Number($('[data-kk-sign="' + role + '"]').getAttribute("data-kk-signed-id")) || null;
     var canvas = $('[data-kk-pad="' + role + '"]');
     new Promise(function (resolve) { canvas.toBlob(resolve, "image/png"); }).then(function (blob) {
       return S.addSignature(taskId, role, blob, name, titleInput ? titleInput.value.trim() : ""); // the inspector's name: the server's
     }).then(function () {
-      state.textContent = t("signature_kept") + (name ? ": " + name : "") + " · " + t("photo_pending");
-      pad.clear();
+      return before ? S.dropUnsent(taskId, before) : false;
+    }).then(function () {
+      return S.photosOf(taskId);
+    }).then(function (photos) {
+      var box = $('[data-testid="signatures"]');
+      if (box) box.parentNode.replaceChild(signaturesBox(photos), box); // the kept picture in the pad's place
       var kept = $("[data-kk-kept]");
       if (kept) kept.setAttribute("data-saved", String(Number(kept.getAttribute("data-saved") || 0) + 1));
       if (navigator.onLine) syncNow();
@@ -439,6 +466,8 @@
     if (clearPad) { if (pads[clearPad]) pads[clearPad].clear(); return; }
     var keepPad = target.getAttribute("data-kk-pad-keep");
     if (keepPad) { keepSignature(keepPad); return; }
+    var againPad = target.getAttribute("data-kk-pad-again");
+    if (againPad) { signAgain(againPad); return; }
     var kind = target.getAttribute("data-kk-queue-kind");
     if (kind && current) {
       S.enqueue(current.task, kind).then(function () {

@@ -250,6 +250,22 @@
     return keepEvidence(taskId, { item: null, kind: "signature", role: role, signer: name || "", title: title || "", name: "signature-" + role + ".png", type: "image/png", blob: blob });
   }
 
+  // A signature drawn again replaces the one kept before it on the device: the earlier one leaves, with its queue
+  // item, while it has not been sent (pending or failed); once sent or on its way it stays (the server keeps both
+  // and the report shows the latest). Resolves to whether it was dropped.
+  function dropUnsent(taskId, photoId) {
+    return db().then(function (d) {
+      var tx = d.transaction(["photos", "queue"], "readwrite");
+      var photos = tx.objectStore("photos"), items = tx.objectStore("queue");
+      return Promise.all([photos.get(photoId), items.index("task").getAll(taskId)]).then(function (found) {
+        var queued = found[1].filter(function (i) { return i.kind === "evidence" && i.photo === photoId; });
+        var unsent = found[0] && !found[0].evidence && queued.every(function (i) { return i.status === "pending" || i.status === "failed"; });
+        var writes = unsent ? [photos.delete(photoId)].concat(queued.map(function (i) { return items.delete(i.id); })) : [];
+        return Promise.all(writes).then(function () { return tx.done; }).then(function () { return !!unsent; });
+      });
+    });
+  }
+
   function keepEvidence(taskId, fields) {
     return db().then(function (d) {
       var tx = d.transaction(["photos", "queue"], "readwrite");
@@ -475,7 +491,7 @@
 
   window.KamkapOffline = {
     db: db, newKey: newKey, currentWho: currentWho, isMine: isMine, myInspections: myInspections, makeAvailable: makeAvailable, inspections: inspections,
-    inspection: inspection, saveInspection: saveInspection, photosOf: photosOf, addPhoto: addPhoto, addSignature: addSignature, queue: queue,
+    inspection: inspection, saveInspection: saveInspection, photosOf: photosOf, addPhoto: addPhoto, addSignature: addSignature, dropUnsent: dropUnsent, queue: queue,
     enqueue: enqueue, sync: sync, remove: remove, exportOf: exportOf, payloadOf: payloadOf, ApiError: ApiError, attachCopy: attachCopy,
   };
 })();
