@@ -214,6 +214,7 @@ def resume_elapsed(now=None) -> int:
     they are few: a follow-up whose order's receipt was recorded late); each resumes in a few."""
     now = now or timezone.now()
     waiting = Task.objects.filter(data__clock_stopped__has_key="until", status__in=OPEN).select_related("process")
+    waiting = waiting.order_by("pk")  # two runs at once lock the tasks in the same order: one waits, none deadlocks
     resumed = 0
     for task in waiting:
         until = stopped_until(task)

@@ -60,3 +60,27 @@ def test_two_sweeps_at_once_escalate_each_overdue_task_once(reference_data, song
     assert AuditEntry.objects.filter(action="task.escalate").count() == TASKS
     assert audit.verify() == []
     assert sla.sweep() == (0, 0)
+
+
+def test_two_sweeps_at_once_resume_each_clock_stopped_until_now_once(reference_data, songkhla, checklist):
+    """Clocks stopped on their own until a time that has come (a follow-up waiting out the factory's
+    compliance period, workflows.due.wait_for_compliance): each runs again once, its due date moved on
+    once, whichever sweep gets it."""
+    from tests.races import both_at_once
+    from workflows import due
+
+    now = timezone.now()
+    tasks = [
+        open_task(services.inspection_start(factory=FactoryFactory(), by=songkhla.head), "assign") for _ in range(TASKS)
+    ]
+    stop = {"at": (now - timedelta(days=7)).isoformat(), "until": (now - timedelta(hours=1)).isoformat(),
+            "reason": "ระยะเวลาปฏิบัติตามคำสั่ง", "by": None}  # fmt: skip
+    for task in tasks:
+        Task.objects.filter(pk=task.pk).update(scheduled=now + timedelta(days=30), data={due.CLOCK: stop})
+    results = both_at_once(lambda _index: sla.sweep())
+    assert results[0] == results[1] == (0, 0)
+    assert not Task.objects.filter(pk__in=[t.pk for t in tasks], data__has_key=due.CLOCK).exists()
+    moved = AuditEntry.objects.filter(action="task.due_moved")
+    assert sorted(moved.values_list("after__task", flat=True)) == sorted(t.pk for t in tasks)
+    assert audit.verify() == []
+    assert due.resume_elapsed() == 0
