@@ -39,14 +39,28 @@ from .steps import case_tasks
 from .task_views import CONFLICTS
 
 
+def project_changed(since):
+    """A project changed since `since`: registered, approved or closed then, moved by its flow (a task of
+    it created, assigned or finished), or a monthly report of it approved then, which moves its
+    disbursed, remaining and progress. Edits outside the flow (the admin) are not seen: Project keeps no
+    updated_at."""
+    tasks = Task.objects.filter(process__projectprocess__project=OuterRef("pk")).filter(
+        Q(created__gte=since) | Q(assigned__gte=since) | Q(finished__gte=since)
+    )
+    approved = ProgressReport.objects.filter(project=OuterRef("pk"), approved_at__gte=since)
+    moments = Q(created_at__gte=since) | Q(approved_at__gte=since) | Q(closed_at__gte=since)
+    return moments | Exists(tasks) | Exists(approved)
+
+
 class ProjectFilter(StrictFilterSet):
     fiscal_year = FiscalYearFilter(label=_("Fiscal year (BE), e.g. 2569"))
     office = IdFilter(field_name="office_id", label=_("Office id"))
     status = django_filters.ChoiceFilter(choices=ProjectStatus.choices, label=_("Status"))
+    updated_since = UpdatedSinceFilter(changed=project_changed)
 
     class Meta:
         model = Project
-        fields = ["fiscal_year", "office", "status"]
+        fields = ["fiscal_year", "office", "status", "updated_since"]
 
 
 class MonthSerializer(serializers.Serializer):

@@ -1,5 +1,6 @@
 """Budget projects through the API, read only: the offices' own projects with their plan against
-their results, another province's a 404; a page costs the same statements for 1 or 3 projects."""
+their results, another province's a 404, anonymous a 401; a page costs the same statements for 1 or 3
+projects."""
 
 import pytest
 
@@ -22,6 +23,13 @@ def test_the_office_reads_its_project_with_progress_and_months(client, songkhla,
     assert detail.json()["months"][0]["planned"] == "100000.00"
     assert client.get(URL, {"fiscal_year": approved.fiscal_year - 1}).json()["count"] == 0
     assert client.get(URL, {"fiscal_year": "last"}).status_code == 400
+
+
+def test_anonymous_is_401_on_the_list_and_the_detail(client, approved):  # noqa: F811
+    client.logout()  # the fixture approved the project on its page
+    for url in (URL, f"{URL}{approved.pk}/"):
+        response = client.get(url)
+        assert response.status_code == 401 and response.json()["code"] == "not_authenticated"
 
 
 def test_another_province_sees_none_of_it(client, lopburi_officer, approved):  # noqa: F811

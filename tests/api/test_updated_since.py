@@ -4,11 +4,15 @@ the instant (ISO 8601; without an offset, Bangkok time); a bad instant is a 400 
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 from viewflow.workflow.models import Task
 
 from tests.clock import bangkok
 from tests.factories import FactoryFactory
 from tests.registry.selfreports.factories import SelfReportFactory
+from tests.workflows.budget.conftest import approved, fy, month_of  # noqa: F401
+from workflows.budget import services as budget_services
+from workflows.budget.models import ProgressReport, ReportStatus
 from workflows.inspection import services
 from workflows.inspection.models import CorrectiveOrder, OrderKind, OrderStatus
 
@@ -101,3 +105,20 @@ def test_an_offset_postgresql_would_refuse_is_read_in_utc(client, songkhla):
     client.force_login(songkhla.head)  # -21:17 is ISO 8601, past PostgreSQL's ±15:59 (was a 500 there)
     response = client.get("/api/v1/factories/", {"updated_since": "2000-03-15T07:58:16-21:17"})
     assert response.status_code == 200 and response.json()["count"] == 1
+
+
+def test_budget_projects_changed_since(client, songkhla, approved, fy, time_machine):  # noqa: F811
+    url = "/api/v1/budget/projects/"
+    client.force_login(songkhla.officer)
+    now = timezone.now()
+    assert since(client, url, now - timedelta(minutes=1)) == {approved.pk}
+    later = now + timedelta(hours=1)
+    assert since(client, url, later) == set()
+    time_machine.move_to(later + timedelta(minutes=5))
+    client.force_login(songkhla.officer)  # an hour on, the session has lapsed
+    report = budget_services.report_open(project=approved, month=month_of(fy, 1))
+    assert since(client, url, later) == set()  # a report opened moves none of the project's figures
+    ProgressReport.objects.filter(pk=report.pk).update(status=ReportStatus.APPROVED, approved_at=timezone.now())
+    assert since(client, url, later) == {approved.pk}  # one approved moves its disbursed and progress
+    refused = client.get(url, {"updated_since": "yesterday"})
+    assert refused.status_code == 400 and "updated_since" in refused.json()["fields"]
