@@ -177,6 +177,17 @@ class CaseFilter(StrictFilterSet):
         fields = ["office", "factory", "outcome", "is_open", "updated_since"]
 
 
+class ResultFilter(StrictFilterSet):
+    """An operator's results: a case counts as changed as in CaseFilter (its sign-off, its flow's tasks:
+    an order issued, its compliance judged)."""
+
+    updated_since = UpdatedSinceFilter(changed=case_changed)
+
+    class Meta:
+        model = Inspection
+        fields = ["updated_since"]
+
+
 class SelfReportFilter(StrictFilterSet):
     factory = IdFilter(field_name="factory_id", label=_("Factory id"))
     kind = django_filters.CharFilter(field_name="kind__code", label=_("Report kind code"))

@@ -189,7 +189,7 @@ class ResultViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):
     """A factory operator's signed-off inspection results with the orders issued to their factories."""
 
     serializer_class = serializers.ResultSerializer
-    filter_backends = []
+    filterset_class = filters.ResultFilter
 
     def get_queryset(self):
         if not operators.is_operator(self.request.user):
