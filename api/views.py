@@ -192,9 +192,12 @@ class ResultViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):
     filterset_class = filters.ResultFilter
 
     def get_queryset(self):
-        if not operators.is_operator(self.request.user):
-            raise PermissionDenied(_("Inspection results are for the factories' operators."))
         return published_results(operators.factory_ids(self.request.user))
+
+    def list(self, request, *args, **kwargs):
+        if not operators.is_operator(request.user):
+            raise PermissionDenied(_("Inspection results are for the factories' operators."))
+        return super().list(request, *args, **kwargs)
 
 
 class SelfReportViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
