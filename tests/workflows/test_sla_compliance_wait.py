@@ -9,14 +9,16 @@ weekends not counted), all in the case's audit trail and on its next-action pane
 from datetime import date, timedelta
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from viewflow.workflow.timers import fire_due_timers
 
 from tests.clock import at, bangkok
 from tests.workflows.inspection.conftest import checklist, factory, rules, songkhla  # noqa: F401
 from tests.workflows.inspection.test_flow_paths import open_task
 from tests.workflows.inspection.test_pdfs import issued_order, signed_off  # noqa: F401
+from tests.workflows.test_audit_labels import visible
 from workflows import audit, due, sla
 from workflows.inspection import delivery
 from workflows.models import AuditEntry, NoticeKind, Notification, SlaRule, TaskNotice
@@ -74,6 +76,17 @@ def test_a_receipt_recorded_late_stops_the_follow_up_s_clock_until_the_period_en
     assert moved.after["days"] == 13 and moved.actor is None
     assert sla.sweep(bangkok(2027, 1, 20, 9)) == (0, 0)  # once
     assert sla.sweep(bangkok(2027, 1, 28, 9)) == (0, 1)  # and its clock runs again: overdue after the 27th
+
+    entries = audit.timeline(issued_order.inspection)
+    with translation.override("th"):  # the timeline reads the stop and the move without a bare key
+        thai = visible(render_to_string("workflows/timeline.html", {"entries": entries}))
+    with translation.override("en"):
+        english = visible(render_to_string("workflows/timeline.html", {"entries": entries}))
+    for key in ("task.", "deadline", "waiting_for", "days", "requirement", "s37"):  # the order's draft's too
+        assert key not in thai, key
+    assert "หยุดนับเวลา: รอโรงงาน" in thai and "19 ม.ค. 2570" in thai and "เลื่อนวันครบกำหนด" in thai
+    assert "นับเวลาต่อ: ระยะเวลาปฏิบัติตามคำสั่งสิ้นสุดแล้ว" in thai  # why the due date moved
+    assert "Clock stopped: waiting on the factory" in english and "19 Jan 2570 BE" in english
 
 
 def test_a_receipt_recorded_after_the_period_ended_moves_the_due_date_at_once(

@@ -159,6 +159,9 @@ EXTRA_LABELS = {
     "posted_on": _("mailed on"),
     "note": _("note"),
     "deadline": _("deadline"),
+    # a corrective order drafted (workflows.inspection.services.order_draft)
+    "period_days": _("compliance period (days)"),
+    "requirement": _("what must be done"),
     # a signed document (workflows.inspection.issued)
     "kind": _("kind"),
     "reference": _("reference number"),
@@ -173,7 +176,8 @@ EXTRA_TRANSLATED = frozenset({"step"})  # a node's title, stored untranslated
 EXTRA_CHOICES = {
     "method": "workflows.inspection.models.DeliveryMethod",
     "conflict": "workflows.inspection.models.DeviceCopyReason",
-}  # (imported when shown: no cycle)
+    "kind": ("workflows.inspection.models.OrderKind", "workflows.inspection.models.DocumentKind"),
+}  # (imported when shown: no cycle; a key two records use names the choices of both, whose values differ)
 
 
 # What each action of the trail did, for the timeline (AuditEntry.title) where the stored label does not
@@ -304,7 +308,12 @@ def shown(chain: str, key: str, value):
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if field is None and key in EXTRA_CHOICES and isinstance(value, str):
-        return str(dict(import_string(EXTRA_CHOICES[key]).choices).get(value, value))
+        paths = EXTRA_CHOICES[key] if isinstance(EXTRA_CHOICES[key], tuple) else (EXTRA_CHOICES[key],)
+        for path in paths:
+            labels = dict(import_string(path).choices)
+            if value in labels:
+                return str(labels[value])
+        return value
     if field is None and key in EXTRA_TRANSLATED and isinstance(value, str):
         return gettext(value)
     if isinstance(value, str) and (key in EXTRA_DATES if field is None else isinstance(field, models.DateField)):
