@@ -108,8 +108,8 @@ def test_a_record_without_a_page_of_its_own_is_shown_by_its_project_or_review():
     assert notify.page_of(project) is project and notify.page_of(None) is None
 
 
-@pytest.mark.parametrize("kind", ["complaint", "budget"])
-def test_the_complaint_and_budget_inboxes_badge_returned_and_overdue_steps(client, songkhla, checklist, kind):
+@pytest.mark.parametrize("kind", ["complaint", "budget", "planning"])
+def test_the_complaint_budget_and_planning_inboxes_badge_returned_and_overdue_steps(client, songkhla, checklist, kind):
     """As the inspection inbox: a step that came back (the same step done before in the case) is
     badged returned, one past its due date overdue, whatever the process."""
     _case, _page, reference, task = open_case(kind, songkhla)
@@ -120,8 +120,10 @@ def test_the_complaint_and_budget_inboxes_badge_returned_and_overdue_steps(clien
     )  # fmt: skip
     client.force_login(again.owner)
     html = client.get(reverse(INBOXES[kind])).content.decode()
-    row = next(part for part in html.split('data-testid="task-row"')[1:] if reference in part or kind == "budget")
+    row = next(part for part in html.split('data-testid="task-row"')[1:] if reference in part or kind != "complaint")
     assert 'data-testid="returned"' in row and "kk-overdue" in row
+    if kind == "planning":  # the plans list shows the person's plan steps, soonest due first, each opening its step
+        assert reverse("planning:flow:prepare:execute", args=[again.process_id, again.pk]) in row
 
 
 def inspect_step(songkhla):
