@@ -163,6 +163,10 @@ def test_the_inspect_page_draws_from_the_device_and_nothing_is_sent_over_a_chang
     url = reverse("inspection:flow:inspect:execute", args=[task.process_id, task.pk])
     page = phone.new_page()
     log_in(page, INSPECTOR, inspection_demo.password)
+    page.goto("/inspection/inbox/")  # her inbox on the phone: the task, a card to open
+    expect(page.locator(f'a[href="{url}"]').first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shoot(page, "inbox-390")
     page.goto(url)
     wait_for(page, "navigator.serviceWorker.controller !== null", True, "the service worker")
     wait_for(page, KEPT_PAGES, lambda urls: url in urls, "the inspect page is not kept")
