@@ -188,7 +188,9 @@ def wait_for_compliance(*, task: Task, until: datetime, deadline: date, by, case
         return False  # stopped by hand: its holder resumes it when the factory answers
     since = datetime.fromisoformat(stop["at"]) if stop else task.created
     if until <= since:
-        return False
+        if stop is None:
+            return False
+        until = since  # the receipt corrected: the period ended before the step opened, nothing stood still
     with translation.override(settings.LANGUAGE_CODE):  # kept as people read it, as a typed reason is
         why = _("the compliance period of the order, until %(day)s") % {"day": format_be(deadline)}
     if until <= now:

@@ -165,3 +165,17 @@ def test_a_due_date_moved_on_is_reminded_again_and_its_escalation_shows_only_whi
     time_machine.move_to(bangkok(2027, 1, 28, 9))
     assert sla.sweep(timezone.now()) == (0, 0)  # escalated once per task
     assert escalated_in_inbox()  # overdue again: back in her inbox
+
+
+def test_a_receipt_corrected_to_within_the_first_period_lets_the_clock_run_with_no_day_added(
+    songkhla, issued_order, follow_up, time_machine
+):
+    time_machine.move_to(bangkok(2027, 1, 5, 9))
+    received(issued_order, songkhla.inspector, date(2026, 12, 20))
+    received(issued_order, songkhla.inspector, date(2026, 12, 1))  # the return receipt misread: the 1st
+    follow_up.refresh_from_db()
+    assert due.stopped_since(follow_up) is None
+    assert timezone.localtime(follow_up.scheduled) == bangkok(2027, 1, 8, 16, 30)
+    resumed = AuditEntry.objects.get(chain=audit.chain_key(issued_order.inspection), action="task.clock_resume")
+    assert resumed.after["days"] == 0
+    assert sla.sweep(bangkok(2027, 1, 11, 9)) == (0, 1)  # its clock ran all along: overdue after the 8th
