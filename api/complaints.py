@@ -6,9 +6,10 @@ workflows.complaint.services.complaint_submit); the office reads those of the of
 
 import django_filters
 from django.db.models import Q
+from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import Throttled
@@ -23,7 +24,7 @@ from workflows.complaint.models import Complaint, ComplaintProcess, ComplaintSta
 from workflows.complaint.public import client_ip
 
 from . import idempotency, steps
-from .base import ApiView
+from .base import ID_IN_PATH, ApiView
 from .filters import IdFilter, StrictFilterSet, UpdatedSinceFilter
 from .schema import StepActionSchema
 from .serializers import (
@@ -59,6 +60,19 @@ class ComplaintPhotoSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     content_type = serializers.CharField()
     size = serializers.IntegerField()
+    url = serializers.SerializerMethodField(help_text="The photo (GET, as the complaint page's link)")
+
+    def get_url(self, photo) -> str:
+        return absolute(
+            self.context.get("request"), reverse("api:complaint-photo", args=[photo.complaint_id, photo.pk])
+        )
+
+
+PHOTO_FILE = OpenApiResponse({"type": "string", "format": "binary"}, description="The photo as the complainant sent it")
+PHOTO_IN_PATH = OpenApiParameter(
+    "photo", {"type": "integer", "format": "int64", "minimum": 0, "maximum": 10**18 - 1}, OpenApiParameter.PATH,
+    description="The photo's id (`photos[].id` of the complaint)",
+)  # fmt: skip
 
 
 class ComplaintSerializer(serializers.ModelSerializer):
@@ -165,6 +179,25 @@ class ComplaintViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin
         receipt = {"tracking_no": complaint.tracking_no, "status_url": request.build_absolute_uri(status_url)}
         body = ComplaintReceiptSerializer(receipt).data
         return Response(body, status=status.HTTP_201_CREATED, headers={"Location": receipt["status_url"]})
+
+    @extend_schema(
+        parameters=[PHOTO_IN_PATH],
+        responses={(200, media_type): PHOTO_FILE for media_type in sorted(complaint_services.PHOTO_TYPES)},
+        filters=False,
+    )
+    @action(detail=True, url_path=rf"photos/(?P<photo>{ID_IN_PATH})", url_name="photo", filter_backends=[],
+            pagination_class=None)  # fmt: skip
+    def photo(self, request, pk=None, photo=None):
+        """A photo of the complaint, to whoever may see the complaint (permissions.access, as the complaint
+        page's link: workflows.complaint.views.PhotoFileView); a photo of another complaint is a 404."""
+        found = next((p for p in self.get_object().photos.all() if p.pk == int(photo)), None)
+        if found is None:
+            raise Http404
+        try:
+            handle = found.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        return FileResponse(handle, content_type=found.content_type)
 
     @extend_schema(
         parameters=[idempotency.PARAMETER],

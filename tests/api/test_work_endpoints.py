@@ -1,5 +1,5 @@
 """The office's work through the API beyond tasks: budget progress reports (list, file), directives,
-inspection plans, complaints for staff (list, triage) and evidence files. Each endpoint's persona
+inspection plans, complaints for staff (list, triage, their photos) and evidence files. Each endpoint's persona
 matrix — anonymous 401, another province 404 (and an empty list), the right person 200 — and the writes
 go through the flow's own step (its duty, form and service), as the pages: a refusal changes nothing."""
 
@@ -13,6 +13,7 @@ from tests.api.test_task_actions import PNG, assigned, post, refused  # noqa: F4
 from tests.clock import at
 from tests.factories import FactoryFactory
 from tests.workflows.budget.conftest import approved, fy, month_of, task_of  # noqa: F401
+from tests.workflows.complaint.test_complaints import PNG as COMPLAINT_PNG
 from tests.workflows.complaint.test_complaints import form_data, submit
 from tests.workflows.inspection.test_flow_paths import open_task
 from workflows.budget import reviews
@@ -159,6 +160,25 @@ def test_the_group_head_triages_through_the_step(client, songkhla, lopburi_offic
     assert again.status_code == 200 and again["Idempotent-Replayed"] == "true"
     refused(post(client, url, {"decision": "reject", "reason": "ซ้ำ"}), 409, "task_closed")
     assert Inspection.objects.count() == 1
+
+
+def test_complaint_photos_persona_matrix(client, songkhla, lopburi_officer):
+    complaint = submit(photos=[SimpleUploadedFile("smoke.png", COMPLAINT_PNG, content_type="image/png")])
+    other = submit(ip="203.0.113.2", photos=[SimpleUploadedFile("b.png", COMPLAINT_PNG, content_type="image/png")])
+    client.force_login(songkhla.head)
+    [photo] = client.get(f"{API}complaints/{complaint.pk}/").json()["photos"]
+    url = photo["url"]
+    assert url == f"http://testserver{API}complaints/{complaint.pk}/photos/{photo['id']}/"
+    client.logout()
+    refused(client.get(url), 401, "not_authenticated")
+    client.force_login(lopburi_officer)
+    refused(client.get(url), 404, "not_found")
+    client.force_login(songkhla.head)
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content) == COMPLAINT_PNG
+    theirs = other.photos.get().pk  # a photo of another complaint, under this one's path
+    refused(client.get(f"{API}complaints/{complaint.pk}/photos/{theirs}/"), 404, "not_found")
 
 
 # --- evidence files -------------------------------------------------------------------------------
