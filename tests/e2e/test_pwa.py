@@ -171,6 +171,13 @@ def test_the_inspect_page_draws_from_the_device_and_nothing_is_sent_over_a_chang
     wait_for(page, "navigator.serviceWorker.controller !== null", True, "the service worker")
     wait_for(page, KEPT_PAGES, lambda urls: url in urls, "the inspect page is not kept")
 
+    # Followed from her inbox (Turbo Drive fetches the page, no navigation): drawn from the kept copy too, and told.
+    page.goto("/inspection/inbox/")
+    page.locator(f'a[href="{url}"]').first.click()
+    expect(page).to_have_url(re.compile(re.escape(url) + "$"))
+    expect(page.locator("body[data-kk-kept]")).to_have_count(1)
+    wait_for(page, FRESH, "same", "the page followed from the inbox was not told the network's answer")
+
     # Logged in again (a new CSRF secret), the page drawn from the kept copy: the network's page is the same but for
     # its token, which the page takes; a draft saved on it goes through.
     log_in(page, INSPECTOR, inspection_demo.password)

@@ -34,10 +34,26 @@
   }
   document.addEventListener("input", touch, true);
   document.addEventListener("change", touch, true);
+  // Turbo Drive (a link followed inside the site) may hear the answer before it draws the kept page: the answers
+  // heard since the visit began are kept here and applied once the page is drawn (turbo:load).
+  var told = {};
   function fresh(event) {
     var data = event.data || {};
+    if (data.type !== "kk-page") return;
+    told[data.url] = data;
+    apply(data);
+  }
+  document.addEventListener("turbo:visit", function () {
+    told = {};
+  });
+  document.addEventListener("turbo:load", function () {
+    touched = false;
+    var data = told[window.location.href.split("#")[0]];
+    if (data) apply(data);
+  });
+  function apply(data) {
     var body = document.body;
-    if (data.type !== "kk-page" || !body || !body.hasAttribute("data-kk-kept")) return;
+    if (!body || !body.hasAttribute("data-kk-kept")) return;
     if (data.url !== window.location.href.split("#")[0]) return;
     body.setAttribute("data-kk-fresh", data.state);
     if (data.token) {
