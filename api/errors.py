@@ -39,6 +39,7 @@ CODES = {
     "idempotency_key_in_progress": "A request with this Idempotency-Key is still being processed",
     "idempotency_key_reused": "This Idempotency-Key was already used with a different request",
     "throttled": "Too many requests; try again later",
+    "document_pending": "The signed document is not ready: the time-stamp service does not answer; try again later",
 }
 
 
@@ -107,6 +108,22 @@ def flattened(detail, prefix: str = "") -> dict[str, list[str]]:
 
 def body(code: str, message, fields: dict | None = None) -> dict:
     return {"code": code, "message": str(message), "fields": fields or {}}
+
+
+class DocumentPending(APIException):
+    """A signed document asked for while the time-stamp authority does not answer (the page's 503,
+    workflows.inspection.pdfs.not_signed_yet): never an unsigned copy in its place."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = _(
+        "The document is signed electronically with a time-stamp, and the time-stamp service does not answer at "
+        "the moment. The system keeps trying on its own; please download the document again in a few minutes."
+    )
+    default_code = "document_pending"
+
+    def __init__(self, wait: int):
+        super().__init__()
+        self.wait = wait  # Retry-After (DRF's handler sets it from `wait`)
 
 
 def shaped(exc: APIException) -> dict:

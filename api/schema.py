@@ -46,6 +46,7 @@ ERRORS = {
     "409": "A conflict: the task is taken, closed or busy, or a request with this Idempotency-Key is in progress",
     "422": "This Idempotency-Key was already used with a different request",
     "429": "Too many requests from this address or account; try again later",
+    "503": "The signed document is not ready (`document_pending`): try again after `Retry-After` seconds",
 }
 
 

@@ -119,7 +119,7 @@ class PublishedOrderSerializer(OrderSerializer):
         fields = [*OrderSerializer.Meta.fields, "letter_url"]
 
     def get_letter_url(self, order) -> str:
-        url = reverse("registry:results:order_pdf", args=[order.inspection_id, order.pk])
+        url = reverse("api:result-letter", args=[order.inspection_id, order.pk])  # for a token as for a session
         return absolute(self.context.get("request"), url)
 
 
@@ -140,7 +140,7 @@ class ResultSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
     def get_report_url(self, inspection) -> str:
-        return absolute(self.context.get("request"), reverse("registry:results:report_pdf", args=[inspection.pk]))
+        return absolute(self.context.get("request"), reverse("api:result-report", args=[inspection.pk]))
 
 
 class CaseSerializer(serializers.ModelSerializer):

@@ -22,6 +22,7 @@ from registry.selfreports.models import Channel, ReportField, ReportKind
 from registry.selfreports.services import selfreport_submit
 from workflows import audit
 from workflows.complaint import selectors as complaint_selectors
+from workflows.inspection import pdfs
 from workflows.inspection import services as inspection_services
 from workflows.inspection.models import Evidence
 from workflows.inspection.selectors import published_results
@@ -29,8 +30,8 @@ from workflows.inspection.services import EVIDENCE_TYPES
 
 from . import filters, idempotency, pushes, registration, selectors, serializers, tokens
 from .authentication import ExpiringTokenAuthentication
-from .base import ApiView
-from .errors import field_errors
+from .base import ID_IN_PATH, ApiView
+from .errors import DocumentPending, field_errors
 from .models import ApiToken
 
 REG_NO_IN_PATH = r"^[0-9][-0-9]{0,29}$"  # digits, with the dashes people write
@@ -143,6 +144,10 @@ class CaseViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
         return self.get_paginated_response(serializers.TimelineEntrySerializer(entries, many=True).data)
 
 
+ORDER_IN_PATH = OpenApiParameter(
+    "order", {"type": "integer", "format": "int64", "minimum": 0, "maximum": 10**18 - 1}, OpenApiParameter.PATH,
+    description="The order's id (`orders[].id` of the result)",
+)  # fmt: skip
 EVIDENCE_FILE = OpenApiResponse(
     {"type": "string", "format": "binary"}, description="The file as uploaded (a photo or a PDF)"
 )
@@ -185,8 +190,27 @@ class ReportKindViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
         return ReportKind.objects.filter(active=True).prefetch_related(fields).order_by("order", "code")
 
 
+PDF_FILE = OpenApiResponse({"type": "string", "format": "binary"}, description="The PDF as issued and signed")
+DOCUMENT_PENDING = OpenApiResponse(
+    description="The signed document is not ready: the time-stamp service does not answer (`document_pending`; "
+    "`Retry-After` seconds)"
+)
+
+
+def document(request, page, **kwargs):
+    """A case's document (workflows.inspection.pdfs) served by its page's own view — who may read it
+    (operators.visible_results: the factory's operator once signed off, the case's offices), the signed
+    copy as issued — which a token caller cannot reach through the site's login; its 503 page is the
+    API's `document_pending`, its 404 the API's."""
+    response = page.as_view()(request._request, **kwargs)
+    if response.status_code == status.HTTP_503_SERVICE_UNAVAILABLE:
+        raise DocumentPending(wait=int(response["Retry-After"]))
+    return response
+
+
 class ResultViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):
-    """A factory operator's signed-off inspection results with the orders issued to their factories."""
+    """A factory operator's signed-off inspection results with the orders issued to their factories, and
+    their documents: the signed report and the order letters (PDF)."""
 
     serializer_class = serializers.ResultSerializer
     filterset_class = filters.ResultFilter
@@ -198,6 +222,25 @@ class ResultViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):
         if not operators.is_operator(request.user):
             raise PermissionDenied(_("Inspection results are for the factories' operators."))
         return super().list(request, *args, **kwargs)
+
+    @extend_schema(responses={(200, "application/pdf"): PDF_FILE, 503: DOCUMENT_PENDING}, filters=False)
+    @action(detail=True, filter_backends=[], pagination_class=None)
+    def report(self, request, pk=None):
+        """The case's inspection report (PDF), signed as issued, to whoever may read the case's documents
+        (the factory's operator once it is signed off; the case's offices): the report page's rule."""
+        return document(request, pdfs.ReportPdfView, pk=int(pk))
+
+    @extend_schema(
+        parameters=[ORDER_IN_PATH],
+        responses={(200, "application/pdf"): PDF_FILE, 503: DOCUMENT_PENDING},
+        filters=False,
+    )
+    @action(detail=True, url_path=rf"orders/(?P<order>{ID_IN_PATH})/letter", url_name="letter", filter_backends=[],
+            pagination_class=None)  # fmt: skip
+    def letter(self, request, pk=None, order=None):
+        """An issued order's letter (PDF), signed as issued (a draft or an order awaiting approval has none:
+        404), to whoever may read the case's documents: the letter page's rule."""
+        return document(request, pdfs.OrderPdfView, pk=int(pk), order_pk=int(order))
 
 
 class SelfReportViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -14,7 +14,14 @@ NOT_SYNCED = {
     "/api/v1/report-kinds/": "reference data the ministry changes rarely, with no timestamp: read it whole",
     "/api/v1/cases/{id}/timeline/": "append-only, oldest first: a client reads on from its last page",
 }
-PATH_VALUES = {"id": "1", "photo": "1", "reg_no": "29000000000007", "code": "rw", "tracking_no": "CP-2569-000001"}
+PATH_VALUES = {
+    "id": "1",
+    "photo": "1",
+    "order": "1",
+    "reg_no": "29000000000007",
+    "code": "rw",
+    "tracking_no": "CP-2569-000001",
+}
 
 
 def operations(client) -> list[tuple[str, str, dict]]:
