@@ -146,6 +146,7 @@ assert sorted(name for people in PARTS.values() for name in people) == sorted([*
 # Reached by each part: a broken log-in or crawl would pass with no violation.
 MUST_REACH = {
     "office": ["/inspection/case/N/", "/complaints/N/", "/registry/factory/N/detail/", "/registry/selfreports/N/",
+               "/inspection/flow/N/inspect/N/detail/",
                "/budget/project/N/", "/planning/plans/N/", "/dashboards/office/N/"],
     "others": ["/admin/org/person/N/change/", "/complaint/new/"],
 }  # fmt: skip
@@ -275,7 +276,9 @@ class PolicyWatch:
 
 
 def one_task_of_each_step() -> dict[str, list[str]]:
-    """{owner's username: [the task page of one open task of each step of each flow, as the demo data gives]}."""
+    """{owner's username: [the task page of one open task of each step of each flow, as the demo data gives, and that
+    task's detail page: Viewflow's stock page, where a task's address leads those who may see but not do it, drawn
+    by our templates/viewflow/workflow/task_base.html and task_detail.html without style= attributes]}."""
     assert get_resolver().url_patterns  # Viewflow reverses its task URLs once the URLconf is loaded
     steps: dict[str, Task] = {}
     for task in (
@@ -285,7 +288,7 @@ def one_task_of_each_step() -> dict[str, list[str]]:
     assert len(steps) >= 10, sorted(steps)  # inspection, complaint, planning and budget steps
     pages: dict[str, list[str]] = {}
     for task in steps.values():
-        pages.setdefault(task.owner.username, []).append(task.reverse("execute"))
+        pages.setdefault(task.owner.username, []).extend([task.reverse("execute"), task.reverse("detail")])
     return pages
 
 
@@ -357,7 +360,10 @@ NOT_CRAWLED = [
     ),
     (r"(^|/)chart/$", "the flow diagram as an SVG file (the case page draws it, crawled)"),
     (r"^jsi18n/$", "the JavaScript catalogue every page loads"),
-    (r"^(i18n/setlang|notifications/read-all)/$", "POST only: the language chosen, every notification marked read"),
+    (
+        r"^(i18n/setlang|notifications/read-all|notifications/<int:pk>/read)/$",
+        "POST only: the language chosen, every notification or one marked read",
+    ),
     (
         r"^notifications/<int:pk>/open/$|^budget/task/<int:pk>/$",
         "redirects: a notification opened goes to its page, a budget task to its step's page",
@@ -377,9 +383,9 @@ NOT_CRAWLED = [
     ),
     (
         r"/<int:process_pk>/[a-z_]+/<int:task_pk>/detail/$",
-        "Viewflow's stock task detail page, which no page of ours links: it breaks the policy with style= "
-        "attributes (Viewflow's task_detail.html and process_data.html; seen by this crawl on 2 Dec 2026), to be "
-        "overridden before anything links it",
+        "Viewflow's task detail page of every node, one page for all (our templates/viewflow/workflow/task_base.html "
+        "and task_detail.html, without style= attributes): crawled for the open task of each human step "
+        "(one_task_of_each_step), where a task's address leads those who may see but not do it",
     ),
     (r"^registry/factory/<path:pk>/change/$", "the factory form, as registry/factory/add/ (crawled)"),
     # Pages the demo data gives nothing to open (no open task of the step, no import, no order awaiting delivery):
