@@ -77,6 +77,8 @@ def test_an_overdue_step_of_every_process_is_an_item_in_the_superior_s_inbox_of_
         if shown:
             assert reference in html and notice.holder in html and notice.step
             assert "เกินกำหนด" in html  # "Overdue: case X, step Y, held by Z since …", in Thai
+    home = client.get(reverse("index")).content.decode()  # the home page shows every process's
+    assert 'data-testid="escalations"' in home and reference in home
     response = client.post(reverse("notifications:open", args=[notice.pk]))
     assert response.status_code == 302 and response.url == page.get_absolute_url()
     assert client.get(response.url).status_code == 200
