@@ -14,7 +14,8 @@ gunicorn on the bench database, started here with the static files collected as 
   when that answer is "same" (the page as kept: no reload, nothing changed under the inspector).
 
 Each figure is the median of REPEATS visits, each in a new browser context (a new profile: nothing kept). The worker's
-precache, fetched while the first visit ends, is not counted in field_first_kb (the worker's target, not the page's)."""
+precache and its own copy of the page (about 10 kB more on the wire), fetched while the first visit ends, are not
+counted in field_first_kb (the worker's target, not the page's)."""
 
 import json
 import os
