@@ -39,6 +39,7 @@ CODES = {
     "idempotency_key_in_progress": "A request with this Idempotency-Key is still being processed",
     "idempotency_key_reused": "This Idempotency-Key was already used with a different request",
     "throttled": "Too many requests; try again later",
+    "too_large": "The body is larger than the server takes; send fewer or smaller files at a time",
     "document_pending": "The signed document is not ready: the time-stamp service does not answer; try again later",
 }
 

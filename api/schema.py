@@ -45,6 +45,7 @@ ERRORS = {
     "404": "No such object open to the caller, no such page, or no such path",
     "409": "A conflict: the task is taken, closed or busy, or a request with this Idempotency-Key is in progress",
     "422": "This Idempotency-Key was already used with a different request",
+    "413": "The body is larger than the server takes (`too_large`, REQUEST_MAX_BYTES); nothing was read or stored",
     "429": "Too many requests from this address or account; try again later",
     "503": "The signed document is not ready (`document_pending`): try again after `Retry-After` seconds",
 }
@@ -80,6 +81,8 @@ class ApiSchema(AutoSchema):
             codes.add("404")
         if view.throttle_classes:
             codes.add("429")
+        if self.method in ("POST", "PUT", "PATCH"):  # a body over REQUEST_MAX_BYTES (project.middleware)
+            codes.add("413")
         return codes
 
     def get_operation(self, path, path_regex, path_prefix, method, registry):

@@ -93,3 +93,16 @@ def test_the_schema_documents_one_error_shape_for_every_error_response(client):
                     schema = response["content"]["application/json"]["schema"]
                     assert schema == {"$ref": "#/components/schemas/Error"}, (path, method, status)
     assert {"400", "401", "403", "404", "409", "422", "429"} <= seen
+
+
+def test_a_body_over_the_cap_is_a_413_too_large_in_the_shape_and_documented(client, songkhla, settings):
+    settings.REQUEST_MAX_BYTES = 1024
+    client.force_login(songkhla.head)
+    response = client.post("/api/v1/cases/", b"{}", content_type="application/json", CONTENT_LENGTH="2048")
+    error(response, 413, "too_large")
+    paths = client.get("/api/v1/schema/?format=json").json()["paths"]
+    with_body = [(path, method) for path, ops in paths.items() for method in ops if method in ("post", "put", "patch")]
+    assert len(with_body) >= 14
+    for path, method in with_body:
+        documented = paths[path][method]["responses"].get("413", {})
+        assert documented["content"]["application/json"]["schema"]["$ref"].endswith("/Error"), (method, path)
