@@ -112,6 +112,18 @@ def open_saved(page: Page, task_pk: int) -> None:
     expect(page.locator("[data-kk-kept]")).to_be_visible()
 
 
+def saved_then_offline(phone, password: str, task_pk: int) -> Page:
+    """A new page of the inspector's with the task saved on the device, then no signal, the page reloaded
+    and the saved inspection opened from the device."""
+    page = phone.new_page()
+    log_in(page, password)
+    make_available(page, task_pk)
+    phone.set_offline(True)
+    page.reload()
+    open_saved(page, task_pk)
+    return page
+
+
 def kept_after(page: Page, action) -> None:
     """Does `action`, then waits until the page says it wrote it to IndexedDB."""
     kept = page.locator("[data-kk-kept]")
@@ -241,13 +253,7 @@ def test_a_task_reassigned_while_offline_fails_with_the_reason_and_keeps_the_ans
 ):
     inspection, task = assigned_case(1)
     yes_no = items_by_type(inspection)[AnswerType.YES_NO]
-    page = phone.new_page()
-    log_in(page, inspection_demo.password)
-    make_available(page, task.pk)
-
-    phone.set_offline(True)
-    page.reload()
-    open_saved(page, task.pk)
+    page = saved_then_offline(phone, inspection_demo.password, task.pk)
     card = page.get_by_test_id(f"item-{yes_no.code}")
     kept_after(page, lambda: card.get_by_role("radio", name=th("Not compliant (no)")).check())
     kept_after(page, lambda: card.locator(f'textarea[name="note_{yes_no.pk}"]').fill("ประตูหนีไฟถูกล็อก"))
@@ -351,13 +357,7 @@ def test_every_item_answered_offline_is_submitted_and_the_head_sees_answers_and_
     inspection, task = assigned_case(3)
     items = list(services._items(inspection).order_by("section__order", "order", "pk"))
     assert len(items) == 14  # the demo checklist
-    page = phone.new_page()
-    log_in(page, inspection_demo.password)
-    make_available(page, task.pk)
-
-    phone.set_offline(True)
-    page.reload()
-    open_saved(page, task.pk)
+    page = saved_then_offline(phone, inspection_demo.password, task.pk)
     photos = sum(answer_offline(page, item, photo) for item in items)
     assert photos >= 1
     kept_after(page, lambda: page.locator("[data-kk-findings]").fill("ครบทุกรายการ"))
