@@ -6,7 +6,7 @@ workflows.complaint.services.complaint_submit); the office reads those of the of
 
 import django_filters
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
@@ -22,6 +22,7 @@ from workflows.complaint.errors import RateLimited
 from workflows.complaint.flows import ComplaintFlow
 from workflows.complaint.models import Complaint, ComplaintProcess, ComplaintStatus
 from workflows.complaint.public import client_ip
+from workflows.uploads import served
 
 from . import idempotency, steps
 from .base import ID_IN_PATH, ApiView
@@ -193,11 +194,7 @@ class ComplaintViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin
         found = next((p for p in self.get_object().photos.all() if p.pk == int(photo)), None)
         if found is None:
             raise Http404
-        try:
-            handle = found.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        return FileResponse(handle, content_type=found.content_type)
+        return served(found.file, found.content_type)
 
     @extend_schema(
         parameters=[idempotency.PARAMETER],

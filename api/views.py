@@ -2,7 +2,7 @@
 through selectors and writes through the services; every error is answered by api.errors."""
 
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -27,6 +27,7 @@ from workflows.inspection import services as inspection_services
 from workflows.inspection.models import Evidence
 from workflows.inspection.selectors import published_results
 from workflows.inspection.services import EVIDENCE_TYPES
+from workflows.uploads import served
 
 from . import filters, idempotency, pushes, registration, selectors, serializers, tokens
 from .authentication import ExpiringTokenAuthentication
@@ -169,11 +170,7 @@ class EvidenceViewSet(ApiView, viewsets.GenericViewSet):
     )
     def retrieve(self, request, pk=None):
         evidence = self.get_object()
-        try:
-            handle = evidence.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        return FileResponse(handle, content_type=evidence.content_type, filename=evidence.original_name)
+        return served(evidence.file, evidence.content_type, evidence.original_name)
 
 
 class ReportKindViewSet(ApiView, viewsets.ReadOnlyModelViewSet):

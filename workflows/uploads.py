@@ -11,6 +11,7 @@ from pathlib import PurePosixPath
 from uuid import uuid4
 
 from django.core.files import File
+from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from PIL import Image, UnidentifiedImageError
@@ -89,3 +90,13 @@ def rename_stored_files(model, field_name: str = "file", *, using: str = "defaul
             model._default_manager.using(using).filter(pk=row.pk).update(**{field_name: new})
             storage.delete(old)
             moved += 1
+
+
+def served(stored, content_type: str, filename: str | None = None) -> FileResponse:
+    """A stored upload as the answer, once its reader's access was checked; a file missing from the
+    media (a database restored without them) is a 404, not a 500."""
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, content_type=content_type, filename=filename or "")

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,6 +16,7 @@ from org.models import Person
 from permissions import access
 from registry.models import Factory
 from workflows import audit, nodes
+from workflows.uploads import served
 from workflows.views import FlowTaskView
 
 from . import forms, selectors, services
@@ -184,8 +185,4 @@ class PhotoFileView(View):
         photo = get_object_or_404(ComplaintPhoto, pk=pk)
         if not access.visible(request.user, Complaint.objects.filter(pk=photo.complaint_id)).exists():
             raise Http404
-        try:
-            handle = photo.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        return FileResponse(handle, content_type=photo.content_type)
+        return served(photo.file, photo.content_type)

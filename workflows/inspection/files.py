@@ -1,10 +1,11 @@
 """Evidence files are served through the case's access check, never as public media URLs."""
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views import View
 
 from permissions import access
+from workflows.uploads import served
 
 from .models import Evidence, Inspection
 
@@ -20,8 +21,4 @@ class EvidenceFileView(View):
         if not visible.exists():
             raise Http404
         stored = evidence.thumbnail if self.thumbnail and evidence.thumbnail else evidence.file
-        try:
-            handle = stored.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        return FileResponse(handle, content_type=evidence.content_type, filename=evidence.original_name)
+        return served(stored, evidence.content_type, evidence.original_name)

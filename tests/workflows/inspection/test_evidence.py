@@ -66,6 +66,8 @@ def test_evidence_is_served_only_to_people_who_may_see_the_case(client, case, so
     response = client.get(url)
     assert response.status_code == 200 and b"".join(response.streaming_content) == PNG
     assert client.get("/media/" + evidence.file.name).status_code == 404  # no public media URL
+    evidence.file.storage.delete(evidence.file.name)  # the media lost (a database restored without them)
+    assert client.get(url).status_code == 404
 
 
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><image href="file:///etc/passwd"/></svg>'
