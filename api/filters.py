@@ -14,7 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from viewflow.workflow.models import Task
 
 from registry.models import Factory, FactoryStatus, SelfReport
-from workflows.inspection.models import CorrectiveOrder, Inspection, Outcome
+from workflows.inspection.models import CorrectiveOrder, Inspection, OrderDelivery, Outcome
 
 MAX_ID = 2**63 - 1  # the largest value a primary key (BigAutoField) can hold, on SQLite and PostgreSQL
 
@@ -177,11 +177,23 @@ class CaseFilter(StrictFilterSet):
         fields = ["office", "factory", "outcome", "is_open", "updated_since"]
 
 
-class ResultFilter(StrictFilterSet):
-    """An operator's results: a case counts as changed as in CaseFilter (its sign-off, its flow's tasks:
-    an order issued, its compliance judged)."""
+def result_changed(since):
+    """A result changed as its factory's operator sees it: signed off or closed, an order issued (the
+    flow's wait for its deadline begun), its deadline moved by the delivery record, or the follow-up's
+    judgement given. Not the office's steps in between (an order drafted, returned or refused, a task
+    assigned): those are not the factory's to learn from a count."""
+    tasks = Task.objects.filter(process__inspectionprocess__inspection=OuterRef("pk")).filter(
+        Q(flow_task__endswith=".await_deadline", created__gte=since)
+        | Q(flow_task__endswith=".follow_up", finished__gte=since)
+    )
+    delivered = OrderDelivery.objects.filter(order__inspection=OuterRef("pk"), recorded_at__gte=since)
+    return Q(signed_off_at__gte=since) | Q(closed_at__gte=since) | Exists(tasks) | Exists(delivered)
 
-    updated_since = UpdatedSinceFilter(changed=case_changed)
+
+class ResultFilter(StrictFilterSet):
+    """An operator's results, changed as the operator sees them (result_changed)."""
+
+    updated_since = UpdatedSinceFilter(changed=result_changed)
 
     class Meta:
         model = Inspection

@@ -137,8 +137,10 @@ def resume_clock(*, task: Task, by, now=None, reason=RESUMED) -> Task:
     now = now or timezone.now()
     task = Task.objects.select_for_update().select_related("process").get(pk=task.pk)
     stop = stopped_since(task)
-    if stop is None:
+    if stop is None or task.status not in OPEN:
         raise ClockError(_("The clock of this step is not stopped."))
+    if by is not None and "until" in stop:  # stopped on its own: the SLA job resumes it (resume_elapsed)
+        raise ClockError(_("This clock runs again on its own when the factory's compliance period ends."))
     task.data = {key: value for key, value in task.data.items() if key != CLOCK}
     task.save(update_fields=["data"])
     _push_back(task, datetime.fromisoformat(stop["at"]), now, reason=reason, by=by, waiting_for=stop["reason"])

@@ -11,8 +11,9 @@ from django.utils import timezone
 from api import tokens
 from tests.factories import FactoryFactory
 from tests.registry.selfreports.factories import OperatorFactory
+from tests.workflows.inspection.test_flow_paths import do, s37_drafted
 from tests.workflows.inspection.test_operator_results import order_issued
-from workflows.inspection import issued
+from workflows.inspection import issued, services
 from workflows.signing import TimestampUnavailable
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +88,16 @@ def test_a_document_not_yet_signed_is_a_503_document_pending(client, songkhla, c
     response = client.get(f"{URL}{inspection.pk}/report/", HTTP_AUTHORIZATION=token(operator))
     assert response.status_code == 503 and response.json()["code"] == "document_pending"
     assert int(response["Retry-After"]) > 0
+
+
+def test_updated_since_tells_the_operator_only_what_the_operator_sees(client, songkhla, checklist, factory, rules):
+    """A signed-off case whose s.37 order is only drafted has not changed for its factory (the draft is
+    the office's); once the order is issued it has."""
+    operator = OperatorFactory(factory=factory).person
+    inspection = s37_drafted(client, songkhla, factory)
+    since = services.current_order(inspection).drafted_at  # after the sign-off
+    client.force_login(operator)
+    assert client.get(URL, {"updated_since": since.isoformat()}).json()["count"] == 0
+    do(client, songkhla.officer, inspection, "approve_order", {"approve": "1"})
+    client.force_login(operator)
+    assert [r["id"] for r in client.get(URL, {"updated_since": since.isoformat()}).json()["results"]] == [inspection.pk]

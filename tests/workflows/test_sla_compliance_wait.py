@@ -179,3 +179,40 @@ def test_a_receipt_corrected_to_within_the_first_period_lets_the_clock_run_with_
     resumed = AuditEntry.objects.get(chain=audit.chain_key(issued_order.inspection), action="task.clock_resume")
     assert resumed.after["days"] == 0
     assert sla.sweep(bangkok(2027, 1, 11, 9)) == (0, 1)  # its clock ran all along: overdue after the 8th
+
+
+def test_a_receipt_dated_after_the_follow_up_began_is_refused_and_changes_nothing(
+    songkhla, issued_order, follow_up, time_machine
+):
+    """Else anyone who works the case could stop the holder's clock again and again (a later date each
+    time), and keep an overdue step from its reminder and escalation."""
+    from workflows.inspection.errors import InspectionError
+
+    time_machine.move_to(bangkok(2027, 1, 5, 9))
+    with translation.override("th"), pytest.raises(InspectionError, match="1 ม.ค. 2570"):
+        received(issued_order, songkhla.officer, date(2027, 1, 5))  # the follow-up began on 1 January
+    follow_up.refresh_from_db()
+    assert due.stopped_since(follow_up) is None
+    assert not AuditEntry.objects.filter(chain=audit.chain_key(issued_order.inspection), action="order.delivered")
+    assert sla.sweep(bangkok(2027, 1, 11, 9)) == (0, 1)  # overdue after the 8th: escalated as before
+
+
+def test_a_clock_is_resumed_by_hand_only_while_its_step_is_open_and_stopped_by_hand(
+    songkhla, issued_order, follow_up, time_machine
+):
+    time_machine.move_to(bangkok(2027, 1, 5, 9))
+    received(issued_order, songkhla.inspector, date(2026, 12, 20))  # stopped on its own until the 20th
+    follow_up.refresh_from_db()
+    with pytest.raises(due.ClockError):
+        due.resume_clock(task=follow_up, by=follow_up.owner)  # the SLA job resumes it when the period ends
+    assert due.stopped_until(follow_up) == bangkok(2027, 1, 20, 8, 0)
+
+    follow_up.data = {key: value for key, value in follow_up.data.items() if key != due.CLOCK}
+    follow_up.save(update_fields=["data"])
+    due.stop_clock(task=follow_up, by=follow_up.owner, reason="ขอผลตรวจวัดเสียง")
+    follow_up.status = "DONE"
+    follow_up.save(update_fields=["status"])
+    entries = AuditEntry.objects.count()
+    with pytest.raises(due.ClockError):
+        due.resume_clock(task=follow_up, by=follow_up.owner)  # the step is over: nothing to resume
+    assert AuditEntry.objects.count() == entries

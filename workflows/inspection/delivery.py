@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from org.calendar import format_be
 from org.models import Person
 from permissions import access
 from workflows import audit, due
@@ -100,6 +101,15 @@ def order_delivery_record(
     if order.status != OrderStatus.ISSUED:
         raise InspectionError(_("Only an issued order that is not yet followed up has a delivery to record."))
     fields = _clean(order, method, received_on, receiver, tracking_no, posted_on)
+    opened = Task.objects.filter(
+        process__inspectionprocess__inspection=inspection, flow_task__endswith=".follow_up", status__in=due.OPEN
+    ).values_list("created", flat=True)
+    for started in opened:  # the follow-up's clock stands still until the period ends: it must have begun
+        if received_on > timezone.localdate(started):
+            raise InspectionError(
+                _("The follow-up began on %(day)s: the factory received the order before that.")
+                % {"day": format_be(timezone.localdate(started))}
+            )
     existing = OrderDelivery.objects.filter(order=order).first()
     before = {**_state(existing), "deadline": order.deadline.isoformat()}
     delivery, _created = OrderDelivery.objects.update_or_create(
