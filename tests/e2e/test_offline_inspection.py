@@ -124,6 +124,16 @@ def saved_then_offline(phone, password: str, task_pk: int) -> Page:
     return page
 
 
+def sign_both(page: Page) -> None:
+    """The factory's representative acknowledges and the inspector signs, each kept on the device."""
+    expect(page.get_by_test_id("signatures")).to_have_attribute("data-kk-pads-ready", "")
+    page.locator('[data-kk-sign-name="representative"]').fill(REPRESENTATIVE)
+    draw_signature(page, "pad-representative")
+    kept_after(page, lambda: page.get_by_test_id("keep-representative").click())
+    draw_signature(page, "pad-inspector")
+    kept_after(page, lambda: page.get_by_test_id("keep-inspector").click())
+
+
 def kept_after(page: Page, action) -> None:
     """Does `action`, then waits until the page says it wrote it to IndexedDB."""
     kept = page.locator("[data-kk-kept]")
@@ -170,12 +180,7 @@ def test_offline_answers_survive_a_reload_and_sync_once(phone, inspection_demo, 
     kept_after(page, lambda: card.locator("input[type=file]").set_input_files([photo, second]))
     expect(card.get_by_test_id("photo")).to_have_count(2)
     # The factory's representative acknowledges, the inspector signs: both kept on the device, queued as evidence.
-    expect(page.get_by_test_id("signatures")).to_have_attribute("data-kk-pads-ready", "")
-    page.locator('[data-kk-sign-name="representative"]').fill(REPRESENTATIVE)
-    draw_signature(page, "pad-representative")
-    kept_after(page, lambda: page.get_by_test_id("keep-representative").click())
-    draw_signature(page, "pad-inspector")
-    kept_after(page, lambda: page.get_by_test_id("keep-inspector").click())
+    sign_both(page)
 
     page.reload()  # still offline: everything comes back from IndexedDB
     expect(card.get_by_role("radio", name=th("Compliant (yes)"))).to_be_checked()
@@ -361,12 +366,7 @@ def test_every_item_answered_offline_is_submitted_and_the_head_sees_answers_and_
     photos = sum(answer_offline(page, item, photo) for item in items)
     assert photos >= 1
     kept_after(page, lambda: page.locator("[data-kk-findings]").fill("ครบทุกรายการ"))
-    expect(page.get_by_test_id("signatures")).to_have_attribute("data-kk-pads-ready", "")
-    page.locator('[data-kk-sign-name="representative"]').fill(REPRESENTATIVE)
-    draw_signature(page, "pad-representative")
-    kept_after(page, lambda: page.get_by_test_id("keep-representative").click())
-    draw_signature(page, "pad-inspector")
-    kept_after(page, lambda: page.get_by_test_id("keep-inspector").click())
+    sign_both(page)
     page.reload()  # nothing lost: every answer comes back from IndexedDB
     names = [f"item_{item.pk}" for item in items if item.answer_type != AnswerType.PHOTO]
     answered = f"""{names!r}.every((name) => [...document.getElementsByName(name)]
