@@ -2,17 +2,16 @@
 """Two SLA sweeps at the same moment (two workers, or beat firing twice) on PostgreSQL: every overdue
 task is escalated, and each exactly once — one conditional UPDATE decides who escalates it."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.db import connections
 from django.utils import timezone
 from viewflow.workflow.models import Task
 
 from tests.factories import FactoryFactory
+from tests.races import both_at_once
 from tests.workflows.inspection.conftest import checklist, songkhla  # noqa: F401
 from tests.workflows.inspection.test_flow_paths import open_task
 from workflows import audit, sla
@@ -36,21 +35,7 @@ def test_two_sweeps_at_once_escalate_each_overdue_task_once(reference_data, song
     ]
     Task.objects.filter(pk__in=[t.pk for t in tasks]).update(scheduled=timezone.now() - timedelta(hours=2))
     mail.outbox.clear()
-    barrier = threading.Barrier(2)
-    results = [None, None]
-
-    def run(index: int) -> None:
-        barrier.wait()
-        try:
-            results[index] = sla.sweep()
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = both_at_once(lambda _index: sla.sweep())
     assert sum(escalated for _reminded, escalated in results) == TASKS
     assert TaskNotice.objects.filter(escalated_at__isnull=False).count() == TASKS
     escalations = [m for m in mail.outbox if m.to == ["pio@example.go.th"]]
@@ -66,7 +51,6 @@ def test_two_sweeps_at_once_resume_each_clock_stopped_until_now_once(reference_d
     """Clocks stopped on their own until a time that has come (a follow-up waiting out the factory's
     compliance period, workflows.due.wait_for_compliance): each runs again once, its due date moved on
     once, whichever sweep gets it."""
-    from tests.races import both_at_once
     from workflows import due
 
     now = timezone.now()
