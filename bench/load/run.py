@@ -262,8 +262,8 @@ def machine_line(before: float, after: float) -> str:
 
     m = machine()
     return (
-        f"Machine: {m['cpu']}, {m['cores']} cores shared with other sessions' work (the load generator, "
-        f"gunicorn and PostgreSQL on the same cores); load average (1 min) {before:.2f} before, {after:.2f} "
+        f"Machine: {m['cpu']}, {m['cores']} cores, the load generator, gunicorn and PostgreSQL on the "
+        f"same cores (the load averages show what else ran); load average (1 min) {before:.2f} before, {after:.2f} "
         f"after; {m['database']}, Python {m['python']}, Django {m['django']}."
     )
 
