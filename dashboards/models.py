@@ -38,8 +38,9 @@ class OfficeMonth(models.Model):
 
 
 class OfficeState(models.Model):
-    """One office as of now: its cases, those open and the orders in force (with their deadlines, so that the
-    orders past their deadline are counted on the day they are read)."""
+    """One office as of now: its cases, those open, the orders in force (with their deadlines, so that the
+    orders past their deadline are counted on the day they are read) and its open human tasks by due
+    instant (so that those past due are counted at the instant read, without reading the tasks)."""
 
     office = models.OneToOneField(Unit, models.CASCADE, primary_key=True, related_name="+")
     cases = models.PositiveIntegerField(default=0)  # every case of the office, open or closed
@@ -47,12 +48,29 @@ class OfficeState(models.Model):
     orders_s37 = models.PositiveIntegerField(default=0)
     orders_s39 = models.PositiveIntegerField(default=0)
     order_deadlines = models.JSONField(default=list)  # ISO dates, one per order in force
+    # [[UTC instant (summary.instant), open human tasks due then], …] in due order: due dates are 16:30 of a
+    # working day (SLA), so a few hundred pairs whatever the number of tasks; a task without one is not here
+    task_dues = models.JSONField(default=list)
 
     class Meta:
         verbose_name = _("office state summary")
 
     def __str__(self):
         return str(self.office_id)
+
+
+class TaskWatermark(models.Model):
+    """How far the summary worker has read the task table (one row): the tasks created since are the
+    steps done since (every completion creates the next task of its process, an end included), so their
+    offices' open tasks are recounted without a mark in the completion's transaction. `gaps`: ids below
+    `last_id` not yet seen (a transaction still open when the pass read, or rolled back), read again by
+    the next passes until GAP_SPAN ids behind. `last_id` None: never read (every office recounted)."""
+
+    last_id = models.BigIntegerField(null=True)
+    gaps = models.JSONField(default=list)  # (shown nowhere: no verbose name to translate)
+
+    def __str__(self):
+        return str(self.last_id)
 
 
 class OfficeBudget(models.Model):

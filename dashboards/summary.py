@@ -16,18 +16,22 @@ recomputes every bucket, for data written around the services (imports, fixtures
 
 The figures are thus as of the worker's last pass (`as_of()`, shown on the dashboards): seconds old.
 
-What is not summarised is what depends on the clock or is small whatever the history: tasks past
-their due date (the open tasks only), the orders and progress reports past their deadline (counted on
-read from the deadlines kept in the summary)."""
+The open human tasks of an office are kept by their due instants (OfficeState.task_dues) and those past
+due counted on read, as the orders and progress reports past their deadline are (counted on read from the
+deadlines kept in the summary). Most steps (an assignment, a review) move no other figure and write no
+mark, so that a completion stays within its statements: every completion creates the next task of its
+process (its end included), and the pass recounts the offices of the tasks created since its last read
+of the task table (`new_task_offices`, from a watermark of task ids). A due date moved or a case moved
+to another office is audited and marked as any change."""
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -43,6 +47,9 @@ NO_FIGURE = frozenset({"case.assign", "case.answers", "case.evidence", "case.sig
                        "review.approve", "review.return", "document.sign"})  # fmt: skip
 SETTLE_SECONDS = 10  # how often beat runs the refresh (project.settings CELERY_BEAT_SCHEDULE)
 SETTLED_KEY = "dashboards:settled_at"  # when the last pass began (the figures hold every change before it)
+# A task id below the watermark not seen yet is read again by the passes until this many ids are created
+# after it: a transaction open that long has been rolled back (a completion's lasts a fraction of a second).
+GAP_SPAN = 10_000
 
 # workflows.audit imports this module (its one hook): the workflow models are imported where used,
 # so that importing it imports no service.
@@ -91,6 +98,24 @@ class Batch:
             settle()
 
 
+def _batch(savepoints: set) -> Batch | None:
+    """The current transaction's Batch, registered on its commit when new (None in autocommit)."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return None
+    batch = next(
+        (f for sids, f, _robust in connection.run_on_commit
+         if isinstance(f, Batch) and not f.done and f.generation == Batch.generation and sids <= savepoints),
+        None,
+    )  # fmt: skip
+    if batch is None:
+        batch = Batch()
+        # robust: the change is committed whatever happens in the eager settle; a mark it left is taken
+        # by the next pass
+        transaction.on_commit(batch, robust=True)
+    return batch
+
+
 def touch(subject, before: dict | None = None, after: dict | None = None, action: str = "") -> None:
     """Note, in the current transaction, that `subject` (the audited case, complaint, plan or project)
     changed by `action`: one INSERT of the buckets not yet marked by this transaction, none when the
@@ -101,6 +126,10 @@ def touch(subject, before: dict | None = None, after: dict | None = None, action
         return
     moved = any(isinstance(data.get("office"), int) for data in (before or {}, after or {}))
     if action in NO_FIGURE and not moved:
+        # no mark: the pass finds the step from the task it created. With Celery eager there is no pass to
+        # come: the commit settles (no statement in the transaction either way).
+        if settings.CELERY_TASK_ALWAYS_EAGER and _batch(set(transaction.get_connection().savepoint_ids)) is None:
+            settle()
         return
     years = {fiscal_year(timezone.localdate())}
     for name in ("created_at", "signed_off_at", "closed_at", "answered_at"):
@@ -116,20 +145,8 @@ def touch(subject, before: dict | None = None, after: dict | None = None, action
     is_budget = model == "budget.Project"
     inspection_id = subject.pk if model == "inspection.Inspection" else None
     items = {Touched(office, frozenset(years), is_budget, inspection_id) for office in offices}
-    connection = transaction.get_connection()
-    batch = None
-    savepoints = set(connection.savepoint_ids)
-    if connection.in_atomic_block:
-        batch = next(
-            (f for sids, f, _robust in connection.run_on_commit
-             if isinstance(f, Batch) and not f.done and f.generation == Batch.generation and sids <= savepoints),
-            None,
-        )  # fmt: skip
-        if batch is None:
-            batch = Batch()
-            # robust: the change is committed whatever happens in the eager settle; a mark it left is
-            # taken by the next pass
-            transaction.on_commit(batch, robust=True)
+    savepoints = set(transaction.get_connection().savepoint_ids)
+    batch = _batch(savepoints)
     keys = {(item.office_id, fy, item.budget, item.inspection_id) for item in items for fy in item.fiscal_years}
     if batch is not None:
         keys = {key for key in keys if key not in batch.keys or not batch.keys[key] <= savepoints}
@@ -159,24 +176,63 @@ def _touched(marks) -> set[Touched]:
 
 
 def settle() -> int:
-    """Recompute the buckets marked by committed changes, office by office (a transaction each: its
-    marks taken FOR UPDATE SKIP LOCKED, recomputed, deleted), and note when this pass began
-    (`as_of`). Returns the number of offices recomputed. Safe to run twice at once or again."""
+    """Recompute the buckets marked by committed changes, office by office (its marks taken FOR UPDATE
+    SKIP LOCKED, recomputed, deleted), then recount the open tasks of the offices whose tasks were
+    created since the last pass (new_task_offices), and note when this pass began (`as_of`). One
+    transaction: a pass that fails leaves the marks and the watermark for the next. Returns the number
+    of offices recomputed. Safe to run twice at once or again."""
     from .models import StaleBucket
 
     began = timezone.now()
     Batch.generation += 1
-    done = 0
-    for office_id in sorted(set(StaleBucket.objects.values_list("office_id", flat=True).distinct())):
-        with transaction.atomic():
-            marks = list(StaleBucket.objects.select_for_update(skip_locked=True).filter(office_id=office_id))
-            if not marks:
-                continue  # taken by another worker meanwhile
-            flush(_touched(marks))
-            StaleBucket.objects.filter(pk__in=[m.pk for m in marks]).delete()
-            done += 1
+    done, counted = set(), set()  # offices recomputed; of those, their open tasks recounted
+    with transaction.atomic():
+        fresh = new_task_offices()  # read first: a state recomputed below counts these tasks already
+        for office_id in sorted(set(StaleBucket.objects.values_list("office_id", flat=True).distinct())):
+            with transaction.atomic():
+                marks = list(StaleBucket.objects.select_for_update(skip_locked=True).filter(office_id=office_id))
+                if not marks:
+                    continue  # taken by another worker meanwhile
+                counted |= flush(_touched(marks))
+                StaleBucket.objects.filter(pk__in=[m.pk for m in marks]).delete()
+                done.add(office_id)
+        for office_id in sorted(fresh - counted):
+            refresh_tasks(office_id)
+            done.add(office_id)
     cache.set(SETTLED_KEY, began, None)
-    return done
+    return len(done)
+
+
+def new_task_offices() -> set[int]:
+    """The offices of the tasks created since the last pass read the task table (ids above its watermark,
+    and the ids below it it had not seen), moving the watermark on; every office holding a summary when
+    the table was never read; none when another worker is reading it (its row locked)."""
+    from viewflow.workflow.models import Task
+
+    from workflows.processes import task_office
+
+    from .models import OfficeState, TaskWatermark
+
+    mark = TaskWatermark.objects.select_for_update(skip_locked=True).filter(pk=1).first()
+    if mark is None:
+        try:
+            with transaction.atomic():
+                mark = TaskWatermark.objects.create(pk=1)
+        except IntegrityError:
+            return set()  # another worker's pass reads it
+    if mark.last_id is None:
+        mark.last_id = Task.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        mark.gaps = []
+        mark.save()
+        return set(OfficeState.objects.values_list("office_id", flat=True))
+    rows = Task.objects.filter(Q(pk__gt=mark.last_id) | Q(pk__in=mark.gaps)).annotate(office=task_office())
+    found = dict(rows.values_list("pk", "office"))
+    top = max([mark.last_id, *found])
+    missing = set(mark.gaps) | set(range(mark.last_id + 1, top + 1))
+    mark.gaps = sorted(pk for pk in missing - found.keys() if pk > top - GAP_SPAN)
+    mark.last_id = top
+    mark.save()
+    return {office for office in found.values() if office is not None}
 
 
 def as_of() -> datetime | None:
@@ -188,8 +244,9 @@ def as_of() -> datetime | None:
     return cache.get(SETTLED_KEY)
 
 
-def flush(items) -> None:
-    """Recompute the buckets of `items` (Touched)."""
+def flush(items) -> set[int]:
+    """Recompute the buckets of `items` (Touched); the offices whose state (with their open tasks) it
+    recomputed."""
     months: dict[int, set[int]] = defaultdict(set)
     budgets: dict[int, set[int]] = defaultdict(set)
     states: set[int] = set()
@@ -216,6 +273,7 @@ def flush(items) -> None:
     for office_id, years in budgets.items():
         for fy in sorted(years):
             refresh_budget(office_id, fy)
+    return states
 
 
 # --- recomputing one bucket ---------------------------------------------------------------------------
@@ -328,7 +386,36 @@ def refresh_state(office_id: int) -> None:
         state = _locked(office_id)
         for name, value in state_of(office_id).items():
             setattr(state, name, value)
+        state.task_dues = task_dues(office_id)
         state.save()
+
+
+def instant(value: datetime) -> str:
+    """A UTC instant as task_dues keeps it: a fixed-width ISO string, so that strings compare as instants."""
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def task_dues(office_id: int) -> list[list]:
+    """[[instant, number], …] of the office's open human tasks by due instant, in due order (one
+    statement, from the office's processes: workflows.processes.of_offices)."""
+    from viewflow.workflow.models import Task
+
+    from workflows.processes import of_offices
+
+    from .tracking import OPEN
+
+    tasks = Task.objects.filter(of_offices([office_id]), status__in=OPEN, flow_task_type="HUMAN",
+                                scheduled__isnull=False)  # fmt: skip
+    rows = tasks.values("scheduled").annotate(n=Count("pk")).order_by("scheduled")
+    return [[instant(row["scheduled"]), row["n"]] for row in rows]
+
+
+def refresh_tasks(office_id: int) -> None:
+    from .models import OfficeState
+
+    with transaction.atomic():
+        _locked(office_id)
+        OfficeState.objects.filter(office_id=office_id).update(task_dues=task_dues(office_id))
 
 
 def budget_of(office_id: int, fy: int) -> dict:
@@ -374,14 +461,18 @@ def rebuild(fiscal_years: list[int] | None = None) -> int:
     complaint or project to the next one) of every office holding any; the number of office-years
     recomputed. An office holding nothing keeps no row (a dashboard reads no row as zeros)."""
     from django.db.models import Min
+    from viewflow.workflow.models import Task
 
     from workflows.budget.models import Project
     from workflows.complaint.models import Complaint
     from workflows.inspection.models import Inspection
     from workflows.planning.models import InspectionPlan
 
-    from .models import OfficeBudget, OfficeMonth, OfficeState
+    from .models import OfficeBudget, OfficeMonth, OfficeState, TaskWatermark
 
+    # the tasks created from here on are the next pass's to read (every open task is counted below)
+    last_id = Task.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    TaskWatermark.objects.update_or_create(pk=1, defaults={"last_id": last_id, "gaps": []})
     holders = ((Inspection, "office"), (Complaint, "office"), (InspectionPlan, "office"), (Project, "office"))
     offices = sorted({pk for model, name in holders for pk in model.objects.values_list(name, flat=True).distinct()})
     current = fiscal_year(timezone.localdate())
@@ -455,6 +546,12 @@ def project_rows(rows: list[dict]) -> list[ProjectRow]:
                    Decimal(r["disbursed_pct"]), Decimal(r["progress"]))
         for r in rows
     ]  # fmt: skip
+
+
+def overdue_tasks(dues: list[list], now: datetime) -> int:
+    """The open tasks past due at `now`, from OfficeState.task_dues."""
+    at = instant(now)
+    return sum(n for due, n in dues if due < at)
 
 
 def overdue_orders(deadlines: list[str], today: date) -> int:

@@ -217,17 +217,16 @@ def figures_by_office(
     office_ids: Iterable[int],
     *,
     now: datetime,
-    overdue: bool = True,
     trends: Trends | None = None,
     projects: dict[int, list] | None = None,
     states: list | None = None,
 ) -> dict[int, Figures]:
     """Figures of each office in `office_ids` the user may see, read from the summary tables that the
-    services keep (dashboards.summary): four statements whatever the number of offices or cases — the
-    months of the year (and of the year before, summed into `trends` if given), the offices' state,
-    their budget, and the open tasks past their due date (`overdue=False`: not counted, the briefing
-    counts its overdue_work list instead). `projects`, if given, gets each office's project rows
-    (summary.ProjectRow); `states`: the offices' OfficeState rows when read already (summary_state).
+    services keep (dashboards.summary): three statements whatever the number of offices or cases — the
+    months of the year (and of the year before, summed into `trends` if given), the offices' state (its
+    open tasks by due instant: those past due at `now` counted) and their budget. `projects`, if given,
+    gets each office's project rows (summary.ProjectRow); `states`: the offices' OfficeState rows when
+    read already (summary_state: without the tasks, which the office page counts from its own read).
     An office outside the person's scope counts nothing."""
     from .models import OfficeBudget, OfficeMonth, OfficeState
 
@@ -264,6 +263,7 @@ def figures_by_office(
         figures.open_cases = state.open_cases
         figures.orders_s37, figures.orders_s39 = state.orders_s37, state.orders_s39
         figures.orders_overdue = summary.overdue_orders(state.order_deadlines, today)
+        figures.overdue = summary.overdue_tasks(state.task_dues, now)
     for row in OfficeBudget.objects.filter(office__in=visible_ids, fiscal_year=fy):
         figures = result[row.office_id]
         if projects is not None:
@@ -271,10 +271,6 @@ def figures_by_office(
         figures.projects, figures.behind = row.projects, row.behind
         figures.allocation, figures.disbursed = row.allocation, row.disbursed
         figures.reports_due, figures.reports_late = summary.late_reports(row.reports, today)
-    if overdue:
-        late_tasks = open_tasks().filter(office_id__in=visible_ids, scheduled__lt=now)
-        for row in late_tasks.values("office_id").annotate(n=Count("pk")).order_by():
-            result[row["office_id"]].overdue = row["n"]
     return result
 
 
@@ -574,9 +570,9 @@ def office_board(user, fy: int, office: Unit, *, officer_id: int | None = None) 
     trends, projects = Trends(fy), {}
     read_with_office = hasattr(office, "state_open_cases")  # with_summary
     states = [summary_state(office)] if read_with_office else None
-    figures = figures_by_office(
-        user, fy, [office.pk], now=now, overdue=False, trends=trends, projects=projects, states=states
-    )[office.pk]
+    figures = figures_by_office(user, fy, [office.pk], now=now, trends=trends, projects=projects, states=states)[
+        office.pk
+    ]
     tasks = office_tasks(office, now)
     figures.overdue = sum(late for _n, late in tasks.values())
     cases = office_cases(user, office, fy)
@@ -650,7 +646,7 @@ def briefing(user, fy: int, office: Unit) -> dict:
     overdue and says how many more there are."""
     today, now = timezone.localdate(), timezone.now()
     statuses = project_statuses(user, fy, [office.pk])
-    figures = figures_by_office(user, fy, [office.pk], now=now, overdue=False)[office.pk]
+    figures = figures_by_office(user, fy, [office.pk], now=now)[office.pk]
     overdue = overdue_work(user, office, now)
     figures.overdue = len(overdue)
     orders = list(

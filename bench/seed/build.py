@@ -24,7 +24,8 @@ from .stock import make_stock_inbox
 FLUSH_EVERY = 2000
 PROGRESS_EVERY = 50_000
 CASES_STEP = "cases, processes, tasks, audit"
-SUMMARIES_STEP = "dashboard summaries (with each office's cases)"  # renamed: older databases rebuild them
+# renamed with what the summaries hold: a database generated before rebuilds them
+SUMMARIES_STEP = "dashboard summaries (with each office's open tasks by due instant)"
 
 
 def build(sizes: dict[str, int], step) -> None:

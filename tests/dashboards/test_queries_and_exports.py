@@ -79,7 +79,9 @@ def test_query_count_does_not_grow_with_the_data(client, world, checklist, name)
 # figure and counts its cases with their rows. The office page (14 → 10) reads its state summary and the
 # year's targets with the office (tracking.with_summary) and its people with their cases counted in one
 # query (tracking.officers: holders and acting in one UNION ALL). Not to be raised.
-BUDGETS = {"index": 10, "xlsx": 9, "cluster": 10, "cluster_xlsx": 9, "office": 10, "office_xlsx": 9, "briefing": 17}
+# The ministry and cluster levels one less since their overdue tasks are read with the offices' state
+# (dashboards.summary.task_dues) instead of counted from the tasks.
+BUDGETS = {"index": 9, "xlsx": 8, "cluster": 9, "cluster_xlsx": 8, "office": 10, "office_xlsx": 9, "briefing": 17}
 
 
 @pytest.mark.parametrize("name", sorted(BUDGETS))

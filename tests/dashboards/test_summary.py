@@ -186,8 +186,8 @@ def test_trends_equal_the_months_counted_this_year_and_the_year_before(world, ch
 
 
 # The statements of each dashboard level: session, person, scope, notifications (the page's frame),
-# then the offices, the summaries (months of both years, state, budget), open tasks past due and the
-# year's disbursement target. The office page also lists its people, their work, its cases and
+# then the offices, the summaries (months of both years, state with its open tasks by due instant,
+# budget) and the year's disbursement target. The office page also lists its people, their work, its cases and
 # projects: see test_queries_and_exports.BUDGETS.
 @pytest.mark.parametrize("name", ["index", "cluster", "xlsx", "cluster_xlsx", "office", "office_xlsx"])
 def test_each_dashboard_level_reads_at_most_10_statements(

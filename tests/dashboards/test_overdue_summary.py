@@ -1,0 +1,125 @@
+"""The ministry's overdue tasks come from the summary (OfficeState.task_dues, counted at the instant
+read), not from the task table (issue 19: 2.2–3.1 s at 200,000 cases). Most steps write no mark (a
+completion stays within its statements): the worker's pass finds them from the tasks they created
+(dashboards.summary.new_task_offices) — also a task whose transaction was still open when a pass read
+past its id — and with Celery eager the step's commit settles."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection, connections, transaction
+from django.utils import timezone
+
+from dashboards import summary, tracking
+from dashboards.models import OfficeState, StaleBucket, TaskWatermark
+from dashboards.tasks import refresh_summaries
+from tests.workflows.inspection.test_flow_paths import do, open_task
+
+from .conftest import started_case
+
+pytestmark = pytest.mark.django_db
+
+
+def overdue(person, fy, office_id) -> tuple[int, int]:
+    """(the ministry dashboard's overdue tasks of the office, the same counted from the tasks)."""
+    now = timezone.now()
+    read = tracking.figures_by_office(person, fy, [office_id], now=now)[office_id]
+    counted = tracking.counted_figures(person, fy, [office_id], now=now)[office_id]
+    return read.overdue, counted.overdue
+
+
+def test_ministry_dashboard_reads_the_overdue_tasks_from_the_summary_counted_at_the_instant_read(world):
+    deputy, fy = world.people.deputy, world.fy
+    board = tracking.ministry_board(deputy, fy)
+    assert {office.pk: figures.overdue for office, figures in board.offices if figures.overdue} == {
+        world.songkhla.pk: 2,
+        world.lopburi.pk: 1,
+    }
+    assert board.total.overdue == 3
+    dues = OfficeState.objects.get(office=world.songkhla).task_dues
+    assert [n for _due, n in dues] == [1, 1, 1] and dues == sorted(dues)  # the three assign steps, in due order
+    not_yet = summary.overdue_tasks(dues, timezone.now())
+    later = summary.overdue_tasks(dues, timezone.now() + timedelta(days=4))
+    assert (not_yet, later) == (2, 3)  # the step due in three days counts once it is past due
+
+
+def test_a_step_that_writes_no_mark_is_found_by_the_pass_from_the_task_it_created(client, world, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # as in production: the worker's pass, not the commit
+    deputy, fy, office_id = world.people.deputy, world.fy, world.songkhla.pk
+    refresh_summaries()
+    assert overdue(deputy, fy, office_id) == (2, 2)
+    do(client, world.people.head, world.overdue_case, "assign", {"inspector": world.people.inspector.pk})
+    assert not StaleBucket.objects.exists()  # an assignment moves no other figure: no mark
+    assert overdue(deputy, fy, office_id) == (2, 1)  # as of the last pass
+    assert refresh_summaries() == 1  # the pass finds the step from its new "inspect" task
+    assert overdue(deputy, fy, office_id) == (1, 1)
+    assert refresh_summaries() == 0  # nothing created since: nothing recounted
+
+
+def test_with_celery_eager_a_step_that_writes_no_mark_settles_on_its_commit(
+    client, world, django_capture_on_commit_callbacks
+):
+    deputy, fy, office_id = world.people.deputy, world.fy, world.songkhla.pk
+    refresh_summaries()
+    with django_capture_on_commit_callbacks(execute=True):
+        do(client, world.people.head, world.overdue_case, "assign", {"inspector": world.people.inspector.pk})
+    assert overdue(deputy, fy, office_id) == (1, 1)
+
+
+def test_tasks_written_around_the_services_are_found_and_a_rebuild_recounts_every_office(world):
+    deputy, fy, office_id = world.people.deputy, world.fy, world.songkhla.pk
+    refresh_summaries()
+    started_case(world.songkhla, world.people.head, overdue=True)  # its due date set in the table
+    assert overdue(deputy, fy, office_id) == (2, 3)
+    refresh_summaries()
+    assert overdue(deputy, fy, office_id) == (3, 3)
+    OfficeState.objects.update(task_dues=[])
+    TaskWatermark.objects.all().delete()
+    refresh_summaries()  # the table never read: every office recounted
+    assert overdue(deputy, fy, office_id) == (3, 3)
+    OfficeState.objects.update(task_dues=[])
+    summary.rebuild()
+    assert overdue(deputy, fy, office_id) == (3, 3)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a transaction open during a pass needs two connections")
+@pytest.mark.django_db(transaction=True)
+def test_a_task_whose_transaction_was_open_when_a_pass_read_past_it_is_counted_by_a_later_pass(world, settings):
+    """PostgreSQL hands out ids at insert: a completion's task can be committed after a later id was
+    read. The pass keeps the ids it has not seen and reads them again."""
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    deputy, fy, office_id = world.people.deputy, world.fy, world.songkhla.pk
+    refresh_summaries()
+    inserted, release, errors, slow = threading.Event(), threading.Event(), [], []
+
+    def open_transaction():
+        try:
+            with transaction.atomic():
+                slow.append(started_case(world.songkhla, world.people.head, overdue=True))
+                inserted.set()
+                assert release.wait(60)
+        except Exception as exc:  # noqa: BLE001 (reported below)
+            errors.append(exc)
+            inserted.set()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=open_transaction)
+    thread.start()
+    try:
+        assert inserted.wait(60) and not errors
+        # committed, with higher ids (in another office: its case number counter is not the one locked)
+        started_case(world.lopburi, world.people.lopburi_head, overdue=False)
+        refresh_summaries()
+        gaps = TaskWatermark.objects.get().gaps
+        assert gaps and overdue(deputy, fy, office_id) == (2, 2)  # the open transaction's rows unseen
+    finally:
+        release.set()
+        thread.join(60)
+    assert not errors
+    assert overdue(deputy, fy, office_id) == (2, 3)
+    assert refresh_summaries() == 1
+    assert overdue(deputy, fy, office_id) == (3, 3)
+    slow_task = open_task(slow[0], "assign").pk
+    assert slow_task in gaps and slow_task not in TaskWatermark.objects.get().gaps  # read again, no longer a gap
