@@ -48,9 +48,9 @@ class OfficeState(models.Model):
     orders_s37 = models.PositiveIntegerField(default=0)
     orders_s39 = models.PositiveIntegerField(default=0)
     order_deadlines = models.JSONField(default=list)  # ISO dates, one per order in force
-    # [[UTC instant (summary.instant), open human tasks due then], …] in due order: due dates are 16:30 of a
-    # working day (SLA), so a few hundred pairs whatever the number of tasks; a task without one is not here
-    task_dues = models.JSONField(default=list)
+    # its open human tasks by due date, to the instant for today and tomorrow (summary.task_dues): a few
+    # hundred numbers whatever the number of tasks; a task without a due date is not here
+    task_dues = models.JSONField(default=dict)
 
     class Meta:
         verbose_name = _("office state summary")

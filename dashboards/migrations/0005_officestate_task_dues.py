@@ -23,6 +23,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='officestate',
             name='task_dues',
-            field=models.JSONField(default=list),
+            field=models.JSONField(default=dict),
         ),
     ]

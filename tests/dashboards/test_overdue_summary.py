@@ -10,10 +10,12 @@ from datetime import timedelta
 import pytest
 from django.db import connection, connections, transaction
 from django.utils import timezone
+from viewflow.workflow.models import Task
 
 from dashboards import summary, tracking
 from dashboards.models import OfficeState, StaleBucket, TaskWatermark
-from dashboards.tasks import refresh_summaries
+from dashboards.tasks import recount_open_tasks, refresh_summaries
+from tests.clock import at, bangkok
 from tests.workflows.inspection.test_flow_paths import do, open_task
 
 from .conftest import started_case
@@ -38,10 +40,36 @@ def test_ministry_dashboard_reads_the_overdue_tasks_from_the_summary_counted_at_
     }
     assert board.total.overdue == 3
     dues = OfficeState.objects.get(office=world.songkhla).task_dues
-    assert [n for _due, n in dues] == [1, 1, 1] and dues == sorted(dues)  # the three assign steps, in due order
+    # the three assign steps: two due three days ago, one in three days (kept by its day)
+    assert (dues["past"], dues["instants"], [n for _day, n in dues["days"]]) == (2, [], [1])
     not_yet = summary.overdue_tasks(dues, timezone.now())
     later = summary.overdue_tasks(dues, timezone.now() + timedelta(days=4))
     assert (not_yet, later) == (2, 3)  # the step due in three days counts once it is past due
+
+
+@at(2026, 12, 3, 10, 0)
+def test_tasks_due_today_and_tomorrow_count_to_the_instant_and_the_daily_recount_moves_the_two_days_on(world):
+    office_id = world.songkhla.pk  # the world's two overdue steps were due on 30 November
+    task = open_task(started_case(world.songkhla, world.people.head, overdue=False), "assign")
+    Task.objects.filter(pk=task.pk).update(scheduled=bangkok(2026, 12, 4, 16, 30))  # tomorrow
+    dues = summary.task_dues(office_id)  # recounted on 3 December
+    assert [n for _due, n in dues["instants"]] == [1]
+    assert summary.overdue_tasks(dues, bangkok(2026, 12, 4, 16, 29)) == 2
+    assert summary.overdue_tasks(dues, bangkok(2026, 12, 4, 16, 31)) == 3
+
+    Task.objects.filter(pk=task.pk).update(scheduled=bangkok(2026, 12, 5, 16, 30))  # beyond the two days
+    dues = summary.task_dues(office_id)
+    assert dues["instants"] == [] and ["2026-12-05", 1] in dues["days"]
+    # not recounted for two days: the task due on the day read is counted from the next day
+    assert summary.overdue_tasks(dues, bangkok(2026, 12, 5, 16, 31)) == 2
+    assert summary.overdue_tasks(dues, bangkok(2026, 12, 6, 0, 0)) == 3
+    recounted = summary.task_dues(office_id, now=bangkok(2026, 12, 5, 0, 1))  # the daily recount of 5 December
+    assert summary.overdue_tasks(recounted, bangkok(2026, 12, 5, 16, 29)) == 2
+    assert summary.overdue_tasks(recounted, bangkok(2026, 12, 5, 16, 31)) == 3
+
+    OfficeState.objects.update(task_dues={})
+    assert recount_open_tasks() == OfficeState.objects.count() == 3  # (beat's task, after midnight)
+    assert OfficeState.objects.get(office=office_id).task_dues["day"] == "2026-12-03"
 
 
 def test_a_step_that_writes_no_mark_is_found_by_the_pass_from_the_task_it_created(client, world, settings):
@@ -74,11 +102,11 @@ def test_tasks_written_around_the_services_are_found_and_a_rebuild_recounts_ever
     assert overdue(deputy, fy, office_id) == (2, 3)
     refresh_summaries()
     assert overdue(deputy, fy, office_id) == (3, 3)
-    OfficeState.objects.update(task_dues=[])
+    OfficeState.objects.update(task_dues={})
     TaskWatermark.objects.all().delete()
     refresh_summaries()  # the table never read: every office recounted
     assert overdue(deputy, fy, office_id) == (3, 3)
-    OfficeState.objects.update(task_dues=[])
+    OfficeState.objects.update(task_dues={})
     summary.rebuild()
     assert overdue(deputy, fy, office_id) == (3, 3)
 
