@@ -417,7 +417,7 @@ def task_dues(office_id: int, now: datetime | None = None) -> dict:
     today = timezone.localdate(now)
     start, end = (timezone.make_aware(datetime.combine(today + timedelta(days=d), datetime.min.time()))
                   for d in (0, EXACT_DAYS))  # fmt: skip
-    tasks = Task.objects.filter(of_offices([office_id]), status__in=OPEN, flow_task_type="HUMAN",
+    tasks = Task.objects.filter(of_offices([office_id], open_cases=True), status__in=OPEN, flow_task_type="HUMAN",
                                 scheduled__isnull=False)  # fmt: skip
     by_day = tasks.annotate(day=TruncDate("scheduled", tzinfo=timezone.get_current_timezone()))
     days = {row["day"]: row["n"] for row in by_day.values("day").annotate(n=Count("pk")).order_by()}

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import CharField, Count, F, Min, OuterRef, Q, QuerySet, Subquery, Value, Window
+from django.db.models import CharField, Count, F, Min, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from viewflow.workflow.models import Task
@@ -485,7 +485,7 @@ def office_tasks(office: Unit, now: datetime) -> dict[int | None, tuple[int, int
     query: the officers' columns and the office's overdue figure from the same read. The tasks are found
     from the office's processes (workflows.processes.of_offices), not by task_office() over every open task:
     3.7 s → 0.07 s at 200,000 cases on SQLite (make bench FACTORIES=30000 CASES=200000 INBOX=50000)."""
-    tasks = Task.objects.filter(of_offices([office.pk]), status__in=OPEN, flow_task_type="HUMAN")
+    tasks = Task.objects.filter(of_offices([office.pk], open_cases=True), status__in=OPEN, flow_task_type="HUMAN")
     rows = tasks.values("owner").annotate(n=Count("pk"), late=Count("pk", filter=Q(scheduled__lt=now))).order_by()
     return {row["owner"]: (row["n"], row["late"]) for row in rows}
 
@@ -578,7 +578,9 @@ def office_board(user, fy: int, office: Unit, *, officer_id: int | None = None) 
     cases = office_cases(user, office, fy)
     if officer_id is not None:
         cases = cases.filter(inspector_id=officer_id)
-    rows = list(cases.annotate(total=Window(Count("pk")))[:CASE_LIMIT])  # the count with the rows
+    # the count with the rows, from the cases alone (not a window over the rows joined to their factories)
+    counted = cases.order_by().values("office").annotate(n=Count("pk")).values("n")
+    rows = list(cases.annotate(total=Subquery(counted))[:CASE_LIMIT])
     for case in rows:  # days as a person reads them (local dates), and whether the case is late
         case.overdue = case.due is not None and case.due < now
         case.due_on = timezone.localdate(case.due) if case.due else None
@@ -627,8 +629,8 @@ def overdue_work(user, office: Unit, now: datetime) -> list[OverdueTask]:
     if not access.scope_of(user).covers(access.ACTIONS["view"], office.pk):
         return []
     tasks = (
-        open_tasks()
-        .filter(office_id=office.pk, scheduled__lt=now)
+        Task.objects.filter(of_offices([office.pk], open_cases=True), status__in=OPEN, flow_task_type="HUMAN")
+        .filter(scheduled__lt=now)
         .annotate(reference=case_reference_expression())
         .select_related("owner")
         .order_by("scheduled", "pk")

@@ -15,6 +15,9 @@ class CaseProcess:
     case_field = ""
     case_related: tuple[str, ...] = ()
     case_office_path = "office"  # from the case to the office it belongs to
+    # A lookup true of the cases whose process may still hold an open task, where a closed case's process
+    # has ended (its open tasks are then found among the open cases only); "" where none says so.
+    case_open = ""
 
     @property
     def case_office(self):
@@ -98,12 +101,19 @@ def task_office():
     return Coalesce(*paths)
 
 
-def of_offices(office_ids) -> Q:
+def of_offices(office_ids, *, open_cases: bool = False) -> Q:
     """Tasks of the cases of `office_ids`, whichever flow: the task's process among each flow's processes
     of those offices (a subquery per flow, through its case's office index), so that a filter by office
-    reads the offices' processes instead of every open task through task_office()'s LEFT JOIN chains."""
-    found = Q()
+    reads the offices' processes instead of every open task through task_office()'s LEFT JOIN chains.
+    `open_cases`: of their open cases only where a closed case's process has ended (`case_open`), for
+    open tasks: an office's open inspections are a tenth of its cases (7,605 of 76,258 in the
+    benchmark's busiest office at 1,000,000 cases)."""
+    found = []
     for model, (_accessor, field) in case_links().items():
         processes = model.objects.filter(**{f"{field}__{model.case_office_path}__in": office_ids})
-        found |= Q(process_id__in=processes.values("pk"))
-    return found
+        if open_cases and model.case_open:
+            processes = processes.filter(**{f"{field}__{model.case_open}": True})
+        found.append(processes.order_by().values("pk"))
+    # one UNION ALL, not an OR of subqueries: the database joins the tasks to the processes found (by the
+    # task's process index) instead of testing every open task against each flow's processes
+    return Q(process_id__in=found[0].union(*found[1:], all=True))

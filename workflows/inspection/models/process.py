@@ -14,6 +14,7 @@ class InspectionProcess(CaseProcess, Process):
 
     case_field = "inspection"
     case_related = ("office", "inspector")
+    case_open = "closed_at__isnull"  # closing is the flow's last step before its end
 
     class Meta:
         verbose_name = _("inspection process")
