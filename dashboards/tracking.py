@@ -622,20 +622,40 @@ def case_reference_expression():
     return Coalesce(*paths, Value(""), output_field=CharField())
 
 
-def overdue_work(user, office: Unit, now: datetime) -> list[OverdueTask]:
-    """Every open human task of the office past its due date (one query): the briefing's count of
-    overdue work is the length of this list, so the figure and the list never disagree, whichever
-    flow a task belongs to (an order's follow-up or approval, a complaint, a budget report)."""
+@dataclass
+class OverdueWork:
+    count: int  # every open human task of the office past due
+    rows: list[OverdueTask]  # the longest overdue of them
+    # {owner (None: in a queue): (open human tasks, of those past due)}, as office_tasks counts them
+    owners: dict = field(default_factory=dict)
+
+
+def overdue_work(user, office: Unit, now: datetime, limit: int | None = None) -> OverdueWork:
+    """The open human tasks of the office past their due date, whichever flow they are part of (an
+    order's follow-up or approval, a complaint, a budget report): how many, and the `limit` (by default
+    BRIEFING_OVERDUE_ROWS) longest overdue with their cases' numbers — one selector, so the briefing's
+    figure and its list never disagree. Two queries: the due dates of the office's open tasks, found
+    from its open cases' processes and sorted here (a database sorting them by due date walks every
+    task of the ministry by its due index: 1.5 s at 1,000,000 cases), then the rows shown."""
     if not access.scope_of(user).covers(access.ACTIONS["view"], office.pk):
-        return []
-    tasks = (
-        Task.objects.filter(of_offices([office.pk], open_cases=True), status__in=OPEN, flow_task_type="HUMAN")
-        .filter(scheduled__lt=now)
+        return OverdueWork(0, [])
+    tasks = Task.objects.filter(of_offices([office.pk], open_cases=True), status__in=OPEN, flow_task_type="HUMAN")
+    late, owners = [], {}
+    for pk, owner, due in tasks.values_list("pk", "owner", "scheduled"):
+        overdue = due is not None and due < now
+        if overdue:
+            late.append((due, pk))
+        n, m = owners.get(owner, (0, 0))
+        owners[owner] = (n + 1, m + overdue)
+    late.sort()
+    shown = [pk for _due, pk in late[: limit or BRIEFING_OVERDUE_ROWS]]
+    rows = (
+        Task.objects.filter(pk__in=shown)
         .annotate(reference=case_reference_expression())
         .select_related("owner")
         .order_by("scheduled", "pk")
     )
-    return [OverdueTask(task, task.reference, timezone.localdate(task.scheduled)) for task in tasks]
+    return OverdueWork(len(late), [OverdueTask(t, t.reference, timezone.localdate(t.scheduled)) for t in rows], owners)
 
 
 BRIEFING_OVERDUE_ROWS = 40  # about a page: the longest overdue first, the rest counted (an office had 29 pages)
@@ -644,13 +664,13 @@ BRIEFING_OVERDUE_ROWS = 40  # about a page: the longest overdue first, the rest 
 def briefing(user, fy: int, office: Unit) -> dict:
     """The visit briefing of an office: its figures, projects with why they are behind, its people's
     overdue work, its orders in force and open directives. The overdue figure is the number of rows of
-    the overdue list (one selector, overdue_work); the list shows the BRIEFING_OVERDUE_ROWS longest
-    overdue and says how many more there are."""
+    the overdue work (one selector, overdue_work), which lists the BRIEFING_OVERDUE_ROWS longest
+    overdue; the briefing says how many more there are."""
     today, now = timezone.localdate(), timezone.now()
     statuses = project_statuses(user, fy, [office.pk])
     figures = figures_by_office(user, fy, [office.pk], now=now)[office.pk]
     overdue = overdue_work(user, office, now)
-    figures.overdue = len(overdue)
+    figures.overdue = overdue.count
     orders = list(
         access.visible(user, CorrectiveOrder.objects.all(), office_field="inspection__office")
         .filter(inspection__office=office, status=OrderStatus.ISSUED)
@@ -661,9 +681,8 @@ def briefing(user, fy: int, office: Unit) -> dict:
     return {
         "office": office, "fy": fy, "today": today, "figures": figures,
         "target": target_for(fy, today), "projects": projects,
-        "officers": officers(office, fy, today=today, now=now),
-        "overdue_tasks": overdue, "overdue_shown": overdue[:BRIEFING_OVERDUE_ROWS],
-        "overdue_more": max(len(overdue) - BRIEFING_OVERDUE_ROWS, 0), "orders": orders,
+        "officers": officers(office, fy, today=today, now=now, tasks=overdue.owners),
+        "overdue_shown": overdue.rows, "overdue_more": overdue.count - len(overdue.rows), "orders": orders,
         "directives": list(budget.open_directives(user=user, office=office)),
         "budget_total": budget.office_summary(projects),
     }  # fmt: skip

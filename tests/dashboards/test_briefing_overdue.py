@@ -48,7 +48,7 @@ def test_an_overdue_task_on_a_case_not_itself_due_is_counted_and_listed(world):
     complaint = overdue_complaint_task(world.songkhla, not_due.factory)
 
     context = tracking.briefing(world.people.deputy, world.fy, world.songkhla)
-    listed = context["overdue_tasks"]
+    listed = context["overdue_shown"]
     references = [row.reference for row in listed]
     # the world's two overdue "assign" steps and the complaint's answer step
     assert context["figures"].overdue == len(listed) == 3
@@ -69,13 +69,15 @@ def test_an_overdue_task_on_a_case_not_itself_due_is_counted_and_listed(world):
 def test_nothing_overdue_says_zero_and_none(world):
     Task.objects.filter(status__in=tracking.OPEN).update(scheduled=timezone.now() + timedelta(days=5))
     context = tracking.briefing(world.people.deputy, world.fy, world.songkhla)
-    assert context["figures"].overdue == 0 and context["overdue_tasks"] == []
+    assert context["figures"].overdue == 0 and context["overdue_shown"] == []
     text = flat_text(context)
     assert "งานที่เกินกำหนด0" in text and "ไม่มีงานที่เกินกำหนด" in text
 
 
 def test_an_office_out_of_scope_lists_nothing(world):
-    assert tracking.overdue_work(world.people.lopburi_pio, world.songkhla, timezone.now()) == []
+    assert tracking.overdue_work(world.people.lopburi_pio, world.songkhla, timezone.now()) == tracking.OverdueWork(
+        0, []
+    )
 
 
 def test_a_long_overdue_list_shows_the_longest_overdue_and_counts_the_rest(world, monkeypatch):
@@ -85,7 +87,7 @@ def test_a_long_overdue_list_shows_the_longest_overdue_and_counts_the_rest(world
     )
     monkeypatch.setattr(tracking, "BRIEFING_OVERDUE_ROWS", 2)
     context = tracking.briefing(world.people.deputy, world.fy, world.songkhla)
-    assert context["figures"].overdue == len(context["overdue_tasks"]) == 3, "the figure still counts them all"
+    assert context["figures"].overdue == 3, "the figure still counts them all"
     assert [row.reference for row in context["overdue_shown"]][0] == complaint.tracking_no, "longest overdue first"
     assert len(context["overdue_shown"]) == 2 and context["overdue_more"] == 1
     text = flat_text(context)
