@@ -60,11 +60,12 @@ class OfficeState(models.Model):
 
 
 class TaskWatermark(models.Model):
-    """How far the summary worker has read the task table (one row): the tasks created since are the
-    steps done since (every completion creates the next task of its process, an end included), so their
-    offices' open tasks are recounted without a mark in the completion's transaction. `gaps`: ids below
-    `last_id` not yet seen (a transaction still open when the pass read, or rolled back), read again by
-    the next passes until GAP_SPAN ids behind. `last_id` None: never read (every office recounted)."""
+    """How far the summary worker has read the task table (one row, written by the migration): the tasks
+    created since are the steps done since (every completion creates the next task of its process, an end
+    included), so their offices' open tasks are recounted without a mark in the completion's transaction
+    (summary.scan_tasks). `gaps`: ids below `last_id` not yet seen (a transaction still open when the pass
+    read, or rolled back), read again by the next passes until GAP_SPAN ids behind. `last_id` None: never
+    read (every office recounted)."""
 
     last_id = models.BigIntegerField(null=True)
     gaps = models.JSONField(default=list)  # (shown nowhere: no verbose name to translate)
@@ -104,6 +105,7 @@ class StaleBucket(models.Model):
     fiscal_year = models.PositiveSmallIntegerField()
     budget = models.BooleanField(default=False)  # the office-year's budget summary (a project changed)
     inspection_id = models.PositiveIntegerField(null=True)
+    tasks = models.BooleanField(default=False)  # only the office's open tasks (summary.scan_tasks found new ones)
 
     class Meta:  # (shown nowhere: no verbose name to translate)
         indexes = [models.Index(fields=["office_id"], name="stalebucket_office")]

@@ -21,8 +21,10 @@ due counted on read, as the orders and progress reports past their deadline are 
 deadlines kept in the summary). Most steps (an assignment, a review) move no other figure and write no
 mark, so that a completion stays within its statements: every completion creates the next task of its
 process (its end included), and the pass recounts the offices of the tasks created since its last read
-of the task table (`new_task_offices`, from a watermark of task ids). A due date moved or a case moved
-to another office is audited and marked as any change."""
+of the task table (`scan_tasks`, from a watermark of task ids), and the first pass of a day recounts
+every office's (they are kept to the instant for two days). A due date moved or a case moved to another
+office is audited and marked as any change. Not seen until that daily recount: a task cancelled by
+Viewflow's own cancel action (no new task, no audit)."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -122,11 +124,9 @@ def touch(subject, before: dict | None = None, after: dict | None = None, action
     step moves no figure (NO_FIGURE)."""
     model = subject._meta.concrete_model._meta.label
     office_id = getattr(subject, "office_id", None)
-    if model not in COUNTED or office_id is None:
-        return
     moved = any(isinstance(data.get("office"), int) for data in (before or {}, after or {}))
-    if action in NO_FIGURE and not moved:
-        # no mark: the pass finds the step from the task it created. With Celery eager there is no pass to
+    if model not in COUNTED or office_id is None or (action in NO_FIGURE and not moved):
+        # no mark: the pass finds a step from the task it created. With Celery eager there is no pass to
         # come: the commit settles (no statement in the transaction either way).
         if settings.CELERY_TASK_ALWAYS_EAGER and _batch(set(transaction.get_connection().savepoint_ids)) is None:
             settle()
@@ -176,63 +176,86 @@ def _touched(marks) -> set[Touched]:
 
 
 def settle() -> int:
-    """Recompute the buckets marked by committed changes, office by office (its marks taken FOR UPDATE
-    SKIP LOCKED, recomputed, deleted), then recount the open tasks of the offices whose tasks were
-    created since the last pass (new_task_offices), and note when this pass began (`as_of`). One
-    transaction: a pass that fails leaves the marks and the watermark for the next. Returns the number
-    of offices recomputed. Safe to run twice at once or again."""
-    from .models import StaleBucket
+    """Mark the offices of the tasks created since the last pass (scan_tasks), recompute the buckets
+    marked, office by office (a transaction each: its marks taken FOR UPDATE SKIP LOCKED, recomputed,
+    deleted; new tasks alone recount the office's open tasks), recount the open tasks of the offices
+    last counted on an earlier day (task_dues keeps today's and tomorrow's to the instant), and note when
+    this pass began (`as_of`). Returns the number of offices recomputed. Safe to run twice at once or
+    again."""
+    from .models import OfficeState, StaleBucket
 
     began = timezone.now()
     Batch.generation += 1
-    done, counted = set(), set()  # offices recomputed; of those, their open tasks recounted
-    with transaction.atomic():
-        fresh = new_task_offices()  # read first: a state recomputed below counts these tasks already
-        for office_id in sorted(set(StaleBucket.objects.values_list("office_id", flat=True).distinct())):
-            with transaction.atomic():
-                marks = list(StaleBucket.objects.select_for_update(skip_locked=True).filter(office_id=office_id))
-                if not marks:
-                    continue  # taken by another worker meanwhile
-                counted |= flush(_touched(marks))
-                StaleBucket.objects.filter(pk__in=[m.pk for m in marks]).delete()
-                done.add(office_id)
-        for office_id in sorted(fresh - counted):
-            refresh_tasks(office_id)
+    scan_tasks()
+    done = set()
+    for office_id in sorted(set(StaleBucket.objects.values_list("office_id", flat=True).distinct())):
+        with transaction.atomic():
+            marks = list(StaleBucket.objects.select_for_update(skip_locked=True).filter(office_id=office_id))
+            if not marks:
+                continue  # taken by another worker meanwhile
+            counted = flush(_touched([m for m in marks if not m.tasks]))
+            if office_id not in counted and any(m.tasks for m in marks):
+                refresh_tasks(office_id)
+            StaleBucket.objects.filter(pk__in=[m.pk for m in marks]).delete()
             done.add(office_id)
+    today = timezone.localdate(began).isoformat()
+    earlier = Q(task_dues__day__isnull=True) | ~Q(task_dues__day=today)  # (never counted, or on an earlier day)
+    for office_id in OfficeState.objects.filter(earlier).order_by("pk").values_list("pk", flat=True):
+        refresh_tasks(office_id)
+        done.add(office_id)
     cache.set(SETTLED_KEY, began, None)
     return len(done)
 
 
-def new_task_offices() -> set[int]:
-    """The offices of the tasks created since the last pass read the task table (ids above its watermark,
-    and the ids below it it had not seen), moving the watermark on; every office holding a summary when
-    the table was never read; none when another worker is reading it (its row locked)."""
+def scan_tasks() -> int:
+    """Mark (StaleBucket.tasks) the offices of the tasks created since the last pass read the task table:
+    the ids above its watermark and those below it it had not seen (a transaction still open then, or
+    rolled back), every office holding a summary when the table was never read. One short transaction;
+    none when another worker's pass is reading (the watermark's row locked). The number of offices."""
     from viewflow.workflow.models import Task
 
     from workflows.processes import task_office
 
-    from .models import OfficeState, TaskWatermark
+    from .models import OfficeState, StaleBucket, TaskWatermark
 
-    mark = TaskWatermark.objects.select_for_update(skip_locked=True).filter(pk=1).first()
-    if mark is None:
-        try:
-            with transaction.atomic():
-                mark = TaskWatermark.objects.create(pk=1)
-        except IntegrityError:
-            return set()  # another worker's pass reads it
-    if mark.last_id is None:
-        mark.last_id = Task.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-        mark.gaps = []
-        mark.save()
-        return set(OfficeState.objects.values_list("office_id", flat=True))
-    rows = Task.objects.filter(Q(pk__gt=mark.last_id) | Q(pk__in=mark.gaps)).annotate(office=task_office())
-    found = dict(rows.values_list("pk", "office"))
-    top = max([mark.last_id, *found])
-    missing = set(mark.gaps) | set(range(mark.last_id + 1, top + 1))
-    mark.gaps = sorted(pk for pk in missing - found.keys() if pk > top - GAP_SPAN)
+    try:
+        with transaction.atomic():
+            mark = TaskWatermark.objects.select_for_update(skip_locked=True).filter(pk=1).first()
+            if mark is None:
+                if TaskWatermark.objects.filter(pk=1).exists():
+                    return 0  # another worker's pass reads it
+                mark = TaskWatermark(pk=1)  # (written by the migration; gone from a flushed test database)
+            if mark.last_id is None:
+                offices = set(OfficeState.objects.values_list("office_id", flat=True))
+                to_top(mark)
+            else:
+                rows = Task.objects.filter(Q(pk__gt=mark.last_id) | Q(pk__in=mark.gaps)).annotate(office=task_office())
+                found = dict(rows.values_list("pk", "office"))
+                top = max([mark.last_id, *found])
+                missing = set(mark.gaps) | set(range(max(mark.last_id, top - GAP_SPAN) + 1, top + 1))
+                mark.gaps = sorted(pk for pk in missing - found.keys() if pk > top - GAP_SPAN)
+                mark.last_id = top
+                offices = {office for office in found.values() if office is not None}
+            mark.save()
+            fy = fiscal_year(timezone.localdate())
+            StaleBucket.objects.bulk_create(
+                [StaleBucket(office_id=o, fiscal_year=fy, tasks=True) for o in sorted(offices)]
+            )
+    except IntegrityError:
+        return 0  # another worker wrote the first watermark at the same time
+    return len(offices)
+
+
+def to_top(mark) -> None:
+    """Move the watermark to the last task, the ids of the last GAP_SPAN not in the table kept as gaps (a
+    transaction still open may commit them), with those it had."""
+    from viewflow.workflow.models import Task
+
+    top = Task.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    present = set(Task.objects.filter(pk__gt=top - GAP_SPAN).values_list("pk", flat=True))
+    missing = set(mark.gaps or []) | set(range(max(top - GAP_SPAN, 0) + 1, top + 1))
+    mark.gaps = sorted(pk for pk in missing - present if pk > top - GAP_SPAN)
     mark.last_id = top
-    mark.save()
-    return {office for office in found.values() if office is not None}
 
 
 def as_of() -> datetime | None:
@@ -395,7 +418,7 @@ def instant(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-EXACT_DAYS = 2  # the tasks due on the recount's day and the next kept to the instant (recount_every_office)
+EXACT_DAYS = 2  # the tasks due on the count's day and the next kept to the instant (settle recounts daily)
 
 
 def task_dues(office_id: int, now: datetime | None = None) -> dict:
@@ -403,7 +426,7 @@ def task_dues(office_id: int, now: datetime | None = None) -> dict:
     workflows.processes.of_offices): {"day": today, "past": due before today, "instants": [[instant,
     number], …] due today or tomorrow, "days": [[ISO date, number], …] due later}. Bounded by the days, not
     the tasks (a rule counting calendar days gives every task its own instant: 69,648 of them in one office
-    of the benchmark); exact at any instant of the two days, which the daily recount moves on."""
+    of the benchmark); exact at any instant of the two days, which the first pass of a day moves on."""
     from datetime import timedelta
 
     from django.db.models.functions import TruncDate
@@ -436,18 +459,6 @@ def refresh_tasks(office_id: int) -> None:
     with transaction.atomic():
         _locked(office_id)
         OfficeState.objects.filter(office_id=office_id).update(task_dues=task_dues(office_id))
-
-
-def recount_every_office() -> int:
-    """Recount every office's open tasks (after midnight, from beat): the tasks due today and tomorrow are
-    kept to the instant (task_dues), so the state of an office that changed nothing for a day is brought
-    onto the new day. The number of offices."""
-    from .models import OfficeState
-
-    offices = list(OfficeState.objects.values_list("office_id", flat=True))
-    for office_id in offices:
-        refresh_tasks(office_id)
-    return len(offices)
 
 
 def budget_of(office_id: int, fy: int) -> dict:
@@ -493,7 +504,6 @@ def rebuild(fiscal_years: list[int] | None = None) -> int:
     complaint or project to the next one) of every office holding any; the number of office-years
     recomputed. An office holding nothing keeps no row (a dashboard reads no row as zeros)."""
     from django.db.models import Min
-    from viewflow.workflow.models import Task
 
     from workflows.budget.models import Project
     from workflows.complaint.models import Complaint
@@ -503,8 +513,11 @@ def rebuild(fiscal_years: list[int] | None = None) -> int:
     from .models import OfficeBudget, OfficeMonth, OfficeState, TaskWatermark
 
     # the tasks created from here on are the next pass's to read (every open task is counted below)
-    last_id = Task.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    TaskWatermark.objects.update_or_create(pk=1, defaults={"last_id": last_id, "gaps": []})
+    with transaction.atomic():
+        TaskWatermark.objects.get_or_create(pk=1)
+        mark = TaskWatermark.objects.select_for_update().get(pk=1)
+        to_top(mark)
+        mark.save()
     holders = ((Inspection, "office"), (Complaint, "office"), (InspectionPlan, "office"), (Project, "office"))
     offices = sorted({pk for model, name in holders for pk in model.objects.values_list(name, flat=True).distinct()})
     current = fiscal_year(timezone.localdate())
@@ -582,9 +595,9 @@ def project_rows(rows: list[dict]) -> list[ProjectRow]:
 
 def overdue_tasks(dues: dict, now: datetime) -> int:
     """The open tasks past due at `now`, from OfficeState.task_dues (exact within the two days after its
-    recount; a day later, the tasks due on the day read are counted from the next day)."""
-    if not dues:
-        return 0
+    count; counted a day earlier, the tasks due on the day read are counted from the next day)."""
+    if not isinstance(dues, dict) or "past" not in dues:
+        return 0  # not counted yet (the next pass counts it)
     at, today = instant(now), timezone.localdate(now).isoformat()
     late = sum(n for due, n in dues["instants"] if due < at) + sum(n for day, n in dues["days"] if day < today)
     return dues["past"] + late

@@ -10,10 +10,3 @@ def refresh_summaries() -> int:
     """Recompute the buckets the committed changes marked (dashboards.summary.settle), every
     summary.SETTLE_SECONDS from beat; idempotent, and safe with two workers at once."""
     return summary.settle()
-
-
-@shared_task
-def recount_open_tasks() -> int:
-    """Bring every office's open tasks by due date onto the new day (summary.recount_every_office), from
-    beat after midnight."""
-    return summary.recount_every_office()

@@ -255,8 +255,6 @@ CELERY_BEAT_SCHEDULE = {
     "budget-behind-plan": {"task": "workflows.budget.tasks.behind_plan_sweep", "schedule": crontab(hour=1, minute=30)},
     # The dashboard's summaries: the buckets changes marked, recomputed (dashboards.summary.SETTLE_SECONDS).
     "dashboard-summaries": {"task": "dashboards.tasks.refresh_summaries", "schedule": 10.0},
-    # Open tasks are kept by due date, to the instant for today and tomorrow: every office moved onto the day.
-    "dashboard-open-tasks": {"task": "dashboards.tasks.recount_open_tasks", "schedule": crontab(hour=0, minute=1)},
 }
 
 # REST API (api/): token or session, JSON, 50 rows a page; access is asked of permissions/ in each view.

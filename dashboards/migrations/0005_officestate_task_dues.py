@@ -1,8 +1,12 @@
 """The offices' open tasks by due instant (OfficeState.task_dues) and how far the summary worker has read
-the task table (TaskWatermark). No data step: the worker's first pass finds no watermark and recounts
-every office's tasks."""
+the task table (TaskWatermark, its one row written here: never read yet, so the worker's first pass
+recounts every office's tasks); a mark of new tasks (StaleBucket.tasks)."""
 
 from django.db import migrations, models
+
+
+def watermark(apps, schema_editor):
+    apps.get_model("dashboards", "TaskWatermark").objects.create(pk=1)
 
 
 class Migration(migrations.Migration):
@@ -25,4 +29,10 @@ class Migration(migrations.Migration):
             name='task_dues',
             field=models.JSONField(default=dict),
         ),
+        migrations.AddField(
+            model_name='stalebucket',
+            name='tasks',
+            field=models.BooleanField(default=False),
+        ),
+        migrations.RunPython(watermark, migrations.RunPython.noop),
     ]

@@ -1,7 +1,7 @@
 """The ministry's overdue tasks come from the summary (OfficeState.task_dues, counted at the instant
 read), not from the task table (issue 19: 2.2–3.1 s at 200,000 cases). Most steps write no mark (a
 completion stays within its statements): the worker's pass finds them from the tasks they created
-(dashboards.summary.new_task_offices) — also a task whose transaction was still open when a pass read
+(dashboards.summary.scan_tasks) — also a task whose transaction was still open when a pass read
 past its id — and with Celery eager the step's commit settles."""
 
 import threading
@@ -14,7 +14,7 @@ from viewflow.workflow.models import Task
 
 from dashboards import summary, tracking
 from dashboards.models import OfficeState, StaleBucket, TaskWatermark
-from dashboards.tasks import recount_open_tasks, refresh_summaries
+from dashboards.tasks import refresh_summaries
 from tests.clock import at, bangkok
 from tests.workflows.inspection.test_flow_paths import do, open_task
 
@@ -48,7 +48,7 @@ def test_ministry_dashboard_reads_the_overdue_tasks_from_the_summary_counted_at_
 
 
 @at(2026, 12, 3, 10, 0)
-def test_tasks_due_today_and_tomorrow_count_to_the_instant_and_the_daily_recount_moves_the_two_days_on(world):
+def test_tasks_due_today_and_tomorrow_count_to_the_instant_and_each_day_s_first_pass_moves_the_two_days_on(world):
     office_id = world.songkhla.pk  # the world's two overdue steps were due on 30 November
     task = open_task(started_case(world.songkhla, world.people.head, overdue=False), "assign")
     Task.objects.filter(pk=task.pk).update(scheduled=bangkok(2026, 12, 4, 16, 30))  # tomorrow
@@ -67,9 +67,12 @@ def test_tasks_due_today_and_tomorrow_count_to_the_instant_and_the_daily_recount
     assert summary.overdue_tasks(recounted, bangkok(2026, 12, 5, 16, 29)) == 2
     assert summary.overdue_tasks(recounted, bangkok(2026, 12, 5, 16, 31)) == 3
 
-    OfficeState.objects.update(task_dues={})
-    assert recount_open_tasks() == OfficeState.objects.count() == 3  # (beat's task, after midnight)
+    # the first pass of a day recounts every office counted on an earlier day
+    OfficeState.objects.filter(office=office_id).update(task_dues=recounted)  # (counted on 5 December)
+    OfficeState.objects.exclude(office=office_id).update(task_dues={})  # (never counted)
+    assert refresh_summaries() == OfficeState.objects.count() == 3
     assert OfficeState.objects.get(office=office_id).task_dues["day"] == "2026-12-03"
+    assert refresh_summaries() == 0
 
 
 def test_a_step_that_writes_no_mark_is_found_by_the_pass_from_the_task_it_created(client, world, settings):
@@ -151,3 +154,19 @@ def test_a_task_whose_transaction_was_open_when_a_pass_read_past_it_is_counted_b
     assert overdue(deputy, fy, office_id) == (3, 3)
     slow_task = open_task(slow[0], "assign").pk
     assert slow_task in gaps and slow_task not in TaskWatermark.objects.get().gaps  # read again, no longer a gap
+
+
+def test_the_first_pass_keeps_the_ids_it_has_not_seen_below_the_last_task_as_gaps(world):
+    """A watermark set at the last task (the first pass, a rebuild) keeps the missing ids below it: a
+    transaction still open then commits them later."""
+    deputy, fy, office_id = world.people.deputy, world.fy, world.songkhla.pk
+    late = open_task(started_case(world.songkhla, world.people.head, overdue=True), "assign")
+    started_case(world.lopburi, world.people.lopburi_head, overdue=False)  # higher ids, committed
+    row = {f.attname: getattr(late, f.attname) for f in Task._meta.concrete_fields}
+    Task.objects.filter(pk=late.pk).delete()  # as if its transaction were still open
+    TaskWatermark.objects.update(last_id=None, gaps=[])
+    refresh_summaries()
+    assert late.pk in TaskWatermark.objects.get().gaps and overdue(deputy, fy, office_id) == (2, 2)
+    Task.objects.create(**row)  # committed now
+    refresh_summaries()
+    assert late.pk not in TaskWatermark.objects.get().gaps and overdue(deputy, fy, office_id) == (3, 3)
