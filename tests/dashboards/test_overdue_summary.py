@@ -116,7 +116,9 @@ def test_tasks_written_around_the_services_are_found_and_a_rebuild_recounts_ever
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a transaction open during a pass needs two connections")
 @pytest.mark.django_db(transaction=True)
-def test_a_task_whose_transaction_was_open_when_a_pass_read_past_it_is_counted_by_a_later_pass(world, settings):
+def test_a_task_whose_transaction_was_open_when_a_pass_read_past_it_is_counted_by_a_later_pass(
+    reference_data, world, settings
+):
     """PostgreSQL hands out ids at insert: a completion's task can be committed after a later id was
     read. The pass keeps the ids it has not seen and reads them again."""
     settings.CELERY_TASK_ALWAYS_EAGER = False
