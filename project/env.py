@@ -82,8 +82,13 @@ def env_database(name: str, default: str) -> dict:
         # lock_timeout: a flow lock (SELECT ... FOR UPDATE) waits at most 10 s, then the user is told to retry.
         # jit=off: measured under load (issue 14), JIT spent 0.55-2.2 s compiling the dashboards' and
         # /api/tasks/' large queries, which run in 24 ms and 0.7 ms without it (p50 3.4 s -> 34 ms).
+        # random_page_cost=1.1 (the default 4 prices a page read as a disk seek): the tables a request reads sit
+        # in memory or on SSD. At 1,000,000 cases PostgreSQL otherwise hash-joins an office's 7,605 open cases
+        # with all 1,000,000 inspection processes instead of probing their index; three paired runs of
+        # bench/run.py --only inbox,visibility,completion,dashboards (3 Dec 2026): office page 327/373/288 ->
+        # 283/298/267 ms, briefing 0.65/0.62/0.53 -> 0.56/0.55/0.54 s, inbox 74/59/68 -> 72/55/54 ms.
         # Web requests also get a statement_timeout (project.db), workers and commands none.
-        config.setdefault("OPTIONS", {})["options"] = "-c lock_timeout=10000 -c jit=off"
+        config.setdefault("OPTIONS", {})["options"] = "-c lock_timeout=10000 -c jit=off -c random_page_cost=1.1"
     else:
         raise ImproperlyConfigured(f"{name}: only SQLite and PostgreSQL are supported, got {engine!r}.")
     return config

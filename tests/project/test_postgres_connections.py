@@ -29,6 +29,7 @@ def test_health_checks_are_on():
 def test_jit_is_off_and_commands_have_no_statement_timeout():
     assert show(connection, "jit") == "off"
     assert show(connection, "lock_timeout") == "10s"
+    assert show(connection, "random_page_cost") == "1.1"  # (project.env: the data is in memory or on SSD)
     assert show(connection, "statement_timeout") == "0"
 
 
