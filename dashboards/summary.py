@@ -422,26 +422,22 @@ EXACT_DAYS = 2  # the tasks due on the count's day and the next kept to the inst
 
 
 def task_dues(office_id: int, now: datetime | None = None) -> dict:
-    """The office's open human tasks by due date as of `now` (two statements, from the office's processes:
-    workflows.processes.of_offices): {"day": today, "past": due before today, "instants": [[instant,
-    number], …] due today or tomorrow, "days": [[ISO date, number], …] due later}. Bounded by the days, not
+    """The office's open human tasks by due date as of `now` (two statements, tracking.office_open_tasks):
+    {"day": today, "past": due before today, "instants": [[instant, number], …] due today or tomorrow,
+    "days": [[ISO date, number], …] due later}. Bounded by the days, not
     the tasks (a rule counting calendar days gives every task its own instant: 69,648 of them in one office
     of the benchmark); exact at any instant of the two days, which the first pass of a day moves on."""
     from datetime import timedelta
 
     from django.db.models.functions import TruncDate
-    from viewflow.workflow.models import Task
 
-    from workflows.processes import of_offices
-
-    from .tracking import OPEN
+    from .tracking import office_open_tasks
 
     now = now or timezone.now()
     today = timezone.localdate(now)
     start, end = (timezone.make_aware(datetime.combine(today + timedelta(days=d), datetime.min.time()))
                   for d in (0, EXACT_DAYS))  # fmt: skip
-    tasks = Task.objects.filter(of_offices([office_id], open_cases=True), status__in=OPEN, flow_task_type="HUMAN",
-                                scheduled__isnull=False)  # fmt: skip
+    tasks = office_open_tasks(office_id).filter(scheduled__isnull=False)
     by_day = tasks.annotate(day=TruncDate("scheduled", tzinfo=timezone.get_current_timezone()))
     days = {row["day"]: row["n"] for row in by_day.values("day").annotate(n=Count("pk")).order_by()}
     soon = tasks.filter(scheduled__gte=start, scheduled__lt=end).values("scheduled").annotate(n=Count("pk"))
