@@ -103,6 +103,14 @@ def visible_offices(user) -> QuerySet:
     return visible(user, Unit.objects.filter(kind=UnitKind.OFFICE), office_field="pk")
 
 
+def office_choices(user) -> QuerySet:
+    """The offices a list offers to filter by: those the user sees, none when that is one office or
+    fewer (nothing to choose between; told by the scope, so no statement is run)."""
+    ids = visible_office_ids(user)
+    offices = visible_offices(user)
+    return offices.none() if ids is not None and len(ids) < 2 else offices
+
+
 def may_track(user) -> bool:
     """Who may open the executive dashboards: whoever oversees or manages an office, and a read-only
     viewer (sees offices without working in them). An inspector works cases and follows them from

@@ -3,9 +3,10 @@ date: a page is read from where the last one ended (`WHERE (due, id) > (last due
 instead of counting and skipping every row before it, so a page costs the same at 50 rows or 50,000.
 
 Rows without a value come last on every database (PostgreSQL sorts NULL last, SQLite first): each
-page is two index range reads, the rows with a value from the cursor on and the rows without one
-(by id), `size + 1` each at most. No COUNT: the number of rows is told exactly only when they all fit
-on the first page (`Page.count`), else the page says there are more than `size`.
+page is one or two index range reads, the rows with a value from the cursor on and, when they do not
+fill it, the rows without one (by id), `size + 1` each at most: never more statements for more rows.
+No COUNT: the number of rows is told exactly only when they all fit on the first page (`Page.count`),
+else the page says there are more than `size`.
 
 A cursor is opaque to the reader (base64 of the direction and the key of the row it starts after);
 a cursor that does not decode is a `BadCursor`."""
@@ -115,7 +116,8 @@ class Seek:
     def _forward(self, valued, empty, first=False) -> Page:
         limit = self.size + 1
         rows = list(valued[:limit]) if valued is not None else []
-        rows += list(empty[:limit])  # read even when the first part is full: the same statements every page
+        if len(rows) < limit:  # a full read of the rows with a value leaves none without one on this page
+            rows += list(empty[:limit])
         page = self._page(rows[: self.size], has_next=len(rows) > self.size, has_previous=not first, first=first)
         if first and not page.has_next:
             page.count = len(page.rows)

@@ -53,11 +53,17 @@ class TaskListView(TemplateView):
         # (owner, status, due date) in due order, 25 at a time, without reading every process.
         human = [getattr(InspectionFlow, name) for name, _title in steps()]
         tasks = self.filtered(self.tasks().filter(flow_task__in=human))
-        tasks = tasks.select_related(
-            "owner",
-            "process__inspectionprocess__inspection__factory",
-            "process__inspectionprocess__inspection__office",
-        ).order_by("scheduled", "pk")  # the due date (workflows.nodes.View), as indexed
+        inspection = "process__inspectionprocess__inspection"
+        tasks = (
+            tasks.select_related(f"{inspection}__factory", f"{inspection}__office")
+            .only(  # what a row shows: 30 columns fewer to plan, send and load than the whole rows
+                *("flow_task", "flow_task_type", "status", "scheduled", "process_id", "owner_id"),
+                f"{inspection}__ref_no",
+                f"{inspection}__factory__name",
+                *(f"{inspection}__office__{name}" for name in ("name_th", "name_en")),
+            )
+            .order_by("scheduled", "pk")  # the due date (workflows.nodes.View), as indexed
+        )
         tasks = tasks.annotate(returned=Exists(self.done_before))
         page = keyset.Seek(tasks, "scheduled", PAGE).page_or_first(self.request.GET.get("cursor"))  # no COUNT
         now = timezone.now()
@@ -69,7 +75,7 @@ class TaskListView(TemplateView):
             kind=self.kind,
             page=page,
             steps=steps(),
-            offices=access.visible_offices(self.request.user).only("pk", "name_th", "name_en"),
+            offices=access.office_choices(self.request.user).only("pk", "name_th", "name_en"),
             params=self.request.GET,
             query=query.urlencode(),
             has_reviews=any(task.flow_task.name == "review" for task in page),
