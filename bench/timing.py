@@ -11,6 +11,8 @@ from django.test.utils import CaptureQueriesContext
 REPS = 5
 SLOW_REPS = 3
 SLOW_S = 2.0  # a warm-up longer than this gets SLOW_REPS repetitions
+FAST_REPS = 15
+FAST_S = 0.25  # a warm-up shorter than this gets FAST_REPS: a page's median steadied on a shared machine
 
 
 @dataclass(frozen=True)
@@ -39,10 +41,12 @@ def timed(func) -> float:
 
 
 def seconds(func, *, reps: int = REPS, setup=None) -> Figure:
-    """Time `func()` after one warm-up; `setup()` (untimed) runs before each call."""
+    """Time `func()` after one warm-up, REPS times (FAST_REPS when it is fast, SLOW_REPS when slow);
+    `setup()` (untimed) runs before each call."""
     setup = setup or (lambda: None)
     setup()
-    reps = SLOW_REPS if timed(func) > SLOW_S else reps
+    warm = timed(func)
+    reps = SLOW_REPS if warm > SLOW_S else FAST_REPS if warm < FAST_S and reps == REPS else reps
     values = []
     for _ in range(reps):
         setup()
