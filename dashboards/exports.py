@@ -141,9 +141,9 @@ def office_workbook(data: OfficeBoard) -> bytes:
                                                      _("Task due"), _("Overdue")])  # fmt: skip
         for case in data.cases:
             cases.append([
-                case.ref_no, case.factory.name, case.get_reason_display(),
+                case.ref_no, case.factory.name, case.reason_label,
                 case.inspector.display_name if case.inspector else "", _date(case.opened_on),
-                case.get_outcome_display(), _date(case.closed_at), _order(case.order_in_force),
+                case.outcome_label, _date(case.closed_at), _order(case.order_in_force),
                 _date(case.due_on), _("Yes") if case.overdue else "",
             ])  # fmt: skip
         for column in DATE_COLUMNS:

@@ -596,10 +596,15 @@ def office_board(user, fy: int, office: Unit, *, officer_id: int | None = None) 
     # the count with the rows, from the cases alone (not a window over the rows joined to their factories)
     counted = cases.order_by().values("office").annotate(n=Count("pk")).values("n")
     rows = list(cases.annotate(total=Subquery(counted))[:CASE_LIMIT])
+    # The reason's and outcome's labels looked up once: get_FOO_display() hashes the field's choices
+    # anew on every call (400 calls, about a tenth of the page at 200 rows).
+    labels = {name: dict(Inspection._meta.get_field(name).flatchoices) for name in ("reason", "outcome")}
     for case in rows:  # days as a person reads them (local dates), and whether the case is late
         case.overdue = case.due is not None and case.due < now
         case.due_on = timezone.localdate(case.due) if case.due else None
         case.opened_on = timezone.localdate(case.created_at)
+        case.reason_label = str(labels["reason"].get(case.reason, case.reason))
+        case.outcome_label = str(labels["outcome"].get(case.outcome, case.outcome or ""))
     target = target_for(fy, today, year_targets(office, fy) if read_with_office else False)
     board = Board(fy, today, now, [], figures, target, years(today), trends=trends, as_of=summary.as_of())
     people = officers(office, fy, today=today, now=now, tasks=tasks)
