@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import CharField, Count, F, Min, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import CharField, Count, F, Func, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from viewflow.workflow.models import Task
@@ -546,9 +546,18 @@ CASE_COLUMNS = ("ref_no", "reason", "outcome", "created_at", "closed_at", "offic
 
 
 def office_cases(user, office: Unit, fy: int) -> QuerySet[Inspection]:
-    """The office's cases opened in the year or still open, newest first, each with the due date of
-    its earliest open task and the kind of its order in force."""
+    """The office's cases opened in the year or still open (those the person may see)."""
     start, end = fy_bounds(fy)
+    return access.visible(user, Inspection.objects.filter(office=office)).filter(
+        Q(created_at__gte=start, created_at__lt=end) | Q(closed_at__isnull=True)
+    )
+
+
+def case_rows(cases: QuerySet[Inspection]) -> list[Inspection]:
+    """The newest CASE_LIMIT of `cases`, each with the due date of its earliest open task, the kind of
+    its order in force and, as `total`, how many `cases` there are. The rows are chosen first (their ids,
+    by the cases' own columns) and only those joined and given their subqueries: SQLite computed every
+    column of all of them before sorting (14,516 cases of the busiest office, 129 ms at 1,000,000)."""
     due = (
         Task.objects.filter(process__inspectionprocess__inspection=OuterRef("pk"), status__in=OPEN)
         .order_by()
@@ -557,12 +566,16 @@ def office_cases(user, office: Unit, fy: int) -> QuerySet[Inspection]:
         .values("due")
     )
     order = CorrectiveOrder.objects.filter(inspection=OuterRef("pk"), status=OrderStatus.ISSUED).order_by("-pk")
-    return (
-        access.visible(user, Inspection.objects.filter(office=office))
-        .filter(Q(created_at__gte=start, created_at__lt=end) | Q(closed_at__isnull=True))
+    # The count with the rows, from the cases alone (not a window over the rows joined to their
+    # factories), and without a GROUP BY: grouped by office, SQLite read the office's every case through
+    # an index in office order (76,320 rows, 110 ms at 1,000,000) instead of the two it filters by (2 ms).
+    counted = cases.order_by().annotate(n=Func(F("pk"), function="COUNT", output_field=IntegerField())).values("n")
+    newest = cases.order_by("-created_at", "-pk").values("pk")[:CASE_LIMIT]
+    return list(
+        Inspection.objects.filter(pk__in=newest)
         .select_related("factory", "inspector")
         .only(*CASE_COLUMNS)
-        .annotate(due=Subquery(due), order_in_force=Subquery(order.values("kind")[:1]))
+        .annotate(due=Subquery(due), order_in_force=Subquery(order.values("kind")[:1]), total=Subquery(counted))
         .order_by("-created_at", "-pk")
     )
 
@@ -593,9 +606,7 @@ def office_board(user, fy: int, office: Unit, *, officer_id: int | None = None) 
     cases = office_cases(user, office, fy)
     if officer_id is not None:
         cases = cases.filter(inspector_id=officer_id)
-    # the count with the rows, from the cases alone (not a window over the rows joined to their factories)
-    counted = cases.order_by().values("office").annotate(n=Count("pk")).values("n")
-    rows = list(cases.annotate(total=Subquery(counted))[:CASE_LIMIT])
+    rows = case_rows(cases)
     # The reason's and outcome's labels looked up once: get_FOO_display() hashes the field's choices
     # anew on every call (400 calls, about a tenth of the page at 200 rows).
     labels = {name: dict(Inspection._meta.get_field(name).flatchoices) for name in ("reason", "outcome")}
