@@ -613,8 +613,8 @@ def office_board(user, fy: int, office: Unit, *, officer_id: int | None = None) 
     labels = {name: dict(Inspection._meta.get_field(name).flatchoices) for name in ("reason", "outcome")}
     # Each row's link from one reverse() (200 of them were a twentieth of the page): /inspection/case/<pk>/.
     link = reverse("inspection:case", args=[0]).removesuffix("0/")
-    for case in rows:
-        case.url = f"{link}{case.pk}/"  # days as a person reads them (local dates), and whether the case is late
+    for case in rows:  # days as a person reads them (local dates), and whether the case is late
+        case.url = f"{link}{case.pk}/"
         case.overdue = case.due is not None and case.due < now
         case.due_on = timezone.localdate(case.due) if case.due else None
         case.opened_on = timezone.localdate(case.created_at)
