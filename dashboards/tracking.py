@@ -539,7 +539,8 @@ def officers(office: Unit, fy: int, *, today: date, now: datetime, tasks: dict |
     return sorted(people.values(), key=lambda o: (-o.overdue, -o.open_tasks, o.person.first_name))
 
 
-CASE_LIMIT = 200
+CASE_PAGE = 50  # the office page's case table, a page at a time (?page=): a few phone screens
+CASE_EXPORT = 200  # the Excel sheet: the newest 200
 # What a case row of the office page and its Excel sheet shows: 16 columns instead of 58 (the factories'
 # and inspectors' whole rows), read, sent and made into objects 200 rows at a time.
 CASE_COLUMNS = ("ref_no", "reason", "outcome", "created_at", "closed_at", "office_id", "factory__name",
@@ -554,11 +555,12 @@ def office_cases(user, office: Unit, fy: int) -> QuerySet[Inspection]:
     )
 
 
-def case_rows(cases: QuerySet[Inspection]) -> list[Inspection]:
-    """The newest CASE_LIMIT of `cases`, each with the due date of its earliest open task, the kind of
-    its order in force and, as `total`, how many `cases` there are. The rows are chosen first (their ids,
-    by the cases' own columns) and only those joined and given their subqueries: SQLite computed every
-    column of all of them before sorting (14,516 cases of the busiest office, 129 ms at 1,000,000)."""
+def case_rows(cases: QuerySet[Inspection], limit: int, offset: int = 0) -> list[Inspection]:
+    """`limit` of `cases`, newest first, from the `offset`th, each with the due date of its earliest open
+    task, the kind of its order in force and, as `total`, how many `cases` there are. The rows are chosen
+    first (their ids, by the cases' own columns) and only those joined and given their subqueries: SQLite
+    computed every column of all of them before sorting (14,516 cases of the busiest office, 129 ms at
+    1,000,000)."""
     due = (
         Task.objects.filter(process__inspectionprocess__inspection=OuterRef("pk"), status__in=OPEN)
         .order_by()
@@ -571,7 +573,7 @@ def case_rows(cases: QuerySet[Inspection]) -> list[Inspection]:
     # factories), and without a GROUP BY: grouped by office, SQLite read the office's every case through
     # an index in office order (76,320 rows, 110 ms at 1,000,000) instead of the two it filters by (2 ms).
     counted = cases.order_by().annotate(n=Func(F("pk"), function="COUNT", output_field=IntegerField())).values("n")
-    newest = cases.order_by("-created_at", "-pk").values("pk")[:CASE_LIMIT]
+    newest = cases.order_by("-created_at", "-pk").values("pk")[offset : offset + limit]
     return list(
         Inspection.objects.filter(pk__in=newest)
         .select_related("factory", "inspector")
@@ -591,10 +593,17 @@ class OfficeBoard:
     case_count: int
     projects: list
     officer: Officer | None = None
+    case_page: int = 1
+    case_offset: int = 0
+
+    @property
+    def case_pages(self) -> int:
+        return max(1, -(-self.case_count // CASE_PAGE))
 
 
-def office_board(user, fy: int, office: Unit, *, officer_id: int | None = None) -> OfficeBoard:
-    """An office's figures, its people's work and its cases (only one officer's with `officer_id`)."""
+def office_board(user, fy: int, office: Unit, *, officer_id: int | None = None, page: int | None = 1) -> OfficeBoard:
+    """An office's figures, its people's work and its cases (only one officer's with `officer_id`): the
+    `page`th CASE_PAGE of them, or with `page` None the newest CASE_EXPORT (the Excel sheet)."""
     today, now = timezone.localdate(), timezone.now()
     trends, projects = Trends(fy), {}
     read_with_office = hasattr(office, "state_open_cases")  # with_summary
@@ -607,7 +616,8 @@ def office_board(user, fy: int, office: Unit, *, officer_id: int | None = None) 
     cases = office_cases(user, office, fy)
     if officer_id is not None:
         cases = cases.filter(inspector_id=officer_id)
-    rows = case_rows(cases)
+    limit, offset = (CASE_EXPORT, 0) if page is None else (CASE_PAGE, (page - 1) * CASE_PAGE)
+    rows = case_rows(cases, limit, offset)
     # The reason's and outcome's labels looked up once: get_FOO_display() hashes the field's choices
     # anew on every call (400 calls, about a tenth of the page at 200 rows).
     labels = {name: dict(Inspection._meta.get_field(name).flatchoices) for name in ("reason", "outcome")}
@@ -628,6 +638,7 @@ def office_board(user, fy: int, office: Unit, *, officer_id: int | None = None) 
         case_count=rows[0].total if rows else 0,
         projects=projects.get(office.pk, []),
         officer=next((o for o in people if o.person.pk == officer_id), None),
+        case_page=page or 1, case_offset=offset,
     )  # fmt: skip
 
 

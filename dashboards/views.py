@@ -75,6 +75,17 @@ def officer_of(request) -> int | None:
         raise Http404 from None
 
 
+def case_page_of(request) -> int:
+    """?page=<n>: the office page's cases, CASE_PAGE at a time (1, the newest, by default)."""
+    try:
+        page = int(request.GET.get("page") or 1)
+    except ValueError:
+        raise Http404 from None
+    if page < 1:
+        raise Http404
+    return page
+
+
 def _map(request, board) -> dict:
     return provinces_map.province_map(board, provinces_map.measure_of(request))
 
@@ -150,7 +161,9 @@ class OfficeView(DashboardMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         office = self.office()
-        data = tracking.office_board(self.request.user, self.fy, office, officer_id=officer_of(self.request))
+        data = tracking.office_board(
+            self.request.user, self.fy, office, officer_id=officer_of(self.request), page=case_page_of(self.request)
+        )
         links = _trend_links(office)
         context = {"office": office, "data": data, "board": data.board, "tiles": tiles.office_tiles(data),
                    "trend_charts": trend_charts.charts(data.board.trends, data.board.today, links)}  # fmt: skip
@@ -160,7 +173,7 @@ class OfficeView(DashboardMixin, TemplateView):
 class OfficeExcelView(DashboardMixin, View):
     def get(self, request, pk):
         office = self.office()
-        data = tracking.office_board(request.user, self.fy, office, officer_id=officer_of(request))
+        data = tracking.office_board(request.user, self.fy, office, officer_id=officer_of(request), page=None)
         return _xlsx(exports.office_workbook(data), f"dashboard-{office.code}-{self.fy}")
 
 

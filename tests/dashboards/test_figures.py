@@ -76,6 +76,33 @@ def test_office_page_lists_officers_and_cases_with_links(client, world):
     assert sum(c.overdue for c in cases.values()) == 2
 
 
+def test_office_page_shows_its_cases_a_page_at_a_time(client, world, monkeypatch):
+    monkeypatch.setattr(tracking, "CASE_PAGE", 4)  # 9 cases: pages of 4, 4 and 1
+    client.force_login(world.people.deputy)
+    url = reverse("dashboards:office", args=[world.songkhla.pk])
+    pages = [client.get(url, {"page": n}) for n in (1, 2, 3)]
+    rows = [[c.pk for c in r.context["data"].cases] for r in pages]
+    assert [len(r) for r in rows] == [4, 4, 1]
+    everything = [c.pk for c in tracking.office_board(world.people.deputy, world.fy, world.songkhla, page=None).cases]
+    assert sum(rows, []) == everything and len(set(everything)) == 9  # newest first, none twice, none left out
+    assert all(r.context["data"].case_count == 9 for r in pages)
+    first, last = (p.content.decode() for p in (pages[0], pages[2]))
+    assert "page=2#cases" in first and 'data-testid="cases-previous"' not in first
+    assert "page=2#cases" in last and 'data-testid="cases-next"' not in last
+    officer = client.get(url, {"officer": world.people.inspector.pk}).content.decode()  # 4 cases: one page
+    assert 'data-testid="case-pager"' not in officer
+    assert client.get(url, {"page": 9}).context["data"].cases == []  # past the end: nothing, no error
+    assert [client.get(url, {"page": bad}).status_code for bad in ("x", "0", "-1")] == [404] * 3
+
+
+def test_office_page_keeps_the_officer_across_its_pages(client, world, monkeypatch):
+    monkeypatch.setattr(tracking, "CASE_PAGE", 3)
+    client.force_login(world.people.deputy)
+    url = reverse("dashboards:office", args=[world.songkhla.pk])
+    page = client.get(url, {"officer": world.people.inspector.pk}).content.decode()
+    assert f"officer={world.people.inspector.pk}&amp;page=2#cases" in page
+
+
 def test_office_page_drills_down_to_one_officers_cases(client, world):
     client.force_login(world.people.aps)
     url = reverse("dashboards:office", args=[world.songkhla.pk])
