@@ -165,6 +165,12 @@ def record_many(entries: list[tuple[Model, dict]], *, action: str, label) -> Non
     AuditChain.objects.bulk_update(list(heads.values()), ["seq", "last_hash", "updated_at"])
 
 
+def begins(subject: Model) -> None:
+    """`subject` was created by this transaction: its chain has not begun, and its first entry begins
+    it without reading its head first (if a chain of that key exists after all, `record` locks it)."""
+    subject.audit_head = None
+
+
 def head_of(model: type[Model], pk: str = "pk"):
     """An annotation of a query of `model` (the case): its chain head as `seq:hash` (None when the chain
     has not begun), for `record` to append without reading the head again. `pk`: the path to the

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from viewflow import this
-from viewflow.workflow import act, flow
+from viewflow.workflow import act
 
 from org.models import PositionKind
 from workflows import duties, nodes
@@ -37,8 +37,8 @@ class ProjectFlow(KamkapFlow):
     process_title = _("Budget project")
     process_description = _("Register a budget project and approve it up the chain.")
 
-    start = flow.StartHandle(this.start_project).Next(this.submit)
-    submit = flow.Function(this.submit_project).Annotation(title=_("Send for approval")).Next(this.approve)
+    start = nodes.StartHandle(this.start_project).Next(this.submit)
+    submit = nodes.Function(this.submit_project).Annotation(title=_("Send for approval")).Next(this.approve)
     approve = (
         nodes.Approval(views.ApproveProjectView.as_view(), chain=this.project_chain, never=this.never_approves)
         .Annotation(title=_("Approve the project"))
@@ -61,7 +61,7 @@ class ProjectFlow(KamkapFlow):
         .onCreate(this.task_created)
         .Next(this.approve)
     )
-    end = flow.End().Annotation(title=_("Approved"))
+    end = nodes.End().Annotation(title=_("Approved"))
 
     def start_project(self, activation, project):
         activation.process.project = project
@@ -86,7 +86,7 @@ class ProgressFlow(KamkapFlow):
     process_title = _("Monthly progress report")
     process_description = _("The officer files the month's progress; the head of office approves or returns it.")
 
-    start = flow.StartHandle(this.start_report).Next(this.file)
+    start = nodes.StartHandle(this.start_report).Next(this.file)
     file = (
         nodes.View(views.FileReportView.as_view())
         .Annotation(title=_("File the progress report"))
@@ -107,7 +107,7 @@ class ProgressFlow(KamkapFlow):
         .Next(this.approved)
     )
     approved = nodes.If(act.process.approved).Annotation(title=_("Approved?")).Then(this.end).Else(this.file)
-    end = flow.End().Annotation(title=_("Approved"))
+    end = nodes.End().Annotation(title=_("Approved"))
 
     def start_report(self, activation, report):
         activation.process.report = report
@@ -125,7 +125,7 @@ class DirectiveFlow(KamkapFlow):
     process_title = _("Directive")
     process_description = _("The office reports the action taken on a directive; the reviewer closes or returns it.")
 
-    start = flow.StartHandle(this.start_directive).Next(this.report_action)
+    start = nodes.StartHandle(this.start_directive).Next(this.report_action)
     report_action = (
         nodes.View(views.ReportActionView.as_view())
         .Annotation(title=_("Report the action taken"))
@@ -148,7 +148,7 @@ class DirectiveFlow(KamkapFlow):
     accepted = (
         nodes.If(act.process.accepted).Annotation(title=_("Action accepted?")).Then(this.end).Else(this.report_action)
     )
-    end = flow.End().Annotation(title=pgettext_lazy("directive", "Closed"))
+    end = nodes.End().Annotation(title=pgettext_lazy("directive", "Closed"))
 
     def start_directive(self, activation, directive):
         activation.process.directive = directive
@@ -166,7 +166,7 @@ class EscalationFlow(KamkapFlow):
     process_title = _("Behind-plan escalation")
     process_description = _("A project stays behind plan: the head of office, then the assistant PS, answers.")
 
-    start = flow.StartHandle(this.start_escalation).Next(this.answer)
+    start = nodes.StartHandle(this.start_escalation).Next(this.answer)
     answer = (
         nodes.View(views.EscalationView.as_view())
         .Annotation(title=_("Answer: project behind plan"))
@@ -176,7 +176,7 @@ class EscalationFlow(KamkapFlow):
         .onCreate(this.task_created)
         .Next(this.end)
     )
-    end = flow.End().Annotation(title=_("Answered"))
+    end = nodes.End().Annotation(title=_("Answered"))
 
     def start_escalation(self, activation, escalation):
         activation.process.escalation = escalation

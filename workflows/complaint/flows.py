@@ -4,7 +4,7 @@ answer once the inspection case is closed : answer with the reason for rejection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
-from viewflow.workflow import act, flow
+from viewflow.workflow import act
 
 from org.models import PositionKind
 from workflows import duties, nodes
@@ -24,7 +24,7 @@ class ComplaintFlow(KamkapFlow):
     process_title = _("Complaint")
     process_description = _("Triage a complaint from the public, inspect the factory if accepted, answer, close.")
 
-    start = flow.StartHandle(this.start_complaint).Next(this.triage)
+    start = nodes.StartHandle(this.start_complaint).Next(this.triage)
     triage = (
         nodes.View(views.TriageView.as_view())
         .Annotation(title=_("Triage the complaint"))
@@ -58,8 +58,8 @@ class ComplaintFlow(KamkapFlow):
         .onCreate(this.task_created)
         .Next(this.close)
     )
-    close = flow.Function(this.close_complaint).Annotation(title=_("Close the complaint")).Next(this.end)
-    end = flow.End().Annotation(title=_("Closed"))
+    close = nodes.Function(this.close_complaint).Annotation(title=_("Close the complaint")).Next(this.end)
+    end = nodes.End().Annotation(title=_("Closed"))
 
     def start_complaint(self, activation, complaint):
         activation.process.complaint = complaint

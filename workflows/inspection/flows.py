@@ -26,7 +26,7 @@ class InspectionFlow(KamkapFlow):
     # Blocking row lock: the second of two simultaneous submits waits for the first to commit, then
     # finds the task done (a clear message, no retry sleeps). lock_timeout bounds the wait (settings).
 
-    start = flow.StartHandle(this.start_case).Next(this.assign)
+    start = nodes.StartHandle(this.start_case).Next(this.assign)
 
     assign = (
         nodes.View(views.AssignView.as_view())
@@ -107,9 +107,9 @@ class InspectionFlow(KamkapFlow):
     order_obeyed = (
         nodes.If(act.process.order_obeyed).Annotation(title=_("Order obeyed?")).Then(this.close).Else(this.escalate)
     )
-    escalate = flow.Function(this.escalate_case).Annotation(title=_("Escalate: s.39")).Next(this.approve_order)
-    close = flow.Function(this.close_case).Annotation(title=_("Close the case")).Next(this.end)
-    end = flow.End().Annotation(title=_("Closed"))
+    escalate = nodes.Function(this.escalate_case).Annotation(title=_("Escalate: s.39")).Next(this.approve_order)
+    close = nodes.Function(this.close_case).Annotation(title=_("Close the case")).Next(this.end)
+    end = nodes.End().Annotation(title=_("Closed"))
 
     def start_case(self, activation, inspection):
         activation.process.inspection = inspection

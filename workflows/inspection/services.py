@@ -115,13 +115,14 @@ def _opened(factory, by, reason, checklist, planned_on, follows) -> Inspection:
     inspection = Inspection.objects.create(
         ref_no=_next_ref_no(factory.office, _today()),
         factory=factory,
-        office_id=factory.office_id,
+        office=factory.office,  # the object read for the number: the flow's first step reads it again else
         reason=reason,
         checklist=checklist,
         planned_on=planned_on,
         follows=follows,
         created_by=by or Person.objects.filter(is_superuser=True).order_by("pk").first(),
     )
+    audit.begins(inspection)
     audit.record(
         subject=inspection,
         action="case.open",

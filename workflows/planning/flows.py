@@ -5,7 +5,7 @@ the provincial industry officer (or the person acting for the post) approves or 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
-from viewflow.workflow import act, flow
+from viewflow.workflow import act
 
 from org.models import PositionKind
 from workflows import duties, nodes
@@ -25,7 +25,7 @@ class PlanFlow(KamkapFlow):
     process_title = _("Quarterly inspection plan")
     process_description = _("Prepare the risk-based plan of an office, approve it, start its inspection cases.")
 
-    start = flow.StartHandle(this.start_plan).Next(this.prepare)
+    start = nodes.StartHandle(this.start_plan).Next(this.prepare)
     prepare = (
         nodes.View(views.PrepareView.as_view())
         .Annotation(title=_("Prepare and submit the plan"))
@@ -47,8 +47,10 @@ class PlanFlow(KamkapFlow):
     approved = (
         nodes.If(act.process.plan_approved).Annotation(title=_("Approved?")).Then(this.start_cases).Else(this.prepare)
     )
-    start_cases = flow.Function(this.start_inspections).Annotation(title=_("Start the inspection cases")).Next(this.end)
-    end = flow.End().Annotation(title=_("Cases started"))
+    start_cases = (
+        nodes.Function(this.start_inspections).Annotation(title=_("Start the inspection cases")).Next(this.end)
+    )
+    end = nodes.End().Annotation(title=_("Cases started"))
 
     def start_plan(self, activation, plan):
         activation.process.plan = plan
