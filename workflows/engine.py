@@ -16,7 +16,7 @@ done."""
 
 import threading
 from contextlib import contextmanager
-from functools import partial, update_wrapper
+from functools import cache, partial, update_wrapper
 
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, transaction
@@ -56,18 +56,24 @@ def load_task(flow_class, task_pk, process_pk, *, lock: bool = False):
     None; `lock`: the task's row and its process's row, held to the transaction's end."""
     process_class = flow_class.process_class
     link = _parent_link(process_class)
-    tasks = flow_class.task_class._default_manager.filter(
-        pk=task_pk, process_id=process_pk, process__flow_class=flow_class
-    ).select_related("owner", "process", *([f"process__{_child(process_class)}"] if link else []))
-    if lock:
-        tasks = tasks.select_for_update(of=("self", "process"))
-    task = tasks.first()
+    task = _task_query(flow_class, lock).filter(pk=task_pk, process_id=process_pk).first()
     if task is not None and link:
         process = getattr(task.process, _child(process_class), None)
         if process is None:
             return None
         task.process = process
     return task
+
+
+@cache
+def _task_query(flow_class, lock: bool):
+    """The query of `load_task` but for the task's and its process's keys, built once per flow (each
+    use clones it)."""
+    process_class = flow_class.process_class
+    tasks = flow_class.task_class._default_manager.filter(process__flow_class=flow_class).select_related(
+        "owner", "process", *([f"process__{_child(process_class)}"] if _parent_link(process_class) else [])
+    )
+    return tasks.select_for_update(of=("self", "process")) if lock else tasks
 
 
 def _child(process_class) -> str:
