@@ -14,7 +14,6 @@ from decimal import Decimal
 
 from django.db.models import CharField, Count, F, Func, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -22,6 +21,7 @@ from viewflow.workflow.status import STATUS
 from org.calendar import fiscal_year, fiscal_year_bounds
 from org.models import Unit, UnitKind
 from permissions import access
+from project.links import link
 from workflows.budget import plan as budget_plan
 from workflows.budget import selectors as budget
 from workflows.budget.models import ProjectStatus, ReportStatus
@@ -426,8 +426,6 @@ def project_statuses(user, fy: int, office_ids: Iterable[int]) -> dict[int, list
 
 
 def _board(user, fy: int, offices: list[Unit], group_by_cluster: bool) -> Board:
-    from django.urls import reverse
-
     today, now = timezone.localdate(), timezone.now()
     trends = Trends(fy)
     by_office = figures_by_office(user, fy, [o.pk for o in offices], now=now, trends=trends)
@@ -439,13 +437,13 @@ def _board(user, fy: int, offices: list[Unit], group_by_cluster: bool) -> Board:
             cluster = office.parent
             row = clusters.get(cluster.pk)
             if row is None:
-                url = reverse("dashboards:cluster", args=[cluster.pk])
+                url = link("dashboards:cluster", cluster.pk)
                 row = clusters[cluster.pk] = Row(cluster, Figures(), url, 0)
             row.figures.add(by_office[office.pk])
             row.offices += 1
         rows = sorted(clusters.values(), key=lambda r: r.unit.code)
     else:
-        rows = [Row(o, by_office[o.pk], reverse("dashboards:office", args=[o.pk])) for o in offices]
+        rows = [Row(o, by_office[o.pk], link("dashboards:office", o.pk)) for o in offices]
     for row in rows:
         total.add(row.figures)
     per_office = [(o, by_office[o.pk]) for o in offices]
@@ -621,10 +619,8 @@ def office_board(user, fy: int, office: Unit, *, officer_id: int | None = None, 
     # The reason's and outcome's labels looked up once: get_FOO_display() hashes the field's choices
     # anew on every call (400 calls, about a tenth of the page at 200 rows).
     labels = {name: dict(Inspection._meta.get_field(name).flatchoices) for name in ("reason", "outcome")}
-    # Each row's link from one reverse() (200 of them were a twentieth of the page): /inspection/case/<pk>/.
-    link = reverse("inspection:case", args=[0]).removesuffix("0/")
     for case in rows:  # days as a person reads them (local dates), and whether the case is late
-        case.url = f"{link}{case.pk}/"
+        case.url = link("inspection:case", case.pk)
         case.overdue = case.due is not None and case.due < now
         case.due_on = timezone.localdate(case.due) if case.due else None
         case.opened_on = timezone.localdate(case.created_at)

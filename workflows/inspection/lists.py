@@ -8,6 +8,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from permissions import access
+from project.links import link
 from workflows import keyset, sla
 
 from .flows import InspectionFlow
@@ -69,6 +70,9 @@ class TaskListView(TemplateView):
         now = timezone.now()
         for task in page:
             task.badge = sla.badge(sla.due_of(task), now)
+            task.case_url = link("inspection:case", task.process.inspectionprocess.inspection.pk)
+            if self.kind == "inbox":
+                task.execute_url = link(f"inspection:flow:{task.flow_task.name}:execute", task.process_id, task.pk)
         query = self.request.GET.copy()
         query.pop("cursor", None)
         return super().get_context_data(
