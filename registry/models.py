@@ -2,10 +2,10 @@
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from org.models import District, Province, SubDistrict, Unit
+from project.links import link
 
 from .validators import ISSUERS, validate_registration_number
 
@@ -104,7 +104,7 @@ class Factory(models.Model):
         return f"{self.name} ({self.reg_no})"
 
     def get_absolute_url(self):
-        return reverse("registry:factory:detail", args=[self.pk])
+        return link("registry:factory:detail", self.pk)
 
     @property
     def issuer(self) -> str:

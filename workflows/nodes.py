@@ -75,8 +75,31 @@ class ViewActivation(StockViewActivation):
         """Viewflow's assign (taken from the queue), then the node's `.onAssign` hook."""
         self.task.owner = user
         self.task.save()
+        self._changed_hands()
         if self.flow_task._on_assign is not None:
             self.flow_task._on_assign(self)
+
+    @StockViewActivation.status.super()
+    def unassign(self):
+        """Viewflow's unassign (given back to the queue)."""
+        self.task.owner = None
+        self.task.save()
+        self._changed_hands()
+
+    @StockViewActivation.status.super()
+    def reassign(self, user=None):
+        """Viewflow's reassign."""
+        if user:
+            self.task.owner = user
+        self.task.save()
+        self._changed_hands()
+
+    def _changed_hands(self):
+        """The dashboard counts each officer's open tasks (dashboards.summary.task_dues): a task that
+        changes hands without a task being created marks its office for the next pass."""
+        from dashboards import summary
+
+        summary.mark_tasks(getattr(self.process.coerced, "owning_office_id", None))
 
 
 class View(flow.View):

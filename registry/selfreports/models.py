@@ -5,9 +5,10 @@ people tied to the factories they report for."""
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from project.links import link
 
 from ..models import Factory, FactoryType, ImportJob
 from .periods import Frequency, Period
@@ -137,7 +138,7 @@ class SelfReport(models.Model):
         return f"{self.kind} {self.period.label()} — {self.factory.name}"
 
     def get_absolute_url(self):
-        return reverse("registry:selfreports:detail", args=[self.pk])
+        return link("registry:selfreports:detail", self.pk)
 
     @property
     def period(self) -> Period:
@@ -208,4 +209,4 @@ class ReportImport(ImportJob):
         verbose_name_plural = _("report imports")
 
     def get_absolute_url(self):
-        return reverse("registry:selfreports:import_detail", args=[self.pk])
+        return link("registry:selfreports:import_detail", self.pk)

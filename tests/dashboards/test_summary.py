@@ -20,6 +20,7 @@ from viewflow.workflow.models import Task
 from dashboards import summary, tracking
 from dashboards.models import OfficeMonth, OfficeState, StaleBucket
 from dashboards.tasks import refresh_summaries
+from org.models import Unit
 from tests.clock import at
 from tests.factories import FactoryFactory
 from tests.workflows.complaint.test_complaints import act, submit
@@ -43,6 +44,14 @@ def both(person, fy, office_id) -> tuple[dict, dict]:
     return asdict(read), asdict(counted)
 
 
+def owners_equal_a_direct_count(office_id) -> bool:
+    """Each officer's open and overdue tasks as the summary keeps them (the office page's officers
+    table) against the office's open tasks counted (tracking.office_tasks)."""
+    now, office = timezone.now(), Unit.objects.get(pk=office_id)
+    counted = {owner: n for owner, n in tracking.office_tasks(office, now).items() if owner is not None}
+    return summary.owner_tasks(OfficeState.objects.get(office=office_id).task_dues, now) == counted
+
+
 def months_equal_a_direct_count(office_id, fy):
     stored = {
         row["month"]: {k: row[k] for k in summary.MONTH_FIELDS}
@@ -62,6 +71,7 @@ def test_every_figure_equals_a_direct_count_after_each_step_of_a_case(client, so
         read, counted = both(dps, fy, office_id)
         assert read == counted, action
         assert months_equal_a_direct_count(office_id, fy)
+        assert owners_equal_a_direct_count(office_id)
         return read
 
     cases = []
@@ -278,3 +288,32 @@ def test_two_workers_at_once_recompute_each_marked_office_once_and_leave_no_mark
     assert errors == [] and sum(done) == len(offices)  # each office's marks taken by one worker
     assert not StaleBucket.objects.exists()
     assert OfficeState.objects.filter(office__in=offices).count() == len(offices)
+
+
+def test_officers_tasks_follow_a_task_given_back_to_the_queue_and_taken(client, songkhla, checklist, factory):
+    """A task that changes hands without a task being created (given back, taken from the queue) marks
+    its office in its transaction: after the worker's pass each officer's open tasks equal a direct count."""
+    office_id = songkhla.unit.pk
+    inspection = services.inspection_start(factory=factory, by=songkhla.head)
+    do(client, songkhla.head, inspection, "assign", {"inspector": songkhla.inspector.pk})
+    refresh_summaries()
+    task = open_task(inspection, "inspect")
+    held = summary.owner_tasks(OfficeState.objects.get(office=office_id).task_dues, timezone.now())
+    assert held[songkhla.inspector.pk][0] == 1 and songkhla.inspector2.pk not in held
+
+    client.force_login(songkhla.inspector)
+    response = client.post(reverse("inspection:flow:inspect:unassign", args=[task.process_id, task.pk]))
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert StaleBucket.objects.filter(office_id=office_id, tasks=True).exists()
+    refresh_summaries()
+    assert owners_equal_a_direct_count(office_id)
+    assert songkhla.inspector.pk not in summary.owner_tasks(OfficeState.objects.get(office=office_id).task_dues,
+                                                              timezone.now())  # fmt: skip
+
+    client.force_login(songkhla.inspector2)
+    response = client.post(reverse("inspection:flow:inspect:assign", args=[task.process_id, task.pk]))
+    assert response.status_code == 302, response.content.decode()[:500]
+    refresh_summaries()
+    assert owners_equal_a_direct_count(office_id)
+    held = summary.owner_tasks(OfficeState.objects.get(office=office_id).task_dues, timezone.now())
+    assert held[songkhla.inspector2.pk][0] == 1

@@ -2,11 +2,11 @@
 optional photos and contact; the office of the place triages it and answers the complainant."""
 
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 
 from org.models import District, Province, Unit
+from project.links import link
 from registry.models import Factory
 from workflows.inspection.models import Inspection
 from workflows.processes import CaseProcess
@@ -58,7 +58,7 @@ class Complaint(models.Model):
         return self.tracking_no
 
     def get_absolute_url(self):
-        return reverse("complaints:detail", args=[self.pk])
+        return link("complaints:detail", self.pk)
 
     @property
     def owning_office_id(self) -> int | None:

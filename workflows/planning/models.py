@@ -8,12 +8,12 @@ provincial industry officer approves (PlanFlow) and whose items become inspectio
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 
 from org.models import Unit
+from project.links import link
 from registry.models import Factory
 from workflows.inspection.models import Inspection
 from workflows.models.approvals import DecisionRound
@@ -155,7 +155,7 @@ class InspectionPlan(models.Model):
         return f"{self.office} {self.label}"
 
     def get_absolute_url(self):
-        return reverse("planning:plan", args=[self.pk])
+        return link("planning:plan", self.pk)
 
     @property
     def label(self) -> str:

@@ -7,11 +7,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from org.models import Unit
+from project.links import link
 from workflows.models.approvals import ApprovalStep
 
 PCT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
@@ -66,7 +66,7 @@ class Project(models.Model):
         return f"{self.code} {self.title}"
 
     def get_absolute_url(self):
-        return reverse("budget:project", args=[self.pk])
+        return link("budget:project", self.pk)
 
     @property
     def is_behind(self) -> bool:

@@ -3,11 +3,11 @@ tracked action items, and escalations of projects that stay behind plan."""
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from org.models import Position, Unit
+from project.links import link
 
 from .projects import Project
 
@@ -31,7 +31,7 @@ class FollowUpReview(models.Model):
         return f"{self.office} {self.meeting_on}"
 
     def get_absolute_url(self):
-        return reverse("budget:review", args=[self.pk])
+        return link("budget:review", self.pk)
 
 
 class DirectiveStatus(models.TextChoices):

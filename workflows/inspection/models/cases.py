@@ -7,11 +7,11 @@ import re
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from org.models import Unit
+from project.links import link
 from registry.models import Factory
 from workflows.models.approvals import ApprovalStep, DecisionRound
 from workflows.uploads import RandomName
@@ -78,7 +78,7 @@ class Inspection(models.Model):
         return f"{self.ref_no} {self.factory.name}"
 
     def get_absolute_url(self):
-        return reverse("inspection:case", args=[self.pk])
+        return link("inspection:case", self.pk)
 
     @cached_property
     def last_review(self) -> "ReviewRound | None":
