@@ -25,7 +25,7 @@ FLUSH_EVERY = 2000
 PROGRESS_EVERY = 50_000
 CASES_STEP = "cases, processes, tasks, audit"
 # renamed with what the summaries hold: a database generated before rebuilds them
-SUMMARIES_STEP = "dashboard summaries (with each office's open tasks by due date)"
+SUMMARIES_STEP = "dashboard summaries (with each office's open tasks by due date and owner)"
 
 
 def build(sizes: dict[str, int], step) -> None:
