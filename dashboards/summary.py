@@ -444,13 +444,16 @@ def task_dues(office_id: int, now: datetime | None = None) -> dict:
     days = list(by_day.values("owner", "day").annotate(n=Count("pk")).order_by())  # day None: no due date
     soon = tasks.filter(scheduled__gte=start, scheduled__lt=end).values("owner", "scheduled").annotate(n=Count("pk"))
     soon = list(soon.order_by("scheduled"))
+    by_owner: dict[int, tuple[list, list]] = defaultdict(lambda: ([], []))
+    for rows, part in ((days, 0), (soon, 1)):
+        for row in rows:
+            if row["owner"] is not None:
+                by_owner[row["owner"]][part].append(row)
     dues = _dues(today, days, soon)
-    owners = {row["owner"] for row in days if row["owner"] is not None}
     dues["owners"] = {
-        str(owner): {"open": sum(r["n"] for r in days if r["owner"] == owner),
-                     **_dues(today, [r for r in days if r["owner"] == owner], [r for r in soon if r["owner"] == owner])}
-        for owner in sorted(owners)
-    }  # fmt: skip
+        str(owner): {"open": sum(r["n"] for r in theirs), **_dues(today, theirs, their_soon)}
+        for owner, (theirs, their_soon) in sorted(by_owner.items())
+    }
     return dues
 
 

@@ -22,6 +22,7 @@ savepoint stay. Four SAVEPOINT/RELEASE pairs, a lock and an UPDATE fewer per ins
 
 from contextlib import ExitStack
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import path
 from django.utils.timezone import now
@@ -88,7 +89,10 @@ class ViewActivation(StockViewActivation):
 
     @StockViewActivation.status.super()
     def reassign(self, user=None):
-        """Viewflow's reassign."""
+        """Viewflow's reassign (no page of ours offers it; duties.hand_over is the way by hand), to a person
+        the step's duty lets hold it only."""
+        if user and not self.flow_task.may_hold(user, self.task):
+            raise PermissionDenied
         if user:
             self.task.owner = user
         self.task.save()

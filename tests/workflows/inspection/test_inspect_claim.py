@@ -60,3 +60,23 @@ def test_the_inspector_claiming_their_own_step_changes_nothing_else(client, song
     assert post(client, f"{TASKS}{task.pk}/claim/").status_code == 200
     queued.refresh_from_db()
     assert queued.inspector == songkhla.inspector and AuditEntry.objects.count() == before
+
+
+def test_viewflows_reassign_gives_a_step_only_to_whom_its_duty_lets_hold_it(songkhla, queued):
+    """No page offers Viewflow's reassign (a group head hands over through duties.hand_over), but the
+    activation's own method keeps the node's duty: an inspector's step never goes to the group head."""
+    from django.core.exceptions import PermissionDenied
+
+    from workflows import engine
+
+    task = open_task(queued, "inspect")
+    Task.objects.filter(pk=task.pk).update(owner=songkhla.inspector, status=STATUS.ASSIGNED)
+    task.refresh_from_db()
+    with pytest.raises(PermissionDenied), engine.activation(task) as activation:
+        activation.reassign(user=songkhla.head)
+    task.refresh_from_db()
+    assert task.owner == songkhla.inspector
+    with engine.activation(task) as activation:
+        activation.reassign(user=songkhla.inspector2)
+    task.refresh_from_db()
+    assert task.owner == songkhla.inspector2
