@@ -2,7 +2,7 @@
 stock-Viewflow baseline app and its URLs, a file database of its own (bench/bench.sqlite3 unless
 DATABASE_URL is set) and DEBUG off."""
 
-from project.env import env_database
+from project.env import env_database, env_str
 from project.settings import *  # noqa: F403
 from project.settings import BASE_DIR, INSTALLED_APPS
 
@@ -15,5 +15,7 @@ EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"  # task e-mails a
 # As in production (REDIS_URL set), the outbox hands its rows to a broker at commit and a worker sends
 # the e-mails, out of the request: an in-memory broker that no worker reads here, so a chain costs what
 # a request costs (the outbox row, the hand-over, its mark), not the rendering of its e-mails.
+# BENCH_BROKER_URL: a real broker instead (a throwaway redis-server of your own: nothing reads or empties
+# its queue), to count what the hand-over over the network costs.
 CELERY_TASK_ALWAYS_EAGER = False
-CELERY_BROKER_URL = "memory://localhost/"
+CELERY_BROKER_URL = env_str("BENCH_BROKER_URL", "memory://localhost/")
