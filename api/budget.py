@@ -34,7 +34,7 @@ from . import idempotency, steps
 from .base import ApiView
 from .filters import FiscalYearFilter, IdFilter, StrictFilterSet, UpdatedSinceFilter
 from .schema import StepActionSchema
-from .serializers import OfficeSerializer, absolute
+from .serializers import ChoiceLabel, OfficeSerializer, absolute
 from .steps import case_tasks
 from .task_views import CONFLICTS
 
@@ -86,7 +86,7 @@ class ProgressSerializer(serializers.Serializer):
 class ProjectSerializer(serializers.ModelSerializer):
     office = OfficeSerializer(read_only=True)
     status = serializers.SerializerMethodField()
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = ChoiceLabel("status")
     officer = serializers.SerializerMethodField()
     is_behind = serializers.BooleanField(read_only=True)
     progress = serializers.SerializerMethodField()
@@ -187,7 +187,7 @@ class ReportSerializer(serializers.ModelSerializer):
     project = ProjectRefSerializer(read_only=True)
     office = OfficeSerializer(source="project.office", read_only=True)
     status = serializers.CharField(read_only=True, help_text="One of: " + ", ".join(ReportStatus.values))
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = ChoiceLabel("status")
     kpi_actuals = serializers.SerializerMethodField()
     evidence = ReportEvidenceSerializer(many=True, read_only=True)
     web_url = serializers.SerializerMethodField()
@@ -269,7 +269,7 @@ class DirectiveFilter(StrictFilterSet):
 class DirectiveUpdateSerializer(serializers.ModelSerializer):
     by = serializers.CharField(source="by.display_name", read_only=True)
     kind = serializers.CharField(read_only=True, help_text="One of: " + ", ".join(DirectiveUpdate.Kind.values))
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_label = ChoiceLabel("kind")
 
     class Meta:
         model = DirectiveUpdate
@@ -292,7 +292,7 @@ class DirectiveSerializer(serializers.ModelSerializer):
     assignee = serializers.SerializerMethodField()
     assignee_position = serializers.SerializerMethodField()
     status = serializers.CharField(read_only=True, help_text="One of: " + ", ".join(DirectiveStatus.values))
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = ChoiceLabel("status")
     history = DirectiveUpdateSerializer(source="updates", many=True, read_only=True)
     web_url = serializers.SerializerMethodField()
 

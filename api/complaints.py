@@ -30,6 +30,7 @@ from .filters import IdFilter, StrictFilterSet, UpdatedSinceFilter
 from .schema import StepActionSchema
 from .serializers import (
     CaseTaskSerializer,
+    ChoiceLabel,
     ComplaintReceiptSerializer,
     ComplaintSubmitSerializer,
     FactoryRefSerializer,
@@ -84,7 +85,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
     district = PlaceSerializer(read_only=True)
     factory = FactoryRefSerializer(read_only=True, allow_null=True)
     status = serializers.CharField(read_only=True, help_text="One of: " + ", ".join(ComplaintStatus.values))
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = ChoiceLabel("status")
     case = serializers.SerializerMethodField()
     photos = ComplaintPhotoSerializer(many=True, read_only=True)
     web_url = serializers.SerializerMethodField()

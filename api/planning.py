@@ -14,7 +14,7 @@ from workflows.planning.models import InspectionPlan, PlanItem, PlanStatus
 
 from .base import ApiView
 from .filters import FiscalYearFilter, IdFilter, QuarterFilter, StrictFilterSet, UpdatedSinceFilter
-from .serializers import FactoryRefSerializer, OfficeSerializer, absolute
+from .serializers import ChoiceLabel, FactoryRefSerializer, OfficeSerializer, absolute
 
 
 class PlanFilter(StrictFilterSet):
@@ -60,7 +60,7 @@ class PlanSerializer(serializers.ModelSerializer):
     office = OfficeSerializer(read_only=True)
     label = serializers.CharField(read_only=True)
     status = serializers.CharField(read_only=True, help_text="One of: " + ", ".join(PlanStatus.values))
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = ChoiceLabel("status")
     capacity = serializers.IntegerField(read_only=True)
     planned = serializers.IntegerField(read_only=True, help_text=_("Factories in the plan"))
     started = serializers.IntegerField(read_only=True, help_text=_("Of them, with a case opened"))

@@ -10,6 +10,7 @@ from viewflow.workflow.models import Task
 
 from org.models import Province, Unit
 from permissions import access, operators
+from project.choices import label
 from registry.models import Factory, SelfReport
 from registry.selfreports.models import ReportField, ReportKind
 from workflows.complaint.services import DESCRIPTION_MAX, DESCRIPTION_MIN
@@ -27,6 +28,21 @@ from workflows.processes import case_reference
 from . import selectors
 from .filters import MAX_ID
 from .tokens import SCOPES
+
+
+class ChoiceLabel(serializers.CharField):
+    """`ChoiceLabel("status")`: the label of the model's choices field `status`, in the request's language
+    (as `source="get_status_display"`, without rebuilding the field's choices for every row)."""
+
+    def __init__(self, field: str, **kwargs):
+        super().__init__(source=field, read_only=True, **kwargs)
+
+    def bind(self, field_name, parent):
+        super().bind(field_name, parent)
+        self.model_field = parent.Meta.model._meta.get_field(self.source)
+
+    def to_representation(self, value):
+        return label(self.model_field, value)
 
 
 def absolute(request, url: str) -> str:
@@ -58,8 +74,8 @@ class FactoryRefSerializer(serializers.ModelSerializer):
 
 
 class FactorySerializer(serializers.ModelSerializer):
-    factory_type_label = serializers.CharField(source="get_factory_type_display", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    factory_type_label = ChoiceLabel("factory_type")
+    status_label = ChoiceLabel("status")
     office = OfficeSerializer(read_only=True, allow_null=True)
     province = PlaceSerializer(read_only=True)
     district = PlaceSerializer(read_only=True)
@@ -102,8 +118,8 @@ class CaseTaskSerializer(serializers.ModelSerializer):
 
 
 class OrderSerializer(serializers.ModelSerializer):
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    kind_label = ChoiceLabel("kind")
+    status_label = ChoiceLabel("status")
 
     class Meta:
         model = CorrectiveOrder
@@ -128,7 +144,7 @@ class ResultSerializer(serializers.ModelSerializer):
 
     factory = FactoryRefSerializer(read_only=True)
     office = OfficeSerializer(read_only=True)
-    outcome_label = serializers.CharField(source="get_outcome_display", read_only=True)
+    outcome_label = ChoiceLabel("outcome")
     orders = PublishedOrderSerializer(source="issued_orders", many=True, read_only=True)
     report_url = serializers.SerializerMethodField()
 
@@ -146,8 +162,8 @@ class ResultSerializer(serializers.ModelSerializer):
 class CaseSerializer(serializers.ModelSerializer):
     factory = FactoryRefSerializer(read_only=True)
     office = OfficeSerializer(read_only=True)
-    reason_label = serializers.CharField(source="get_reason_display", read_only=True)
-    outcome_label = serializers.CharField(source="get_outcome_display", read_only=True)
+    reason_label = ChoiceLabel("reason")
+    outcome_label = ChoiceLabel("outcome")
     is_open = serializers.SerializerMethodField()
     inspector = serializers.SerializerMethodField()
     open_tasks = serializers.SerializerMethodField()
@@ -418,7 +434,7 @@ class DeviceCopySerializer(serializers.ModelSerializer):
     case = serializers.IntegerField(source="inspection_id", read_only=True)
     task = serializers.IntegerField(source="task_id", read_only=True, allow_null=True)
     author = serializers.CharField(source="author.display_name", read_only=True)
-    reason_label = serializers.CharField(source="get_reason_display", read_only=True)
+    reason_label = ChoiceLabel("reason")
     answers = DeviceCopyAnswerSerializer(many=True, read_only=True)
 
     class Meta:

@@ -12,6 +12,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from project import choices
 from workflows.errors import AuditError
 
 GENESIS = "0" * 64  # the "previous hash" of the first entry of every chain
@@ -306,7 +307,7 @@ def shown(chain: str, key: str, value):
         return value
     field = _field(chain, key)
     if field is not None and field.choices:
-        return str(dict(field.flatchoices).get(value, value))
+        return str(choices.label(field, value))
     if field is None and key in EXTRA_CHOICES and isinstance(value, str):
         paths = EXTRA_CHOICES[key] if isinstance(EXTRA_CHOICES[key], tuple) else (EXTRA_CHOICES[key],)
         for path in paths:
