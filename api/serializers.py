@@ -42,7 +42,7 @@ class ChoiceLabel(serializers.CharField):
         self.model_field = parent.Meta.model._meta.get_field(self.source)
 
     def to_representation(self, value):
-        return label(self.model_field, value)
+        return str(label(self.model_field, value))
 
 
 def absolute(request, url: str) -> str:

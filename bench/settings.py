@@ -18,4 +18,4 @@ EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"  # task e-mails a
 # BENCH_BROKER_URL: a real broker instead (a throwaway redis-server of your own: nothing reads or empties
 # its queue), to count what the hand-over over the network costs.
 CELERY_TASK_ALWAYS_EAGER = False
-CELERY_BROKER_URL = env_str("BENCH_BROKER_URL", "memory://localhost/")
+CELERY_BROKER_URL = env_str("BENCH_BROKER_URL", "") or "memory://localhost/"

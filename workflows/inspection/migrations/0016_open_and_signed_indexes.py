@@ -2,8 +2,9 @@
 open tasks are; the people's open cases) and each inspector's sign-offs in an office.
 
 On PostgreSQL built CONCURRENTLY: the case table stays writable while they are built over a million
-cases (a plain CREATE INDEX blocks every write to it meanwhile). A build that fails part way leaves an
-invalid index of that name: drop it (DROP INDEX CONCURRENTLY) and migrate again."""
+cases (a plain CREATE INDEX blocks every write to it meanwhile). Should the migration fail part way, an
+index of its name may be left (invalid if its build broke off, valid if it was the first): drop each of
+the two that exists (DROP INDEX CONCURRENTLY) and migrate again."""
 
 from django.conf import settings
 from django.db import migrations, models
