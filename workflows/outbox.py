@@ -4,10 +4,11 @@
 
 writes a row in the caller's transaction; once that transaction commits, the row is handed to the
 broker at once, with a short timeout and no retries, over a connection the thread keeps (one that the
-broker dropped is replaced at once). When the broker is unreachable the row simply
-stays pending — the request is neither slowed nor failed — and the relay (`relay()`, every minute from
-Celery beat, or `manage.py relay_outbox`) hands it over when the broker is back. A rolled-back
-transaction leaves no row, so no work is sent for a change that never happened.
+broker dropped is opened again on its next use). When the broker is unreachable the row simply stays pending —
+the request is neither slowed nor failed — and the relay (`relay()`, every minute from Celery beat, or
+`manage.py relay_outbox`) hands it over when the broker is back. A row handed over but still not done
+half an hour later (the broker restarted without its queue on disk) is handed over again by the relay.
+A rolled-back transaction leaves no row, so no work is sent for a change that never happened.
 
 The task receives the row's id (`outbox_id`, handled by project.celery.KamkapTask) and marks the row
 done in the same transaction as its work: a message delivered twice (a worker killed before it
@@ -45,6 +46,12 @@ KEEP_DONE = timedelta(days=14)  # done rows are kept a while to look into, then 
 QUIET_SECONDS = 15
 _quiet_until = 0.0
 _running_eagerly: ContextVar[int | None] = ContextVar("outbox_running_eagerly", default=None)  # the row publish runs
+# A row handed over this long ago and not done is handed over again (`lost`): longer than a task may run
+# with its retries' waits (project.celery), so that a row a worker still holds is rarely sent twice — and
+# were it, the second delivery would find it done.
+RESEND_AFTER = timedelta(minutes=30)
+HANDOVERS = 3  # the first and two more
+LOST = f"not done {RESEND_AFTER.seconds // 60} minutes after it was handed to the broker: handed over again"
 # This thread's connection to the broker, kept from one hand-over to the next: opening one costs more than the
 # hand-over itself (Redis on loopback: 8.7 ms a message on a new connection, 1.1 ms on a kept one).
 _kept = threading.local()
@@ -81,7 +88,9 @@ def publish(message: OutboxMessage, *, after_failure_wait: bool = False) -> bool
             _running_eagerly.reset(handing)
     message.attempts, message.sent_at = message.attempts + 1, timezone.now()
     if not eager:  # eager: the task's run_once marked the row sent and done with its work (or found it done)
-        OutboxMessage.objects.filter(pk=message.pk).update(attempts=message.attempts, sent_at=message.sent_at)
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            attempts=message.attempts, sent_at=message.sent_at, last_error=message.last_error
+        )
     return True
 
 
@@ -91,15 +100,11 @@ def _send(message: OutboxMessage) -> None:
     if app.conf.task_always_eager:
         app.tasks[message.task].apply_async(message.args, kwargs)
         return
-    connection, kept = _connection(app)
     try:
-        _hand_over(app, connection, message, kwargs)
+        _hand_over(app, _connection(app), message, kwargs)
     except Exception:
-        close_connection()
-        if not kept:
-            raise
-        # The kept connection may be one the broker has dropped (restarted, idle timeout): once more on a new one.
-        _hand_over(app, _connection(app)[0], message, kwargs)
+        close_connection()  # the next hand-over starts afresh
+        raise
 
 
 def _hand_over(app, connection, message: OutboxMessage, kwargs: dict) -> None:
@@ -110,12 +115,13 @@ def _hand_over(app, connection, message: OutboxMessage, kwargs: dict) -> None:
 
 
 def _connection(app):
-    """(this thread's connection to the broker, whether it was kept from before). A connection kept by the
-    parent of a forked process, or to another broker than the app's, is not used."""
+    """This thread's connection to the broker, made when it has none. A connection kept by the parent of a
+    forked process, or to another broker than the app's, is not used. One the broker dropped meanwhile
+    (restarted, idle timeout) is opened again by redis-py on its next use."""
     url, pid = app.conf.broker_write_url or app.conf.broker_url, os.getpid()
     kept = getattr(_kept, "connection", None)
     if kept is not None and (_kept.url, _kept.pid) == (url, pid):
-        return kept, True
+        return kept
     close_connection()
     connection = app.connection_for_write(connect_timeout=CONNECT_TIMEOUT)
     try:
@@ -124,7 +130,7 @@ def _connection(app):
         connection.release()
         raise
     _kept.connection, _kept.url, _kept.pid = connection, url, pid
-    return connection, False
+    return connection
 
 
 def close_connection() -> None:
@@ -140,7 +146,8 @@ def close_connection() -> None:
 
 def relay(limit: int = RELAY_BATCH) -> tuple[int, int]:
     """Send the rows still pending, oldest first; stop at the first failure (the broker is still
-    down: the rest would only wait for the same timeout). Returns (sent, still pending).
+    down: the rest would only wait for the same timeout). Then hand over again the rows lost on the
+    way (`lost`). Returns (sent, still pending).
 
     With Celery eager the relay runs the tasks itself: a failure is that task's, the others go on."""
     OutboxMessage.objects.filter(done_at__lt=timezone.now() - KEEP_DONE).delete()
@@ -148,13 +155,35 @@ def relay(limit: int = RELAY_BATCH) -> tuple[int, int]:
     pending = OutboxMessage.objects.unsent()
     if eager:  # a failure is the task's own: give up on a row after a few, and go on with the others
         pending = pending.filter(attempts__lt=EAGER_ATTEMPTS)
+    sent, broker_up = _send_each(pending[:limit], stop_at_failure=not eager)
+    if broker_up and not eager:
+        again, _up = _send_each(lost()[:limit], stop_at_failure=True, note=LOST)
+        sent += again
+    return sent, OutboxMessage.objects.unsent().count()
+
+
+def lost():
+    """Rows handed to the broker more than RESEND_AFTER ago and still not done: the broker lost the
+    message (restarted without its queue on disk, flushed) or its task failed for good. Each is handed
+    over again, up to HANDOVERS times in all; a long task's rows are not (they run longer than that, and
+    their jobs' own sweeps start them again: registry.sweep)."""
+    long_tasks = [name for name, task in current_app.tasks.items() if not getattr(task, "outbox_atomic", True)]
+    return OutboxMessage.objects.filter(
+        done_at__isnull=True, sent_at__lt=timezone.now() - RESEND_AFTER, attempts__lt=HANDOVERS
+    ).exclude(task__in=long_tasks)
+
+
+def _send_each(messages, *, stop_at_failure: bool, note: str = "") -> tuple[int, bool]:
+    """(how many were handed over, whether none failed)."""
     sent = 0
-    for message in pending[:limit]:
+    for message in messages:
+        if note:
+            message.last_error = note
         if publish(message):
             sent += 1
-        elif not eager:
-            break
-    return sent, OutboxMessage.objects.unsent().count()
+        elif stop_at_failure:
+            return sent, False
+    return sent, True
 
 
 def run_once(outbox_id: int, work: Callable[[], Any], *, atomic: bool = True) -> Any:

@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from django.conf import settings
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError, connection
+from django.db.models import F
 
 from project.celery import KamkapTask
 from project.celery import app as celery_app
@@ -65,6 +67,14 @@ def _forget_connections():
 @celery_app.task(name="tests.project.test_broker_outage.database_away")
 def database_away():
     raise OperationalError("server closed the connection unexpectedly")
+
+
+RUNS = []
+
+
+@celery_app.task(name="tests.project.test_broker_outage.counted")
+def counted():
+    RUNS.append(1)
 
 
 def take_messages(redis_server) -> list[tuple[str, list, dict]]:
@@ -164,6 +174,41 @@ def test_hand_overs_share_one_broker_connection_and_a_restarted_broker_is_reache
     message.refresh_from_db()
     assert (message.attempts, message.last_error) == (1, "") and message.sent_at is not None
     assert take_messages(broker) == [(send_task_mail.name, [0], {"outbox_id": message.pk})]
+    outbox.close_connection()
+
+
+def test_a_message_the_broker_lost_is_handed_over_again_and_its_work_done_once(
+    broker, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Handed to a broker that then restarted without its queue on disk: the row was sent, never done.
+    The relay hands it over again once it is RESEND_AFTER old, up to HANDOVERS times; never a done row,
+    nor a long task's (their jobs have sweeps of their own)."""
+    monkeypatch.setattr(outbox, "_quiet_until", 0.0)
+    RUNS.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        message = outbox.enqueue(counted)
+        long_one = outbox.enqueue("registry.tasks.import_factories", 0)
+        worn_out = outbox.enqueue(counted)
+    broker.stop()
+    broker.start()  # the queue is gone with it
+    assert take_messages(broker) == []
+    assert outbox.relay() == (0, 0)  # just handed over: a worker may still be on them
+
+    OutboxMessage.objects.update(sent_at=F("sent_at") - outbox.RESEND_AFTER - timedelta(minutes=1))
+    OutboxMessage.objects.filter(pk=worn_out.pk).update(attempts=outbox.HANDOVERS)
+    assert outbox.relay() == (1, 0)
+    message.refresh_from_db()
+    assert (message.attempts, message.last_error, message.done_at) == (2, outbox.LOST, None)
+    taken = take_messages(broker)
+    assert taken == [(counted.name, [], {"outbox_id": message.pk})]  # not the import's, not the worn-out one
+    assert OutboxMessage.objects.get(pk=long_one.pk).attempts == 1
+
+    for name, args, kwargs in taken + taken:  # delivered twice: done once
+        celery_app.tasks[name].apply(args, kwargs)
+    assert RUNS == [1]
+    OutboxMessage.objects.filter(pk=message.pk).update(sent_at=F("sent_at") - outbox.RESEND_AFTER)
+    assert outbox.relay() == (0, 0)  # done: never again
+    assert take_messages(broker) == []
     outbox.close_connection()
 
 
