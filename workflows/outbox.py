@@ -58,9 +58,18 @@ _kept = threading.local()
 
 
 def enqueue(task: Task | str, *args: Any, **kwargs: Any) -> OutboxMessage:
-    """Run `task(*args, **kwargs)` once, after the current transaction commits (arguments: JSON)."""
+    """Run `task(*args, **kwargs)` once, after the current transaction commits (arguments: JSON).
+
+    The row is written already marked sent (its one attempt counted) when it will be handed over at the
+    commit — not eager, the broker not failing lately —, so that a hand-over that succeeds writes
+    nothing after the commit; one that fails, or is not tried, marks it pending again. A process
+    killed between its commit and the hand-over leaves a row marked sent that the broker never had:
+    the relay hands it over again (`lost`)."""
     name = task if isinstance(task, str) else task.name
-    message = OutboxMessage.objects.create(task=name, args=list(args), kwargs=kwargs)
+    at_commit = not current_app.conf.task_always_eager and time.monotonic() >= _quiet_until
+    marked = {"sent_at": timezone.now(), "attempts": 1} if at_commit else {}
+    message = OutboxMessage.objects.create(task=name, args=list(args), kwargs=kwargs, **marked)
+    message.marked_sent = at_commit
     transaction.on_commit(lambda: publish(message, after_failure_wait=True))
     return message
 
@@ -71,7 +80,11 @@ def publish(message: OutboxMessage, *, after_failure_wait: bool = False) -> bool
     within QUIET_SECONDS of this process's last broker failure (the relay always tries)."""
     global _quiet_until
     eager = current_app.conf.task_always_eager
+    marked = getattr(message, "marked_sent", False)  # by enqueue, in the transaction: nothing to write on success
     if after_failure_wait and not eager and time.monotonic() < _quiet_until:
+        if marked:  # the broker failed since the row was written: pending, untried
+            message.sent_at, message.attempts, message.marked_sent = None, 0, False
+            OutboxMessage.objects.filter(pk=message.pk).update(sent_at=None, attempts=0)
         return False
     handing = _running_eagerly.set(message.pk) if eager else None
     try:
@@ -80,12 +93,17 @@ def publish(message: OutboxMessage, *, after_failure_wait: bool = False) -> bool
         logger.warning("Outbox message %s (%s) not sent: %r", message.pk, message.task, exc)
         if not eager:
             _quiet_until = time.monotonic() + QUIET_SECONDS
-        message.attempts, message.last_error = message.attempts + 1, repr(exc)[:2000]
-        OutboxMessage.objects.filter(pk=message.pk).update(attempts=message.attempts, last_error=message.last_error)
+        message.attempts += 0 if marked else 1
+        message.sent_at, message.last_error, message.marked_sent = None, repr(exc)[:2000], False
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            sent_at=None, attempts=message.attempts, last_error=message.last_error
+        )
         return False
     finally:
         if handing is not None:
             _running_eagerly.reset(handing)
+    if marked:
+        return True
     message.attempts, message.sent_at = message.attempts + 1, timezone.now()
     if not eager:  # eager: the task's run_once marked the row sent and done with its work (or found it done)
         OutboxMessage.objects.filter(pk=message.pk).update(

@@ -20,6 +20,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError, connection
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 
 from project.celery import KamkapTask
 from project.celery import app as celery_app
@@ -177,6 +178,32 @@ def test_hand_overs_share_one_broker_connection_and_a_restarted_broker_is_reache
     outbox.close_connection()
 
 
+def test_a_hand_over_at_the_commit_writes_nothing_after_it(broker, django_capture_on_commit_callbacks, monkeypatch):
+    """The row is written marked sent (its attempt counted) in its own transaction; after the commit the
+    hand-over only talks to the broker (it was one UPDATE more per message). Should the broker fail
+    between the row and its commit (another request of this process), the row goes back to pending."""
+    monkeypatch.setattr(outbox, "_quiet_until", 0.0)
+    with django_capture_on_commit_callbacks() as callbacks:
+        message = outbox.enqueue(counted)
+    with CaptureQueriesContext(connection) as after:
+        for callback in callbacks:
+            callback()
+    assert after.captured_queries == []
+    message.refresh_from_db()
+    assert (message.attempts, message.done_at, message.last_error) == (1, None, "") and message.sent_at is not None
+    assert take_messages(broker) == [(counted.name, [], {"outbox_id": message.pk})]
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        late = outbox.enqueue(counted)
+    monkeypatch.setattr(outbox, "_quiet_until", time.monotonic() + 60)
+    for callback in callbacks:
+        callback()
+    late.refresh_from_db()
+    assert (late.sent_at, late.attempts) == (None, 0)
+    assert take_messages(broker) == []
+    outbox.close_connection()
+
+
 def test_a_message_the_broker_lost_is_handed_over_again_and_its_work_done_once(
     broker, django_capture_on_commit_callbacks, monkeypatch
 ):
@@ -220,7 +247,8 @@ def test_an_import_whose_worker_is_killed_finishes_once_after_a_restart(broker, 
     rows = 6000
     job = registry_services.import_start(
         by=songkhla_head, upload=SimpleUploadedFile("f.csv", csv_bytes([row(i) for i in range(1, rows + 1)]))
-    )  # the outbox row is pending: the test's transaction never commits, the relay will send it
+    )  # the test's transaction never commits: the row is left as a broker down at the commit leaves it, pending
+    OutboxMessage.objects.filter(task="registry.tasks.import_factories", args=[job.pk]).update(sent_at=None, attempts=1)
     database = tmp_path / "shared.sqlite3"
     connection.ensure_connection()
     database.write_bytes(connection.connection.serialize())  # the test database as this test sees it
