@@ -52,17 +52,23 @@ class OurChain(Chain):
     a task is completed the service gets `activation.process.case`: the object the flow's functions
     read (workflows.engine.activation)."""
 
+    process_pk = None
+
     def task(self, name: str) -> Task:
-        return Task.objects.get(
-            process__inspectionprocess__inspection=self.case, flow_task=getattr(InspectionFlow, name), status__in=OPEN
-        )
+        """The open task by its process, as the stock chain finds it, once a completion has told the
+        process (the first by the case: the start does not return its process)."""
+        tasks = Task.objects.filter(flow_task=getattr(InspectionFlow, name), status__in=OPEN)
+        if self.process_pk is None:
+            return tasks.get(process__inspectionprocess__inspection=self.case)
+        return tasks.get(process_id=self.process_pk)
 
     def start(self):
         self.case = services.inspection_start(factory=self.factory, by=as_new_request(self.staff.head))
 
     def case_of(self, activation):
-        """The case the flow's functions read (`activation.process.case`); the chain keeps it."""
-        self.case = activation.process.case
+        """The case the flow's functions read (`activation.process.case`); the chain keeps it and its
+        process."""
+        self.case, self.process_pk = activation.process.case, activation.process.pk
         return self.case
 
     def assign(self):

@@ -1,6 +1,8 @@
 """Demo inspection cases in every state, driven through the real services and flow (idempotent:
 nothing is added when cases exist)."""
 
+from functools import cache
+
 from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -32,7 +34,7 @@ def _complete(inspection, name, action):
 
 def _answers(inspection, *, compliant: bool) -> dict:
     answers = {}
-    for item in services._items(inspection):
+    for item in services.checklist_items(inspection):  # as the inspect page reads them: once a request
         if item.answer_type == "yes_no":
             bad_answers = item.noncompliant_answers or ["no"]
             good = "no" if "yes" in bad_answers else "yes"
@@ -64,21 +66,26 @@ def _inspected(inspection, *, compliant: bool):
 
 def _submit(inspection, inspector):
     """Photo-required items get a placeholder photo record, then the checklist is submitted."""
-    from .models import AnswerType, ChecklistItem
+    from .models import AnswerType
 
-    needing = ChecklistItem.objects.filter(section__version=inspection.checklist_id).filter(
-        photo_required=True
-    ) | ChecklistItem.objects.filter(section__version=inspection.checklist_id, answer_type=AnswerType.PHOTO)
-    for item in needing.distinct():
+    needing = [i for i in services.checklist_items(inspection) if i.photo_required or i.answer_type == AnswerType.PHOTO]
+    for item in needing:
         services.evidence_add(inspection=inspection, by=inspector, upload=_demo_photo(), item_id=item.pk)
     services.inspection_submit(inspection=inspection, by=inspector)
 
 
 def _demo_photo():
     """A small real PNG (a grey-green "site photo") so thumbnails and PDFs show something."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("ภาพถ่ายหน้าโรงงาน.png", _demo_png(), "image/png")
+
+
+@cache
+def _demo_png() -> bytes:
+    """The photo's bytes, drawn once: the inspector's phone makes a photo, the server only receives it."""
     from io import BytesIO
 
-    from django.core.files.uploadedfile import SimpleUploadedFile
     from PIL import Image, ImageDraw
 
     image = Image.new("RGB", (320, 240), (118, 140, 120))
@@ -87,7 +94,7 @@ def _demo_photo():
     draw.rectangle((130, 120, 190, 200), fill=(150, 90, 60))
     buffer = BytesIO()
     image.save(buffer, "PNG")
-    return SimpleUploadedFile("ภาพถ่ายหน้าโรงงาน.png", buffer.getvalue(), "image/png")
+    return buffer.getvalue()
 
 
 def load_demo_cases() -> int:
