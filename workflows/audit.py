@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, date, time
 from decimal import Decimal
+from functools import cache
 from itertools import groupby
 from operator import itemgetter
 from uuid import UUID
@@ -34,7 +35,8 @@ HASHED = (
     "prev_hash",
 )  # fmt: skip
 BATCH = 2000
-HEAD_FIELDS = [AuditChain._meta.get_field(name) for name in ("key", "seq", "last_hash", "updated_at")]
+ENTRY_FIELDS = [field for field in AuditEntry._meta.concrete_fields if not field.primary_key]
+HEAD_COLUMNS = [AuditChain._meta.get_field(name).column for name in ("key", "seq", "last_hash", "updated_at")]
 CASE_EDITED = gettext_lazy("Case data edited")
 
 # What verify finds wrong with a chain.
@@ -112,10 +114,11 @@ def record(
     """Append an entry to the chain of `subject`: `by` (None for the system) did `action`, shown as
     `label` (pass a gettext_lazy string).
 
-    Two statements when the head is known (`subject.audit_head`, read with the case: `head_of`, or
-    left by the entry before in this request): the head moved on only if it still is what was read
-    (a compare-and-set UPDATE, which waits for a concurrent writer and then finds the head moved),
-    then the entry. Otherwise, or when the head moved, three: lock the head, the entry, the head."""
+    One statement on PostgreSQL (two elsewhere) when the head is known (`subject.audit_head`, read
+    with the case: `head_of`, or left by the entry before in this request): the head moved on only if
+    it still is what was read (a compare-and-set UPDATE, which waits for a concurrent writer and then
+    finds the head moved), and the entry (`_appended`). Otherwise, or when the head moved, three: lock
+    the head, the entry, the head."""
     if not action or not label:
         raise AuditError(_("An audit entry needs an action and a label."))
     key = chain_key(subject)
@@ -133,10 +136,9 @@ def record(
     # No savepoint: an entry that cannot be written fails the whole change it records.
     with transaction.atomic(savepoint=False):
         known = _known_head(subject)
-        row = _row(content, *known) if known else None
-        if row is None or not _moved_on(key, known, row):
-            row = _append_locked(key, content)
-        entry = AuditEntry.objects.create(**row)
+        entry = _appended(key, known, _row(content, *known)) if known else None
+        if entry is None:
+            entry = AuditEntry.objects.create(**_append_locked(key, content))
     subject.audit_head = f"{entry.seq}:{entry.hash}"
     dashboard_summary.touch(subject, before, after, action)  # its dashboard buckets marked for the worker
     return entry
@@ -203,6 +205,48 @@ def _row(content: dict, seq: int, prev_hash: str) -> dict:
     return row
 
 
+def _appended(key: str, known: tuple[int, str], row: dict) -> AuditEntry | None:
+    """The entry `row` written with its chain's head moved from `known` to it, or None (nothing
+    written) when the head is no longer at `known`. On PostgreSQL one statement: the head's move
+    (compare-and-set UPDATE, or the new chain's INSERT) is a data-modifying WITH whose row the
+    entry's INSERT selects, so that the entry is written only if the head moved; elsewhere the move,
+    then the entry."""
+    if connection.vendor != "postgresql":
+        return AuditEntry.objects.create(**row) if _moved_on(key, known, row) else None
+    entry = AuditEntry(**row)
+    values = [f.get_db_prep_save(f.pre_save(entry, True), connection) for f in ENTRY_FIELDS]
+    seq, last_hash = known
+    at = AuditChain._meta.get_field("updated_at").get_db_prep_value(row["at"], connection)
+    with connection.cursor() as cursor:
+        cursor.execute(_append_sql(began=seq == 0), [
+            *([key, row["seq"], row["hash"], at] if seq == 0 else [row["seq"], row["hash"], at, key, seq, last_hash]),
+            *values,
+        ])  # fmt: skip
+        written = cursor.fetchone()
+    if written is None:
+        return None
+    entry.pk, entry._state.adding, entry._state.db = written[0], False, connection.alias
+    return entry
+
+
+@cache
+def _append_sql(*, began: bool) -> str:
+    """`_appended`'s statement (PostgreSQL): each value cast to its column's type, as a SELECT's
+    values are not given their target's type as an INSERT's VALUES are."""
+    fields = ENTRY_FIELDS
+    quote = connection.ops.quote_name
+    if began:
+        move = _begin_sql()
+    else:
+        head, (key, seq, last_hash, updated_at) = quote(AuditChain._meta.db_table), map(quote, HEAD_COLUMNS)
+        move = (f"UPDATE {head} SET {seq} = %s, {last_hash} = %s, {updated_at} = %s "
+                f"WHERE {key} = %s AND {seq} = %s AND {last_hash} = %s")  # fmt: skip
+    entries = quote(AuditEntry._meta.db_table)
+    casts = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in fields)
+    return (f"WITH moved AS ({move} RETURNING 1) INSERT INTO {entries} ({', '.join(quote(f.column) for f in fields)}) "
+            f"SELECT {casts} FROM moved RETURNING {quote(AuditEntry._meta.pk.column)}")  # fmt: skip
+
+
 def _moved_on(key: str, known: tuple[int, str], row: dict) -> bool:
     """Move the head from `known` to `row` in one statement; False when it is no longer at `known`
     (another transaction appended meanwhile, or the chain has no head yet while one was expected)."""
@@ -215,13 +259,17 @@ def _moved_on(key: str, known: tuple[int, str], row: dict) -> bool:
 
 def _began(key: str, row: dict) -> bool:
     """Create the head of a new chain already at its first entry; False when it exists."""
-    quote = connection.ops.quote_name
-    table, columns = quote(AuditChain._meta.db_table), [quote(f.column) for f in HEAD_FIELDS]
     at = AuditChain._meta.get_field("updated_at").get_db_prep_value(row["at"], connection)
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES (%s, %s, %s, %s) ON CONFLICT ({columns[0]}) DO NOTHING"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [key, row["seq"], row["hash"], at])
+        cursor.execute(_begin_sql(), [key, row["seq"], row["hash"], at])
         return cursor.rowcount == 1
+
+
+def _begin_sql() -> str:
+    """The new head's INSERT, doing nothing when the chain exists."""
+    quote = connection.ops.quote_name
+    table, columns = quote(AuditChain._meta.db_table), [quote(name) for name in HEAD_COLUMNS]
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES (%s, %s, %s, %s) ON CONFLICT ({columns[0]}) DO NOTHING"
 
 
 def _append_locked(key: str, content: dict) -> dict:
