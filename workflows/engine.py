@@ -26,6 +26,8 @@ from viewflow.workflow.exceptions import FlowLockFailed, FlowRuntimeError
 from viewflow.workflow.lock import lock_scope
 from viewflow.workflow.models import Process
 
+from project.prepared import Prepared
+
 _held = threading.local()
 
 
@@ -56,7 +58,7 @@ def load_task(flow_class, task_pk, process_pk, *, lock: bool = False):
     None; `lock`: the task's row and its process's row, held to the transaction's end."""
     process_class = flow_class.process_class
     link = _parent_link(process_class)
-    task = _task_query(flow_class, lock).filter(pk=task_pk, process_id=process_pk).first()
+    task = _task_query(flow_class, lock).one(task_pk, process_pk)
     if task is not None and link:
         process = getattr(task.process, _child(process_class), None)
         if process is None:
@@ -66,14 +68,15 @@ def load_task(flow_class, task_pk, process_pk, *, lock: bool = False):
 
 
 @cache
-def _task_query(flow_class, lock: bool):
-    """The query of `load_task` but for the task's and its process's keys, built once per flow (each
-    use clones it)."""
+def _task_query(flow_class, lock: bool) -> Prepared:
+    """The query of `load_task` for the task's and its process's keys, compiled once per flow
+    (project.prepared: building and compiling it was twice its time in PostgreSQL)."""
     process_class = flow_class.process_class
     tasks = flow_class.task_class._default_manager.filter(process__flow_class=flow_class).select_related(
         "owner", "process", *([f"process__{_child(process_class)}"] if _parent_link(process_class) else [])
     )
-    return tasks.select_for_update(of=("self", "process")) if lock else tasks
+    tasks = tasks.select_for_update(of=("self", "process")) if lock else tasks
+    return Prepared(lambda task_pk, process_pk: tasks.filter(pk=task_pk, process_id=process_pk), 2)
 
 
 def _child(process_class) -> str:

@@ -1,0 +1,100 @@
+"""A fixed-shape query compiled to SQL once and run again with other values.
+
+Building and compiling a query is most of what the ORM costs on the hot paths of a completion: the
+task's lock statement (select_related of four tables, FOR UPDATE OF) spent 2.2 ms of its 5.1 ms being
+built and compiled and 0.9 ms in PostgreSQL (bench, 200,000 cases). A `Prepared` query is built once
+with markers for its values and compiled once per database connection object (each thread has its
+own); each run puts the values in the markers' places and makes model instances of the rows as the
+QuerySet's own iterator does (select_related objects and annotations included).
+
+Only for queries whose values are equality filters on integer keys: a marker must reach the
+statement's parameters as it was given (it does for an exact lookup on an integer column)."""
+
+from collections.abc import Callable
+
+from django.db import connections
+from django.db.models import QuerySet
+from django.db.models.query import get_related_populators
+from django.db.transaction import TransactionManagementError
+
+MARKERS = tuple(range(-2_147_000_000, -2_147_000_010, -1))  # below any key, within a 32-bit column's range
+
+
+class Prepared:
+    """`build(*values)` gives the query for `arity` integer values; `one(*values)` runs it compiled and
+    gives its first instance, or None."""
+
+    def __init__(self, build: Callable[..., QuerySet], arity: int):
+        self.build, self.arity = build, arity
+        self._key = f"_kamkap_prepared_{id(self)}"
+
+    def one(self, *values):
+        if len(values) != self.arity or not all(isinstance(value, int) for value in values):
+            raise TypeError(f"{self.arity} integer values expected, got {values!r}")
+        alias, compiled = self._compiled()
+        connection = connections[alias]
+        if compiled.locks and connection.get_autocommit():
+            raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
+        params = [values[slot] if slot is not None else fixed for fixed, slot in compiled.params]
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            row = cursor.fetchone()
+        return None if row is None else compiled.instance(alias, row)
+
+    def _compiled(self):
+        """(database alias, compiled query) for this thread's connection, compiled on first use."""
+        template = self._template()
+        alias = template.db
+        connection = connections[alias]
+        compiled = connection.__dict__.get(self._key)
+        if compiled is None:
+            compiled = connection.__dict__[self._key] = _Compiled(template, alias, self.arity)
+        return alias, compiled
+
+    def _template(self) -> QuerySet:
+        template = self.__dict__.get("_built")
+        if template is None:
+            template = self.__dict__["_built"] = self.build(*MARKERS[: self.arity])
+        return template
+
+
+class _Compiled:
+    def __init__(self, queryset: QuerySet, alias: str, arity: int):
+        compiler = queryset.query.chain().get_compiler(using=alias)
+        sql, params = compiler.as_sql()  # fills compiler.select, klass_info, annotation_col_map
+        slots = {marker: slot for slot, marker in enumerate(MARKERS)}
+        self.params = [(param, slots.get(param) if type(param) is int else None) for param in params]
+        if {slot for _param, slot in self.params if slot is not None} != set(range(arity)):
+            raise ValueError(f"The markers did not reach the statement's parameters as given: {params!r}")
+        self.sql = sql
+        self.locks = queryset.query.select_for_update and compiler.connection.features.has_select_for_update
+        self.compiler = compiler
+        klass_info = compiler.klass_info
+        self.model = klass_info["model"]
+        fields = klass_info["select_fields"]
+        self.start, self.end = fields[0], fields[-1] + 1
+        self.init_list = [column[0].target.attname for column in compiler.select[self.start : self.end]]
+        self.annotations = list(compiler.annotation_col_map.items())
+        self._populators = {}
+
+    def instance(self, alias: str, row: tuple):
+        """The row as the QuerySet's ModelIterable makes it: the model, its related objects, its annotations."""
+        (row,) = self.compiler.apply_converters([row], self._converters())
+        obj = self.model.from_db(alias, self.init_list, row[self.start : self.end])
+        for populator in self._related(alias):
+            populator.populate(row, obj)
+        for name, position in self.annotations:
+            setattr(obj, name, row[position])
+        return obj
+
+    def _converters(self):
+        converters = self.__dict__.get("_converter_list")
+        if converters is None:
+            fields = [column[0] for column in self.compiler.select[: self.compiler.col_count]]
+            converters = self.__dict__["_converter_list"] = self.compiler.get_converters(fields)
+        return converters
+
+    def _related(self, alias: str):
+        if alias not in self._populators:
+            self._populators[alias] = get_related_populators(self.compiler.klass_info, self.compiler.select, alias)
+        return self._populators[alias]

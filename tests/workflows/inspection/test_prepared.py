@@ -1,0 +1,108 @@
+"""project.prepared: the completion's hot queries (the task's lock statement, the case read) compiled
+once per connection give what their QuerySets give, in one statement, on both databases."""
+
+import threading
+
+import pytest
+from django.db import connection, connections, transaction
+from django.db.transaction import TransactionManagementError
+from viewflow.workflow.models import Task
+
+from project.prepared import Prepared
+from workflows import engine
+from workflows.inspection import services
+from workflows.inspection.flows import InspectionFlow
+from workflows.inspection.models import Inspection, InspectionProcess
+from workflows.processes import _case_query
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case(songkhla, checklist, factory):
+    inspection = services.inspection_start(factory=factory, by=songkhla.head)
+    services.inspection_assign(inspection=inspection, inspector=songkhla.inspector, by=songkhla.head)
+    return inspection
+
+
+def compiled(prepared: Prepared):
+    return connections["default"].__dict__[prepared._key]
+
+
+def values(obj) -> dict:
+    return {field.attname: getattr(obj, field.attname) for field in obj._meta.concrete_fields}
+
+
+def test_the_case_read_is_what_its_queryset_gives(case):
+    process_class = InspectionProcess
+    expected = (
+        Inspection.objects.select_related(*process_class.case_related)
+        .annotate(**process_class.case_figures())
+        .get(pk=case.pk)
+    )
+
+    read = _case_query(process_class).one(case.pk)
+
+    assert values(read) == values(expected) and read._state.adding is False and read._state.db == "default"
+    assert read.audit_head == expected.audit_head and read.audit_head.startswith("2:")
+    assert values(read.office) == values(expected.office) and Inspection.office.is_cached(read)
+    assert values(read.inspector) == values(expected.inspector) and Inspection.inspector.is_cached(read)
+    assert _case_query(process_class).one(case.pk + 1000) is None
+
+
+def test_the_task_lock_is_what_its_queryset_gives_and_takes_one_statement(case, django_assert_num_queries):
+    task = Task.objects.get(process__inspectionprocess__inspection=case, flow_task=InspectionFlow.assign)
+    expected = Task.objects.select_related("owner", "process", "process__inspectionprocess").get(pk=task.pk)
+
+    with transaction.atomic():
+        with django_assert_num_queries(1):
+            locked = engine.load_task(InspectionFlow, task.pk, task.process_id, lock=True)
+        with django_assert_num_queries(1):
+            again = engine.load_task(InspectionFlow, task.pk, task.process_id, lock=True)
+        assert engine.load_task(InspectionFlow, task.pk, task.process_id + 1, lock=True) is None
+
+    assert values(locked) == values(expected) == values(again)
+    assert values(locked.owner) == values(expected.owner)
+    assert isinstance(locked.process, InspectionProcess)
+    assert values(locked.process) == values(expected.process.inspectionprocess)
+    if connection.vendor == "postgresql":
+        assert "FOR UPDATE OF" in compiled(engine._task_query(InspectionFlow, True)).sql
+
+
+@pytest.mark.django_db(transaction=True)  # the other thread's connection sees the case
+def test_each_connection_compiles_its_own(reference_data, case):
+    prepared = _case_query(InspectionProcess)
+    prepared.one(case.pk)
+    here = compiled(prepared)
+    there = []
+
+    def other_thread():
+        try:
+            there.append((prepared.one(case.pk).pk, compiled(prepared)))
+        finally:
+            connections["default"].close()
+
+    thread = threading.Thread(target=other_thread)
+    thread.start()
+    thread.join()
+
+    assert there[0][0] == case.pk and there[0][1] is not here
+    prepared.one(case.pk)
+    assert compiled(prepared) is here
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite takes no row locks")
+@pytest.mark.django_db(transaction=True)  # autocommit between statements, as outside a request's transaction
+def test_a_lock_outside_a_transaction_is_refused_as_by_the_queryset(reference_data, case):
+    task = Task.objects.filter(process__inspectionprocess__inspection=case).first()
+    with transaction.atomic():
+        engine.load_task(InspectionFlow, task.pk, task.process_id, lock=True)  # compiled in a transaction
+    with pytest.raises(TransactionManagementError):
+        engine.load_task(InspectionFlow, task.pk, task.process_id, lock=True)
+
+
+def test_values_must_be_integers_that_reach_the_statement(case):
+    with pytest.raises(TypeError):
+        _case_query(InspectionProcess).one(str(case.pk))
+    with pytest.raises(ValueError, match="markers"):
+        Prepared(lambda pk: Inspection.objects.filter(pk__gt=pk + 1), 1).one(case.pk)
