@@ -8,7 +8,7 @@ from io import BytesIO
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -60,16 +60,22 @@ def _today() -> date:
 
 
 def _next_ref_no(office: Unit, on: date) -> str:
-    """Numbering per office and fiscal year, 90-2570/0001, from a locked counter row (constant time
-    whatever the number of cases)."""
+    """Numbering per office and fiscal year, 90-2570/0001, from a counter row (constant time whatever the
+    number of cases), moved on in one statement: an upsert that makes the office's first counter of the
+    year at 1 and otherwise adds 1, its row locked to the transaction's end (a concurrent opening waits,
+    then takes the next number) as SELECT FOR UPDATE then UPDATE did in two."""
     fy = fiscal_year(on)
-    counter = CaseCounter.objects.select_for_update().filter(office=office, fiscal_year=fy).first()
-    if counter is None:  # the office's first case of the year: the row made (or made meanwhile), then locked
-        CaseCounter.objects.get_or_create(office=office, fiscal_year=fy)
-        counter = CaseCounter.objects.select_for_update().get(office=office, fiscal_year=fy)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{office.province_id:02d}-{fy}/{counter.last:04d}"
+    quote = connection.ops.quote_name
+    table = quote(CaseCounter._meta.db_table)
+    office_id, year, last = (quote(CaseCounter._meta.get_field(f).column) for f in ("office", "fiscal_year", "last"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({office_id}, {year}, {last}) VALUES (%s, %s, 1) ON CONFLICT ({office_id}, {year}) "
+            f"DO UPDATE SET {last} = {table}.{last} + 1 RETURNING {last}",
+            [office.pk, fy],
+        )
+        (number,) = cursor.fetchone()
+    return f"{office.province_id:02d}-{fy}/{number:04d}"
 
 
 def published_checklist(code: str = DEFAULT_TEMPLATE) -> ChecklistVersion:
