@@ -308,7 +308,44 @@ class StartHandle(flow.StartHandle):
     activation_class = StartHandleActivation
 
 
-class FunctionActivation(StockFunctionActivation):
+class WrittenOnce(Activation):
+    """Activation of a node run inside the completion that reaches it (Function, End) where an error
+    propagates: its task row is written once, done, when it completes (an INSERT), not made at its
+    creation and updated at its completion. Where an error is kept on the task (propagate_exception off)
+    it is made at once, as by Viewflow, so that the error has a row to be kept on."""
+
+    _previous_task = None
+
+    @classmethod
+    def create(cls, flow_task, prev_activation, token, data=None, seed=None):
+        if not context.propagate_exception:
+            return super().create(flow_task, prev_activation, token, data=data, seed=seed)
+        task = flow_task.flow_class.task_class(process=prev_activation.process, flow_task=flow_task, token=token)
+        task.data = data if data is not None else {}
+        task.seed = seed
+        activation = cls(task)
+        activation._previous_task = prev_activation.task
+        return activation
+
+    @Activation.status.super()
+    def complete(self):
+        """Viewflow's complete, the task linked to the one before it once it has its row."""
+        self.task.finished = now()
+        self.task.save()
+        if self._previous_task is not None:
+            self.task.previous.add(self._previous_task)
+            self._previous_task = None
+        task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
+
+    # Until it is written the task has no primary key: an activation is itself (Viewflow hashes
+    # activations by task).
+    __hash__ = object.__hash__
+
+    def __eq__(self, other):
+        return self is other
+
+
+class FunctionActivation(WrittenOnce, StockFunctionActivation):
     @StockFunctionActivation.status.super()
     def activate(self):
         with _guarded(self):
@@ -321,7 +358,7 @@ class Function(flow.Function):
     activation_class = FunctionActivation
 
 
-class EndActivation(StockEndActivation):
+class EndActivation(WrittenOnce, StockEndActivation):
     @StockEndActivation.status.super()
     def activate(self):
         """Viewflow's end: the process is done when no other task of it is open; only the process
@@ -330,7 +367,8 @@ class EndActivation(StockEndActivation):
             self.task.started = now()
             task_started.send(sender=self.flow_class, process=self.process, task=self.task)
             tasks = self.flow_class.task_class._default_manager
-            last = not tasks.filter(process=self.process, finished__isnull=True).exclude(pk=self.task.pk).exists()
+            others = tasks.filter(process=self.process, finished__isnull=True)
+            last = not (others.exclude(pk=self.task.pk) if self.task.pk else others).exists()
             if last:
                 self.process.status, self.process.finished = PROCESS.DONE, now()
                 self.process.save(update_fields=["status", "finished"])

@@ -62,6 +62,12 @@ def test_approve_path_closes_a_compliant_case(client, songkhla, checklist, facto
     assert inspection.outcome == "compliant" and inspection.closed_at is not None
     assert inspection.signed_off_by == songkhla.officer
     assert verify(f"inspection:{inspection.pk}") == []
+    # The close function and the end: each written once, done, and linked to the task before it.
+    tasks = Task.objects.filter(process__inspectionprocess__inspection=inspection)
+    sign_off, close, end = (tasks.get(flow_task__endswith=f".{name}") for name in ("sign_off", "close", "end"))
+    assert {close.status, end.status, end.process.status} == {STATUS.DONE}
+    assert close.started and close.finished and end.finished and end.process.finished
+    assert list(close.previous.all()) == [sign_off] and list(end.previous.all()) == [close]
 
 
 def test_return_and_resubmit_keeps_every_round(client, songkhla, checklist, factory):
