@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 
 from org.models import UnitKind
+from project.prepared import Prepared
 
 from .grants import MANAGE, OVERSEE, SEE, WORK
 from .models import UnitUserObjectPermission
@@ -34,6 +35,15 @@ _ALL = Scope(national=frozenset(ACTIONS.values()))
 _NONE = Scope()
 
 
+# A person's grants: read once a request, by every request (compiled once per connection: project.prepared).
+_GRANTS = Prepared(
+    lambda user_id: UnitUserObjectPermission.objects.filter(user_id=user_id).values_list(
+        "permission__codename", "content_object_id", "content_object__kind"
+    ),
+    1,
+)
+
+
 def scope_of(user) -> Scope:
     """The user's scope, cached on the user object for the rest of the request."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -43,11 +53,8 @@ def scope_of(user) -> Scope:
     cached = user.__dict__.get("_kamkap_scope")
     if cached is not None:
         return cached
-    rows = UnitUserObjectPermission.objects.filter(user_id=user.pk).values_list(
-        "permission__codename", "content_object_id", "content_object__kind"
-    )
     national, offices = set(), {}
-    for codename, unit_id, kind in rows:
+    for codename, unit_id, kind in _GRANTS.rows(user.pk):
         if kind == UnitKind.MINISTRY:
             national.add(codename)
         else:

@@ -21,14 +21,24 @@ MARKERS = tuple(range(-2_147_000_000, -2_147_000_010, -1))  # below any key, wit
 
 
 class Prepared:
-    """`build(*values)` gives the query for `arity` integer values; `one(*values)` runs it compiled and
-    gives its first instance, or None."""
+    """`build(*values)` gives the query for `arity` integer values; `one(*values)` or `rows(*values)` runs
+    it compiled."""
 
     def __init__(self, build: Callable[..., QuerySet], arity: int):
         self.build, self.arity = build, arity
         self._key = f"_kamkap_prepared_{id(self)}"
 
     def one(self, *values):
+        """The first row as a model instance (a query of instances), or None."""
+        alias, compiled, rows = self._run(values, first=True)
+        return compiled.instance(alias, rows[0]) if rows else None
+
+    def rows(self, *values) -> list[tuple]:
+        """Every row as a tuple (a `values_list` query), its values converted as the QuerySet converts them."""
+        _alias, compiled, rows = self._run(values, first=False)
+        return [tuple(row) for row in compiled.compiler.apply_converters(rows, compiled.converters())]
+
+    def _run(self, values, *, first: bool):
         if len(values) != self.arity or not all(isinstance(value, int) for value in values):
             raise TypeError(f"{self.arity} integer values expected, got {values!r}")
         alias, compiled = self._compiled()
@@ -38,8 +48,8 @@ class Prepared:
         params = [values[slot] if slot is not None else fixed for fixed, slot in compiled.params]
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
-            row = cursor.fetchone()
-        return None if row is None else compiled.instance(alias, row)
+            rows = cursor.fetchmany(1) if first else cursor.fetchall()
+        return alias, compiled, rows
 
     def _compiled(self):
         """(database alias, compiled query) for this thread's connection, compiled on first use."""
@@ -68,18 +78,19 @@ class _Compiled:
             raise ValueError(f"The markers did not reach the statement's parameters as given: {params!r}")
         self.sql = sql
         self.locks = queryset.query.select_for_update and compiler.connection.features.has_select_for_update
-        self.compiler = compiler
+        self.compiler, self._populators = compiler, {}
         klass_info = compiler.klass_info
+        if klass_info is None:  # a values_list query: rows only
+            return
         self.model = klass_info["model"]
         fields = klass_info["select_fields"]
         self.start, self.end = fields[0], fields[-1] + 1
         self.init_list = [column[0].target.attname for column in compiler.select[self.start : self.end]]
         self.annotations = list(compiler.annotation_col_map.items())
-        self._populators = {}
 
     def instance(self, alias: str, row: tuple):
         """The row as the QuerySet's ModelIterable makes it: the model, its related objects, its annotations."""
-        (row,) = self.compiler.apply_converters([row], self._converters())
+        (row,) = self.compiler.apply_converters([row], self.converters())
         obj = self.model.from_db(alias, self.init_list, row[self.start : self.end])
         for populator in self._related(alias):
             populator.populate(row, obj)
@@ -87,7 +98,7 @@ class _Compiled:
             setattr(obj, name, row[position])
         return obj
 
-    def _converters(self):
+    def converters(self):
         converters = self.__dict__.get("_converter_list")
         if converters is None:
             fields = [column[0] for column in self.compiler.select[: self.compiler.col_count]]

@@ -1,4 +1,4 @@
-"""project.prepared: the completion's hot queries (the task's lock statement, the case read) compiled
+"""project.prepared: the hot queries (the task's lock statement, the case read, a person's grants) compiled
 once per connection give what their QuerySets give, in one statement, on both databases."""
 
 import threading
@@ -106,3 +106,15 @@ def test_values_must_be_integers_that_reach_the_statement(case):
         _case_query(InspectionProcess).one(str(case.pk))
     with pytest.raises(ValueError, match="markers"):
         Prepared(lambda pk: Inspection.objects.filter(pk__gt=pk + 1), 1).one(case.pk)
+
+
+def test_rows_are_what_the_values_list_gives(songkhla):
+    from permissions.access import _GRANTS
+    from permissions.models import UnitUserObjectPermission
+
+    expected = UnitUserObjectPermission.objects.filter(user_id=songkhla.head.pk).values_list(
+        "permission__codename", "content_object_id", "content_object__kind"
+    )
+
+    assert sorted(_GRANTS.rows(songkhla.head.pk)) == sorted(expected) and len(expected) > 1
+    assert _GRANTS.rows(songkhla.head.pk + 10_000) == []
