@@ -40,7 +40,7 @@ from viewflow.workflow.nodes.view import ViewActivation as StockViewActivation
 from viewflow.workflow.signals import flow_finished, flow_started, task_finished, task_started
 from viewflow.workflow.status import PROCESS, STATUS
 
-from . import duties, engine, sla
+from . import duties, engine, sla, task_rows
 
 
 class ViewActivation(StockViewActivation):
@@ -63,8 +63,7 @@ class ViewActivation(StockViewActivation):
             task.owner = owner
             task.status = STATUS.ASSIGNED
         task.scheduled = flow_task.due_at(activation)
-        task.save()
-        task.previous.add(prev_activation.task)
+        task_rows.insert_linked(task, prev_activation.task)
         if owner is None and flow_task._duty is not None:
             duties.report_unheld(task, refused=refused)
         if flow_task._on_create is not None:
@@ -331,10 +330,8 @@ class WrittenOnce(Activation):
     def complete(self):
         """Viewflow's complete, the task linked to the one before it once it has its row."""
         self.task.finished = now()
-        self.task.save()
-        if self._previous_task is not None:
-            self.task.previous.add(self._previous_task)
-            self._previous_task = None
+        task_rows.insert_linked(self.task, self._previous_task)
+        self._previous_task = None
         task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
 
     # Until it is written the task has no primary key: an activation is itself (Viewflow hashes

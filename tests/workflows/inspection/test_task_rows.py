@@ -1,0 +1,85 @@
+"""workflows.task_rows: a new task and its link to the task before it, in one statement on PostgreSQL,
+stored as the model's save and the related manager's add store them; two writes elsewhere."""
+
+import pytest
+from django.db import connection
+from django.db.models.signals import post_save
+from django.utils import timezone
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from workflows import task_rows
+from workflows.inspection import services
+from workflows.inspection.flows import InspectionFlow
+
+pytestmark = pytest.mark.django_db
+
+ONE_STATEMENT = connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def before(songkhla, checklist, factory):
+    """The case's open assign task: the task the new rows link to."""
+    case = services.inspection_start(factory=factory, by=songkhla.head)
+    return Task.objects.get(process__inspectionprocess__inspection=case, flow_task=InspectionFlow.assign)
+
+
+def new_task(before, **fields):
+    return Task(process=before.process, flow_task=InspectionFlow.inspect, token=before.token, **fields)
+
+
+def stored(task) -> dict:
+    row = Task.objects.filter(pk=task.pk).values().get()
+    row.pop("id")
+    return {**row, "previous": list(Task.objects.get(pk=task.pk).previous.values_list("pk", flat=True))}
+
+
+def test_the_rows_are_those_of_save_then_add(before, songkhla, django_assert_num_queries):
+    due = timezone.now() + timezone.timedelta(days=3)
+    fields = dict(owner=songkhla.inspector, status=STATUS.ASSIGNED, scheduled=due, data={"a": 1})
+    written, expected = new_task(before, **fields), new_task(before, **fields)
+
+    with django_assert_num_queries(1 if ONE_STATEMENT else 2):
+        task_rows.insert_linked(written, before)
+    expected.created = written.created
+    expected.save()
+    expected.previous.add(before)
+
+    assert written.pk and written._state.adding is False and written._state.db == "default"
+    assert stored(written) == stored(expected) and stored(written)["previous"] == [before.pk]
+    assert list(before.leading.order_by("pk").values_list("pk", flat=True)) == [written.pk, expected.pk]
+
+
+def test_without_a_task_before_it_is_saved_alone(before, django_assert_num_queries):
+    task = new_task(before)
+
+    with django_assert_num_queries(1):
+        task_rows.insert_linked(task, None)
+
+    assert stored(task)["previous"] == []
+
+
+def test_a_task_already_saved_is_updated_and_linked(before):
+    task = new_task(before)
+    task.save()
+    task.status = STATUS.DONE
+
+    task_rows.insert_linked(task, before)
+
+    assert stored(task)["status"] == STATUS.DONE and stored(task)["previous"] == [before.pk]
+
+
+def test_a_receiver_of_the_save_signal_is_still_sent_it(before):
+    heard = []
+
+    def receiver(sender, instance, created, **kwargs):
+        heard.append((instance.pk, created))
+
+    post_save.connect(receiver, sender=Task)
+    try:
+        task = new_task(before)
+        task_rows.insert_linked(task, before)
+    finally:
+        post_save.disconnect(receiver, sender=Task)
+
+    assert heard == [(task.pk, True)] and stored(task)["previous"] == [before.pk]
