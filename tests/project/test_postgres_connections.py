@@ -1,5 +1,5 @@
-"""PostgreSQL connection settings (skipped on SQLite): JIT off for every connection of the application,
-connections checked before reuse, a statement_timeout for the connections web requests open and
+"""PostgreSQL connection settings (skipped on SQLite): JIT off and prepared statements for every connection
+of the application, connections checked before reuse, a statement_timeout for the connections web requests open and
 none for the others (management commands, workers, this test's own connection)."""
 
 import pytest
@@ -78,3 +78,41 @@ def test_a_runaway_statement_of_a_request_is_cancelled(settings):
             statement_timeout(view)(RequestFactory().get("/"))
     finally:
         fresh.close()
+
+
+@pytest.mark.django_db
+def test_a_statement_run_often_is_prepared_once_and_its_values_sent_apart():
+    """Server-side binding: the values go apart from the statement; from the PREPARE_THRESHOLD-th run
+    on, the connection runs its prepared statement (pg_prepared_statements lists it once)."""
+    from project.env import PREPARE_THRESHOLD
+    from workflows.inspection.models import Inspection
+
+    def prepared() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s", ["%inspection_inspection%"]
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    before = prepared()
+    for pk in range(1, PREPARE_THRESHOLD + 3):  # another value each time: one statement all the same
+        list(Inspection.objects.filter(pk=pk, ref_no__startswith="kamkap-prepared"))
+    found = [statement for statement in prepared() if statement not in before and "kamkap-prepared" not in statement]
+
+    assert len(found) == 1 and "$1" in found[0]
+
+
+@pytest.mark.parametrize(("value", "prepared"), [(None, True), ("true", True), ("off", False)])
+def test_prepared_statements_can_be_turned_off(monkeypatch, value, prepared):
+    from project.env import PREPARE_THRESHOLD, env_database
+
+    if value is None:
+        monkeypatch.delenv("DB_PREPARED_STATEMENTS", raising=False)
+    else:
+        monkeypatch.setenv("DB_PREPARED_STATEMENTS", value)
+    options = env_database("KAMKAP_TEST_NO_SUCH_VARIABLE", "postgres://postgres@127.0.0.1:5432/kamkap")["OPTIONS"]
+
+    assert (options.get("server_side_binding"), options.get("prepare_threshold")) == (
+        (True, PREPARE_THRESHOLD) if prepared else (None, None)
+    )
+    assert "jit=off" in options["options"]
