@@ -45,7 +45,8 @@ def is_discrepancy(item, observed: Decimal | None, reported: Decimal | None) -> 
 
 
 def latest_reported(factory, items) -> dict:
-    """{item_id: ReportedValue} for the items that have a self-reported counterpart the factory filed."""
+    """{item_id: ReportedValue} for the items that have a self-reported counterpart the factory (the
+    object or its key) filed."""
     from registry.selfreports.selectors import latest_values
 
     keyed = [item for item in items if item.reported_field]
