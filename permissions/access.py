@@ -40,7 +40,7 @@ _GRANTS = Prepared(
     lambda user_id: UnitUserObjectPermission.objects.filter(user_id=user_id).values_list(
         "permission__codename", "content_object_id", "content_object__kind"
     ),
-    1,
+    int,
 )
 
 

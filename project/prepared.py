@@ -8,8 +8,9 @@ with markers for its values and compiled once per database connection object (ea
 own); each run puts the values in the markers' places and makes model instances of the rows as the
 QuerySet's own iterator does (select_related objects and annotations included).
 
-Only for queries whose values are equality filters on integer keys: a marker must reach the
-statement's parameters as it was given (it does for an exact lookup on an integer column)."""
+Only for queries whose values are equality filters on integer keys or text (a code): a marker must reach
+the statement's parameters as it was given (it does for an exact lookup on an integer or a text column;
+a lookup that changes its value, such as `__icontains`, is refused when the query is compiled)."""
 
 from collections.abc import Callable
 
@@ -19,15 +20,21 @@ from django.db.models.query import get_related_populators
 from django.db.transaction import TransactionManagementError
 from django.utils.functional import cached_property
 
-MARKERS = tuple(range(-2_147_000_000, -2_147_000_010, -1))  # below any key, within a 32-bit column's range
+MARKERS = {
+    int: tuple(range(-2_147_000_000, -2_147_000_010, -1)),  # below any key, within a 32-bit column's range
+    str: tuple(f"\x1fkamkap-prepared-{slot}\x1f" for slot in range(10)),  # no code or name holds these
+}
 
 
 class Prepared:
-    """`build(*values)` gives the query for `arity` integer values; `one(*values)` or `rows(*values)` runs
-    it compiled."""
+    """`build(*values)` gives the query for values of the given kinds (int or str, in order): e.g.
+    `Prepared(lambda pk: Case.objects.filter(pk=pk), int)`; `one(*values)`, `all(*values)` or
+    `rows(*values)` runs it compiled."""
 
-    def __init__(self, build: Callable[..., QuerySet], arity: int):
-        self.build, self.arity = build, arity
+    def __init__(self, build: Callable[..., QuerySet], *kinds: type):
+        if not kinds or any(kind not in MARKERS for kind in kinds):
+            raise TypeError(f"Values of the kinds {tuple(MARKERS)} expected, got {kinds!r}")
+        self.build, self.kinds = build, kinds
         self._key = f"_kamkap_prepared_{id(self)}"
 
     def one(self, *values):
@@ -35,14 +42,19 @@ class Prepared:
         alias, compiled, rows = self._run(values, first=True)
         return compiled.instance(alias, rows[0]) if rows else None
 
+    def all(self, *values) -> list:
+        """Every row as a model instance (a query of instances)."""
+        alias, compiled, rows = self._run(values, first=False)
+        return [compiled.instance(alias, row) for row in rows]
+
     def rows(self, *values) -> list[tuple]:
         """Every row as a tuple (a `values_list` query), its values converted as the QuerySet converts them."""
         _alias, compiled, rows = self._run(values, first=False)
         return [tuple(row) for row in compiled.compiler.apply_converters(rows, compiled.converters)]
 
     def _run(self, values, *, first: bool):
-        if len(values) != self.arity or not all(isinstance(value, int) for value in values):
-            raise TypeError(f"{self.arity} integer values expected, got {values!r}")
+        if len(values) != len(self.kinds) or not all(map(isinstance, values, self.kinds)):
+            raise TypeError(f"Values of the kinds {self.kinds!r} expected, got {values!r}")
         alias, compiled = self._compiled()
         connection = connections[alias]
         if compiled.locks and connection.get_autocommit():
@@ -60,21 +72,25 @@ class Prepared:
         connection = connections[alias]
         compiled = connection.__dict__.get(self._key)
         if compiled is None:
-            compiled = connection.__dict__[self._key] = _Compiled(template, alias, self.arity)
+            compiled = connection.__dict__[self._key] = _Compiled(template, alias, self._markers)
         return alias, compiled
 
     @cached_property
+    def _markers(self) -> tuple:
+        return tuple(MARKERS[kind][slot] for slot, kind in enumerate(self.kinds))
+
+    @cached_property
     def _template(self) -> QuerySet:
-        return self.build(*MARKERS[: self.arity])
+        return self.build(*self._markers)
 
 
 class _Compiled:
-    def __init__(self, queryset: QuerySet, alias: str, arity: int):
+    def __init__(self, queryset: QuerySet, alias: str, markers: tuple):
         compiler = queryset.query.chain().get_compiler(using=alias)
         sql, params = compiler.as_sql()  # fills compiler.select, klass_info, annotation_col_map
-        slots = {marker: slot for slot, marker in enumerate(MARKERS)}
-        self.params = [(param, slots.get(param) if type(param) is int else None) for param in params]
-        if {slot for _param, slot in self.params if slot is not None} != set(range(arity)):
+        slots = {(type(marker), marker): slot for slot, marker in enumerate(markers)}
+        self.params = [(param, slots.get((type(param), param))) for param in params]
+        if {slot for _param, slot in self.params if slot is not None} != set(range(len(markers))):
             raise ValueError(f"The markers did not reach the statement's parameters as given: {params!r}")
         self.sql = sql
         self.locks = queryset.query.select_for_update and compiler.connection.features.has_select_for_update

@@ -76,7 +76,7 @@ def _task_query(flow_class, lock: bool) -> Prepared:
         "owner", "process", *([f"process__{_child(process_class)}"] if _parent_link(process_class) else [])
     )
     tasks = tasks.select_for_update(of=("self", "process")) if lock else tasks
-    return Prepared(lambda task_pk, process_pk: tasks.filter(pk=task_pk, process_id=process_pk), 2)
+    return Prepared(lambda task_pk, process_pk: tasks.filter(pk=task_pk, process_id=process_pk), int, int)
 
 
 def _child(process_class) -> str:

@@ -17,6 +17,7 @@ from PIL import Image, ImageOps
 from org.calendar import fiscal_year
 from org.models import Holding, Person, PositionKind, Unit
 from permissions import access
+from project.prepared import Prepared
 from registry.models import Factory
 from workflows import approvals, audit, duties, outbox, uploads
 from workflows.chain import resolve_chain
@@ -33,6 +34,7 @@ from .models import (
     Answer,
     AnswerType,
     CaseCounter,
+    ChecklistItem,
     ChecklistVersion,
     CorrectiveOrder,
     DeviceCopy,
@@ -78,15 +80,29 @@ def _next_ref_no(office: Unit, on: date) -> str:
     return f"{office.province_id:02d}-{fy}/{number:04d}"
 
 
+# The hot reads of a chain, compiled once per connection (project.prepared).
+_PUBLISHED = Prepared(
+    lambda code: (
+        ChecklistVersion.objects.filter(template__code=code, status=VersionStatus.PUBLISHED)
+        .select_related("template")
+        .order_by("-number")[:1]
+    ),
+    str,
+)
+_OPEN_CASE = Prepared(
+    lambda factory_id: Inspection.objects.filter(factory_id=factory_id, closed_at__isnull=True).values_list("pk")[:1],
+    int,
+)
+_ITEMS = Prepared(lambda version_id: _version_items(version_id), int)
+_ITEMS_PHOTOGRAPHED = Prepared(
+    lambda case_id: Evidence.objects.filter(inspection_id=case_id, item__isnull=False).values_list("item_id"), int
+)
+
+
 def published_checklist(code: str = DEFAULT_TEMPLATE) -> ChecklistVersion:
     """The template's latest published version (ChecklistTemplate.current_version), with its template,
     in one query."""
-    version = (
-        ChecklistVersion.objects.filter(template__code=code, status=VersionStatus.PUBLISHED)
-        .select_related("template")
-        .order_by("-number")
-        .first()
-    )
+    version = _PUBLISHED.one(code)
     if version is None:
         raise InspectionError(_("No published checklist “%(code)s”.") % {"code": code})
     return version
@@ -108,7 +124,7 @@ def inspection_open(
         raise InspectionError(_("This factory is not supervised by a provincial industry office."))
     if reason not in InspectionReason.values:
         raise InspectionError(_("Unknown reason for the inspection."))
-    if Inspection.objects.filter(factory=factory, closed_at__isnull=True).exists():
+    if _OPEN_CASE.rows(factory.pk):
         raise InspectionError(_("This factory already has an open inspection."))
     checklist = checklist or published_checklist()
     if not checklist.status == "published":
@@ -301,10 +317,12 @@ def _shown(answer: Answer, *, typed: bool) -> str:
     return f"{shown} ({answer.note})" if answer.note else shown
 
 
-def _items(inspection: Inspection):
-    from .models import ChecklistItem
+def _version_items(version_id: int):
+    return ChecklistItem.objects.filter(section__version=version_id).select_related("section")
 
-    return ChecklistItem.objects.filter(section__version=inspection.checklist_id).select_related("section")
+
+def _items(inspection: Inspection):
+    return _version_items(inspection.checklist_id)
 
 
 def checklist_items(inspection: Inspection) -> list:
@@ -313,7 +331,7 @@ def checklist_items(inspection: Inspection) -> list:
     not change once it is published."""
     read = inspection.__dict__.get("_checklist_items")
     if read is None or read[0] != inspection.checklist_id:
-        read = inspection.__dict__["_checklist_items"] = (inspection.checklist_id, list(_items(inspection)))
+        read = inspection.__dict__["_checklist_items"] = (inspection.checklist_id, _ITEMS.all(inspection.checklist_id))
     return read[1]
 
 
@@ -516,7 +534,7 @@ def checklist_gaps(
     the items with a photo about to be added)."""
     if answers is None:
         answers = {a.item_id: a for a in inspection.answers.all()}
-    photos = set(inspection.evidence.filter(item__isnull=False).values_list("item_id", flat=True)) | photos_sent
+    photos = {item_id for (item_id,) in _ITEMS_PHOTOGRAPHED.rows(inspection.pk)} | photos_sent
     missing, no_photo = [], []
     for item in checklist_items(inspection):
         answer = answers.get(item.pk)

@@ -105,7 +105,7 @@ def test_values_must_be_integers_that_reach_the_statement(case):
     with pytest.raises(TypeError):
         _case_query(InspectionProcess).one(str(case.pk))
     with pytest.raises(ValueError, match="markers"):
-        Prepared(lambda pk: Inspection.objects.filter(pk__gt=pk + 1), 1).one(case.pk)
+        Prepared(lambda pk: Inspection.objects.filter(pk__gt=pk + 1), int).one(case.pk)
 
 
 def test_rows_are_what_the_values_list_gives(songkhla):
@@ -118,3 +118,30 @@ def test_rows_are_what_the_values_list_gives(songkhla):
 
     assert sorted(_GRANTS.rows(songkhla.head.pk)) == sorted(expected) and len(expected) > 1
     assert _GRANTS.rows(songkhla.head.pk + 10_000) == []
+
+
+def test_text_values_and_every_row(case, checklist):
+    """A text marker (the template's code) and `all` (every row as an instance, in the query's order)."""
+    from workflows.inspection.models import ChecklistItem, ChecklistVersion
+
+    by_code = Prepared(
+        lambda code: ChecklistVersion.objects.filter(template__code=code).select_related("template"), str
+    )
+    items = Prepared(lambda pk: ChecklistItem.objects.filter(section__version=pk).select_related("section"), int)
+    expected = list(ChecklistItem.objects.filter(section__version=checklist.pk).select_related("section"))
+
+    assert values(by_code.one(checklist.template.code)) == values(checklist)
+    assert by_code.one(checklist.template.code).template.code == checklist.template.code
+    assert by_code.one("no-such-template") is None
+    assert [values(item) for item in items.all(checklist.pk)] == [values(item) for item in expected] and expected
+    assert [values(item.section) for item in items.all(checklist.pk)] == [values(item.section) for item in expected]
+    assert services.published_checklist(checklist.template.code).pk == checklist.pk
+
+
+def test_a_lookup_that_changes_the_text_is_refused(case):
+    with pytest.raises(ValueError, match="markers"):
+        Prepared(lambda code: Inspection.objects.filter(ref_no__icontains=code), str).one("90")
+    with pytest.raises(TypeError):
+        Prepared(lambda code: Inspection.objects.filter(ref_no=code), str).one(90)
+    with pytest.raises(TypeError):
+        Prepared(lambda day: Inspection.objects.filter(planned_on=day), object)
