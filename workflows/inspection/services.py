@@ -378,6 +378,10 @@ def _thumbnail(upload, content_type: str) -> ContentFile | None:
     upload.seek(0)
     try:
         with Image.open(upload) as image:
+            # A JPEG decoded at a power-of-two fraction of its size, at least twice the thumbnail's (what
+            # Image.thumbnail does itself, but exif_transpose decodes the whole image first): a 4000 x 3000
+            # photo's thumbnail in 59 ms instead of 117 (4 Dec 2026, one-off measurement).
+            image.draft(None, (THUMBNAIL_PX * 2, THUMBNAIL_PX * 2))
             image = ImageOps.exif_transpose(image)
             image.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
             if content_type == uploads.JPEG and image.mode not in ("RGB", "L"):

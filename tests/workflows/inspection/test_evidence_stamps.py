@@ -69,6 +69,27 @@ def test_a_photo_keeps_its_stamp_and_gets_a_small_thumbnail(assigned, songkhla):
     assert evidence.thumbnail.name != evidence.file.name and evidence.kind == EvidenceKind.PHOTO
 
 
+def test_a_large_photo_turned_by_the_camera_gets_its_thumbnail_upright(assigned, songkhla):  # noqa: F811
+    """A phone's photo: large (decoded at a fraction of its size) and stored sideways with an EXIF
+    orientation (6: shown turned 90° clockwise): the thumbnail is upright, its longer side THUMBNAIL_PX,
+    the stored photo's top (red) on its right, its bottom (blue) on its left."""
+    image = Image.new("RGB", (3200, 2400), (200, 30, 30))
+    image.paste((30, 30, 200), (0, 1200, 3200, 2400))  # the bottom half blue
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif.tobytes())
+    upload = SimpleUploadedFile("gauge.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+    evidence = services.evidence_add(inspection=assigned, by=songkhla.inspector, upload=upload)
+
+    with Image.open(evidence.thumbnail.open("rb")) as thumb:
+        thumb = thumb.convert("RGB")
+        assert thumb.size == (240, 320)
+        left, right = thumb.getpixel((40, 160)), thumb.getpixel((200, 160))
+    assert left[2] > 150 > left[0] and right[0] > 150 > right[2]
+
+
 def test_without_consent_a_photo_has_no_stamp(assigned, songkhla):  # noqa: F811
     evidence = services.evidence_add(inspection=assigned, by=songkhla.inspector, upload=photo(fmt="PNG", name="a.png"))
     assert evidence.taken_at is None and not evidence.located and evidence.thumbnail.name.endswith(".png")
