@@ -252,9 +252,20 @@ def answers_save(
     the item has a self-reported counterpart, compared with the factory's latest filed value."""
     if inspection.inspector_id != by.pk:
         raise PermissionDenied
+    existing = case_answers(inspection)
+    try:
+        new = _answers_saved(inspection, by, answers, findings, inspected_on, existing)
+    except BaseException:
+        inspection.__dict__.pop("_answers", None)  # its answers may have been changed and not written
+        raise
+    existing.update((answer.item_id, answer) for answer in new)
+    return inspection
+
+
+def _answers_saved(inspection, by, answers, findings, inspected_on, existing) -> list[Answer]:
+    """answers_save's work on the case's answers (`existing`, changed in place); the new answers written."""
     items = {i.pk: i for i in checklist_items(inspection)}
     reported = crosscheck.latest_reported(inspection.factory_id, items.values())  # the key: no read of the factory
-    existing = {a.item_id: a for a in inspection.answers.all()}
     changed, new, edited = {}, [], []
     for item_id, data in answers.items():
         item = items.get(int(item_id))
@@ -303,7 +314,7 @@ def answers_save(
                 before={code: old for code, (old, _new) in changed.items() if old is not None},
                 after={code: new for code, (_old, new) in changed.items()},
             )
-    return inspection
+    return new
 
 
 def _shown(answer: Answer, *, typed: bool) -> str:
@@ -333,6 +344,26 @@ def checklist_items(inspection: Inspection) -> list:
     if read is None or read[0] != inspection.checklist_id:
         read = inspection.__dict__["_checklist_items"] = (inspection.checklist_id, _ITEMS.all(inspection.checklist_id))
     return read[1]
+
+
+def case_answers(inspection: Inspection) -> dict[int, Answer]:
+    """The case's answers by item id, read once per case object (as checklist_items): the inspect page's
+    refusal check, its save and its submit share one read. answers_save, their only writer, keeps it as
+    written, and forgets it when it fails half-way."""
+    read = inspection.__dict__.get("_answers")
+    if read is None:
+        read = inspection.__dict__["_answers"] = {a.item_id: a for a in inspection.answers.all()}
+    return read
+
+
+def photographed_items(inspection: Inspection) -> set[int]:
+    """The ids of the items with a photo, read once per case object; evidence_add adds to it."""
+    read = inspection.__dict__.get("_photographed")
+    if read is None:
+        read = inspection.__dict__["_photographed"] = {
+            item_id for (item_id,) in _ITEMS_PHOTOGRAPHED.rows(inspection.pk)
+        }
+    return read
 
 
 @dataclass(frozen=True)
@@ -433,6 +464,8 @@ def evidence_add(
         audit.record(
             subject=inspection, action="case.evidence", label=_("Evidence added"), by=by, after={"file": upload.name}
         )
+    if item_id is not None and "_photographed" in inspection.__dict__:
+        inspection.__dict__["_photographed"].add(item_id)
     return evidence
 
 
@@ -537,8 +570,8 @@ def checklist_gaps(
     required photo is missing (answers: {item id: Answer}, read when not given; photos_sent: the ids of
     the items with a photo about to be added)."""
     if answers is None:
-        answers = {a.item_id: a for a in inspection.answers.all()}
-    photos = {item_id for (item_id,) in _ITEMS_PHOTOGRAPHED.rows(inspection.pk)} | photos_sent
+        answers = case_answers(inspection)
+    photos = photographed_items(inspection) | photos_sent
     missing, no_photo = [], []
     for item in checklist_items(inspection):
         answer = answers.get(item.pk)
@@ -555,7 +588,7 @@ def submit_refusal(
     """Whether "submit" with these answers (answers_save's) and photos would be refused, asked before
     anything is written, so that a refused submit changes nothing and leaves no audit entry: None, or
     the reason and the gaps (checklist_gaps's) as if the answers were saved."""
-    merged = {a.item_id: a for a in inspection.answers.all()}
+    merged = dict(case_answers(inspection))
     for item_id, data in answers.items():
         number = data.get("number")
         merged[int(item_id)] = Answer(item_id=int(item_id), value=(data.get("value") or "").strip(), number=number)
@@ -571,7 +604,11 @@ def inspection_submit(*, inspection: Inspection, by: Person) -> Inspection:
     """Hand the checklist to review: every item answered, required photos present; outcome computed."""
     if inspection.inspector_id != by.pk:
         raise PermissionDenied
-    answers = {a.item_id: a for a in inspection.answers.select_related("item")}  # weights read below
+    answers = case_answers(inspection)
+    items = {item.pk: item for item in checklist_items(inspection)}
+    for answer in answers.values():  # their items' weights and severities are read below: the checklist's own
+        if answer.item_id in items and not Answer.item.is_cached(answer):
+            Answer.item.field.set_cached_value(answer, items[answer.item_id])
     missing, no_photo = checklist_gaps(inspection, answers)
     if missing:
         raise InspectionError(_("Answer every item first: %(codes)s") % {"codes": ", ".join(missing)})
