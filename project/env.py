@@ -94,8 +94,8 @@ def env_database(name: str, default: str) -> dict:
         # times is prepared, and PostgreSQL then reuses its plan instead of planning it anew. The hot
         # statements are planned for longer than they run: the case read with its office, inspector, last
         # review round and audit head (four joins and subqueries) took 0.47 ms planned each time and 0.15 ms
-        # prepared, 2,000 runs each (4 Dec 2026, PostgreSQL 15, 200,000 cases); a whole inspection chain
-        # (bench/run.py --only chains) 55 -> 46 ms. DB_PREPARED_STATEMENTS=off behind a connection pooler in
+        # prepared, 2,000 runs each (4 Dec 2026, PostgreSQL 15, 200,000 cases); a whole inspection chain 55 -> 46 ms
+        # (measured once, profiling the bench chain). DB_PREPARED_STATEMENTS=off behind a connection pooler in
         # transaction mode that does not carry prepared statements (PgBouncer before 1.21).
         if env_bool("DB_PREPARED_STATEMENTS", True):
             config["OPTIONS"].update(server_side_binding=True, prepare_threshold=PREPARE_THRESHOLD)

@@ -70,7 +70,7 @@ def test_a_photo_keeps_its_stamp_and_gets_a_small_thumbnail(assigned, songkhla):
 
 
 def test_a_large_photo_turned_by_the_camera_gets_its_thumbnail_upright(assigned, songkhla):  # noqa: F811
-    """A phone's photo: large (decoded at a fraction of its size) and stored sideways with an EXIF
+    """A phone's photo: large (the size services._thumbnail decodes at a fraction of) and stored sideways with an EXIF
     orientation (6: shown turned 90° clockwise): the thumbnail is upright, its longer side THUMBNAIL_PX,
     the stored photo's top (red) on its right, its bottom (blue) on its left."""
     image = Image.new("RGB", (3200, 2400), (200, 30, 30))
