@@ -120,27 +120,30 @@ def _send(message: OutboxMessage) -> None:
         app.tasks[message.task].apply_async(message.args, kwargs)
         return
     try:
-        _hand_over(app, _connection(app), message, kwargs)
+        _hand_over(app, _producer(app), message, kwargs)
     except Exception:
         close_connection()  # the next hand-over starts afresh
         raise
 
 
-def _hand_over(app, connection, message: OutboxMessage, kwargs: dict) -> None:
-    """One message on `connection`, tried once (the shared producer pool would retry for many seconds)."""
+def _hand_over(app, producer, message: OutboxMessage, kwargs: dict) -> None:
+    """One message by `producer`, tried once (the shared producer pool would retry for many seconds); not
+    added to a running task's trail (a hand-over is not the sub-task of whatever runs the relay)."""
     app.send_task(
-        message.task, args=message.args, kwargs=kwargs, connection=connection, retry=False, ignore_result=True
-    )
+        message.task, args=message.args, kwargs=kwargs, producer=producer, retry=False, ignore_result=True,
+        add_to_parent=False,
+    )  # fmt: skip
 
 
-def _connection(app):
-    """This thread's connection to the broker, made when it has none. A connection kept by the parent of a
-    forked process, or to another broker than the app's, is not used. One the broker dropped meanwhile
-    (restarted, idle timeout) is opened again by redis-py on its next use."""
+def _producer(app):
+    """This thread's producer on its connection to the broker, made when it has none (Celery would make a
+    producer for each message given only the connection). A connection kept by the parent of a forked
+    process, or to another broker than the app's, is not used. One the broker dropped meanwhile (restarted,
+    idle timeout) is opened again by redis-py on its next use."""
     url, pid = app.conf.broker_write_url or app.conf.broker_url, os.getpid()
     kept = getattr(_kept, "connection", None)
     if kept is not None and (_kept.url, _kept.pid) == (url, pid):
-        return kept
+        return _kept.producer
     close_connection()
     connection = app.connection_for_write(connect_timeout=CONNECT_TIMEOUT)
     try:
@@ -149,13 +152,14 @@ def _connection(app):
         connection.release()
         raise
     _kept.connection, _kept.url, _kept.pid = connection, url, pid
-    return connection
+    _kept.producer = app.amqp.Producer(connection, auto_declare=False)
+    return _kept.producer
 
 
 def close_connection() -> None:
     """Forget this thread's kept broker connection (closed unless a parent process opened it)."""
     connection = getattr(_kept, "connection", None)
-    _kept.connection = None
+    _kept.connection = _kept.producer = None
     if connection is not None and _kept.pid == os.getpid():
         try:
             connection.release()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from permissions import operators
+from project.prepared import Prepared
 
 from ..models import Factory, FactoryStatus
 from .models import ReportKind, ReportValue, SelfReport
@@ -42,18 +43,8 @@ def latest_values(factory, keys) -> dict[str, ReportedValue]:
     keys = sorted(set(keys))
     if not keys:
         return {}
-    rows = (
-        ReportValue.objects.filter(
-            report__factory_id=getattr(factory, "pk", factory),
-            report__is_current=True,
-            key__in=keys,
-            number__isnull=False,
-        )
-        .select_related("report__kind")
-        .order_by("key", "-report__period_end", "-report__filed_at", "-pk")
-    )
     found: dict[str, ReportedValue] = {}
-    for row in rows:
+    for row in _latest_query(len(keys)).all(getattr(factory, "pk", factory), *keys):
         if row.key in found:
             continue
         report, kind = row.report, row.report.kind
@@ -67,6 +58,29 @@ def latest_values(factory, keys) -> dict[str, ReportedValue]:
             filed_at=report.filed_at,
         )
     return found
+
+
+def _values_query(factory_id: int, *keys: str) -> QuerySet:
+    return (
+        ReportValue.objects.filter(
+            report__factory_id=factory_id, report__is_current=True, key__in=keys, number__isnull=False
+        )
+        .select_related("report__kind")
+        .order_by("key", "-report__period_end", "-report__filed_at", "-pk")
+    )
+
+
+_LATEST: dict[int, Prepared] = {}  # by the number of keys: a handful (the report fields a checklist names)
+
+
+def _latest_query(count: int) -> Prepared:
+    """latest_values' query for `count` keys, compiled once: it is read at every save of a checklist, and
+    building this join of three tables and four orderings cost more than running it (1.2 of its 1.6 ms,
+    200,000 cases, 4 Dec 2026, one-off measurement)."""
+    prepared = _LATEST.get(count)
+    if prepared is None:
+        prepared = _LATEST[count] = Prepared(_values_query, int, *(str,) * count)
+    return prepared
 
 
 @dataclass(frozen=True)

@@ -380,6 +380,10 @@ class Stamp:
 NO_STAMP = Stamp()
 PILLOW_FORMAT_OF = {kind: name for name, kind in uploads.PILLOW_FORMATS.items()}
 THUMBNAIL_PX = 320  # the longer side of a thumbnail (the checklist card, the case page, the report)
+# How a thumbnail is written, by its format. A PNG at zlib level 1, not Pillow's 6: a 320 x 240 photo-like PNG in
+# 5.5 ms instead of 28, and no larger (106 kB against 127: the image's noise does not compress either way);
+# the demo's flat drawing in 1.0 ms instead of 2.1 (4 Dec 2026, 50 saves each, one-off measurement).
+THUMBNAIL_OPTIONS = {uploads.JPEG: {"quality": 80}, uploads.WEBP: {"quality": 80}, uploads.PNG: {"compress_level": 1}}
 STAMP_FUTURE = timedelta(minutes=10)  # a device's clock a little ahead is still believed
 
 
@@ -418,7 +422,7 @@ def _thumbnail(upload, content_type: str) -> ContentFile | None:
             if content_type == uploads.JPEG and image.mode not in ("RGB", "L"):
                 image = image.convert("RGB")
             out = BytesIO()
-            image.save(out, format=PILLOW_FORMAT_OF[content_type], quality=80)
+            image.save(out, format=PILLOW_FORMAT_OF[content_type], **THUMBNAIL_OPTIONS[content_type])
     except (OSError, ValueError, Image.DecompressionBombError):  # a photo Pillow accepted but cannot draw whole:
         return None  # kept without a thumbnail (its pages show the photo itself)
     finally:
