@@ -7,11 +7,14 @@ A `Prepared` query is built once with markers for its values and compiled once p
 object (each thread has its own); each run puts the values in the markers' places and makes model
 instances of the rows as the QuerySet's own iterator does (select_related objects and annotations included).
 
-Only for queries whose values are equality filters on integer keys or text (a code): a marker must reach
-the statement's parameters as it was given (it does for an exact lookup on an integer or a text column;
-a lookup that changes its value, such as `__icontains`, is refused when the query is compiled)."""
+Only for queries whose values are filters on integer keys, text (a code) or days: a marker must reach
+the statement's parameters as it was given (it does for an exact or a range lookup on an integer, a text
+or a date column; a lookup that changes its value, such as `__icontains`, is refused when the query is
+compiled). A day reaches SQLite's parameters as its ISO text, PostgreSQL's as a date: either is matched,
+and the value is given in the form its marker took."""
 
 from collections.abc import Callable
+from datetime import date, datetime
 
 from django.db import connections
 from django.db.models import QuerySet
@@ -22,11 +25,12 @@ from django.utils.functional import cached_property
 MARKERS = {
     int: tuple(range(-2_147_000_000, -2_147_000_010, -1)),  # below any key, within a 32-bit column's range
     str: tuple(f"\x1fkamkap-prepared-{slot}\x1f" for slot in range(10)),  # no code or name holds these
+    date: tuple(date(1000, 1, 1 + slot) for slot in range(10)),  # no day the system keeps or compares with
 }
 
 
 class Prepared:
-    """`build(*values)` gives the query for values of the given kinds (int or str, in order): e.g.
+    """`build(*values)` gives the query for values of the given kinds (int, str or date, in order): e.g.
     `Prepared(lambda pk: Case.objects.filter(pk=pk), int)`; `one(*values)`, `all(*values)` or
     `rows(*values)` runs it compiled."""
 
@@ -52,13 +56,16 @@ class Prepared:
         return [tuple(row) for row in compiled.compiler.apply_converters(rows, compiled.converters)]
 
     def _run(self, values, *, first: bool):
-        if len(values) != len(self.kinds) or not all(map(isinstance, values, self.kinds)):
+        if len(values) != len(self.kinds) or not all(map(_of_kind, values, self.kinds)):
             raise TypeError(f"Values of the kinds {self.kinds!r} expected, got {values!r}")
         alias, compiled = self._compiled()
         connection = connections[alias]
         if compiled.locks and connection.get_autocommit():
             raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
-        params = [values[slot] if slot is not None else fixed for fixed, slot in compiled.params]
+        params = [
+            fixed if slot is None else values[slot] if as_given else str(values[slot])
+            for fixed, slot, as_given in compiled.params
+        ]
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchmany(1) if first else cursor.fetchall()
@@ -83,13 +90,21 @@ class Prepared:
         return self.build(*self._markers)
 
 
+def _of_kind(value, kind: type) -> bool:
+    """A value of the kind; a datetime is no day (a date column's lookup would make it one, the marker's
+    place would not)."""
+    return isinstance(value, kind) and not (kind is date and isinstance(value, datetime))
+
+
 class _Compiled:
     def __init__(self, queryset: QuerySet, alias: str, markers: tuple):
         compiler = queryset.query.chain().get_compiler(using=alias)
         sql, params = compiler.as_sql()  # fills compiler.select, klass_info, annotation_col_map
-        slots = {(type(marker), marker): slot for slot, marker in enumerate(markers)}
-        self.params = [(param, slots.get((type(param), param))) for param in params]
-        if {slot for _param, slot in self.params if slot is not None} != set(range(len(markers))):
+        slots = {(type(marker), marker): (slot, True) for slot, marker in enumerate(markers)}
+        days = [(slot, marker) for slot, marker in enumerate(markers) if type(marker) is date]
+        slots.update({(str, marker.isoformat()): (slot, False) for slot, marker in days})  # SQLite's form
+        self.params = [(param, *slots.get((type(param), param), (None, True))) for param in params]
+        if {slot for _param, slot, _given in self.params if slot is not None} != set(range(len(markers))):
             raise ValueError(f"The markers did not reach the statement's parameters as given: {params!r}")
         self.sql = sql
         self.locks = queryset.query.select_for_update and compiler.connection.features.has_select_for_update

@@ -166,6 +166,14 @@ def office_inspectors(office: Unit, on: date | None = None):
     return Person.objects.filter(pk__in=holders.values("person_id")).order_by("pk")
 
 
+# Whether a person is an inspector of the office on a day, compiled once: asked at every assignment, and
+# building its subqueries cost 1.8 ms against the statement's 0.5 (200,000 cases, 4 Dec 2026, one-off).
+_OFFICE_INSPECTOR = Prepared(
+    lambda office_id, person_id, on: office_inspectors(office_id, on).filter(pk=person_id).values_list("pk")[:1],
+    int, int, date,
+)  # fmt: skip
+
+
 def suggested_inspector(office: Unit) -> Person | None:
     """The office inspector with the fewest open cases (ties: longest in the list)."""
     people = list(office_inspectors(office))
@@ -182,7 +190,7 @@ def suggested_inspector(office: Unit) -> Person | None:
 def inspection_assign(*, inspection: Inspection, inspector: Person, by: Person) -> Inspection:
     if not access.can(by, "work", inspection):
         raise PermissionDenied
-    if not office_inspectors(inspection.office).filter(pk=inspector.pk).exists():
+    if not _OFFICE_INSPECTOR.rows(inspection.office_id, inspector.pk, _today()):
         raise InspectionError(_("%(person)s is not an inspector of this office.") % {"person": inspector})
     before = {"inspector": str(inspection.inspector or "")}
     acting = signed_as(by, PositionKind.GROUP_HEAD, inspection.office, _today())

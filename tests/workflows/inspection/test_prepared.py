@@ -145,3 +145,48 @@ def test_a_lookup_that_changes_the_text_is_refused(case):
         Prepared(lambda code: Inspection.objects.filter(ref_no=code), str).one(90)
     with pytest.raises(TypeError):
         Prepared(lambda day: Inspection.objects.filter(planned_on=day), object)
+
+
+def test_a_day_reaches_the_statement_on_either_database(songkhla):
+    """A date marker (SQLite is given the day as text, PostgreSQL as a date): the office's inspectors on
+    a day, as the QuerySet gives them, for days inside and outside a holding; a datetime is refused."""
+    from datetime import UTC, date, datetime, timedelta
+
+    from org.models import Holding
+
+    holding = Holding.objects.filter(person=songkhla.inspector, position__kind="inspector").first()
+    holding.start, holding.end = date(2567 - 543, 3, 1), date(2567 - 543, 9, 30)
+    holding.save(update_fields=["start", "end"])
+    office = holding.position.unit_id
+    by_day = Prepared(lambda unit_id, on: Holding.objects.active_on(on).filter(position__unit=unit_id), int, date)
+
+    for day in (holding.start - timedelta(days=1), holding.start, date(2024, 6, 1), holding.end, date(2024, 10, 1)):
+        expected = sorted(Holding.objects.active_on(day).filter(position__unit=office).values_list("pk", flat=True))
+        assert sorted(h.pk for h in by_day.all(office, day)) == expected
+        assert (holding.pk in expected) == (holding.start <= day <= holding.end)
+    with pytest.raises(TypeError):
+        by_day.all(office, datetime(2024, 6, 1, 12, tzinfo=UTC))
+
+
+def test_only_an_inspector_of_the_office_on_the_day_is_assigned(songkhla, checklist, factory):
+    """The assignment's check (a prepared query with a day): the officer (no inspector), an inspector
+    whose holding ended yesterday, and one of another province are refused and nothing changes; the
+    group's inspector is assigned."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from org.models import Holding
+    from tests.conftest import staff
+    from workflows.inspection.errors import InspectionError
+
+    inspection = services.inspection_start(factory=factory, by=songkhla.head)
+    ended = Holding.objects.get(person=songkhla.inspector2)
+    ended.end = timezone.localdate() - timedelta(days=1)
+    ended.save(update_fields=["end"])
+    for person in (songkhla.officer, songkhla.inspector2, staff(16, "inspector")):
+        with pytest.raises(InspectionError):
+            services.inspection_assign(inspection=inspection, inspector=person, by=songkhla.head)
+        assert Inspection.objects.get(pk=inspection.pk).inspector_id is None
+    services.inspection_assign(inspection=inspection, inspector=songkhla.inspector, by=songkhla.head)
+    assert Inspection.objects.get(pk=inspection.pk).inspector_id == songkhla.inspector.pk
