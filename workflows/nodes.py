@@ -40,6 +40,8 @@ from viewflow.workflow.nodes.view import ViewActivation as StockViewActivation
 from viewflow.workflow.signals import flow_finished, flow_started, task_finished, task_started
 from viewflow.workflow.status import PROCESS, STATUS
 
+from project.prepared import Prepared
+
 from . import duties, engine, sla, task_rows
 
 
@@ -363,15 +365,28 @@ class EndActivation(WrittenOnce, StockEndActivation):
         with _guarded(self):
             self.task.started = now()
             task_started.send(sender=self.flow_class, process=self.process, task=self.task)
-            tasks = self.flow_class.task_class._default_manager
-            others = tasks.filter(process=self.process, finished__isnull=True)
-            last = not (others.exclude(pk=self.task.pk) if self.task.pk else others).exists()
+            last = not _others_open(self.flow_class.task_class, self.process.pk, self.task.pk or 0)
             if last:
                 self.process.status, self.process.finished = PROCESS.DONE, now()
                 self.process.save(update_fields=["status", "finished"])
             task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
             if last:
                 flow_finished.send(sender=self.flow_class, process=self.process, task=self.task)
+
+
+_OTHERS_OPEN: dict[type, Prepared] = {}  # by task model
+
+
+def _others_open(task_class, process_pk: int, task_pk: int) -> bool:
+    """Whether a task of the process other than `task_pk` (0: none) is not finished; compiled once per task
+    model (asked at every end of a case: building it cost more than running it)."""
+    prepared = _OTHERS_OPEN.get(task_class)
+    if prepared is None:
+        open_tasks = task_class._default_manager.filter(finished__isnull=True)
+        prepared = _OTHERS_OPEN[task_class] = Prepared(
+            lambda process, task: open_tasks.filter(process=process).exclude(pk=task).values_list("pk")[:1], int, int
+        )
+    return bool(prepared.rows(process_pk, task_pk))
 
 
 class End(flow.End):

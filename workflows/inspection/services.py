@@ -94,6 +94,7 @@ _OPEN_CASE = Prepared(
     int,
 )
 _ITEMS = Prepared(lambda version_id: _version_items(version_id), int)
+_ANSWERS = Prepared(lambda case_id: Answer.objects.filter(inspection=case_id), int)
 _ITEMS_PHOTOGRAPHED = Prepared(
     lambda case_id: Evidence.objects.filter(inspection_id=case_id, item__isnull=False).values_list("item_id"), int
 )
@@ -360,7 +361,9 @@ def case_answers(inspection: Inspection) -> dict[int, Answer]:
     written, and forgets it when it fails half-way."""
     read = inspection.__dict__.get("_answers")
     if read is None:
-        read = inspection.__dict__["_answers"] = {a.item_id: a for a in inspection.answers.all()}
+        read = inspection.__dict__["_answers"] = {a.item_id: a for a in _ANSWERS.all(inspection.pk)}
+        for answer in read.values():
+            answer.inspection = inspection  # as the related manager gives them
     return read
 
 
