@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import DatabaseError, IntegrityError, connection, connections, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
@@ -196,6 +196,47 @@ def test_a_head_moved_on_meanwhile_is_locked_and_read_again(case):
     entries = [audit.record(subject=s, action="task.done", label="Late") for s in (stale, also_stale)]
 
     assert [e.seq for e in entries] == [4, 5]
+    assert audit.verify() == []
+
+
+def test_the_fields_saved_with_an_entry_go_in_its_statement(case, django_assert_num_queries):
+    """`saving`: the subject's changed fields saved with the entry — on PostgreSQL in the entry's one
+    statement (two elsewhere: the save, then the head's move and the entry as before)."""
+    steps(case, 1)
+    subject = type(case).objects.annotate(audit_head=audit.head_of(type(case))).get(pk=case.pk)
+    subject.workers, subject.machinery_hp = 55, Decimal("80.25")
+
+    with django_assert_num_queries(ONE_STATEMENT + (0 if connection.vendor == "postgresql" else 1)):
+        entry = audit.record(subject=subject, saving=("workers", "machinery_hp"), action="case.edit", label="Edit")
+
+    stored = type(case).objects.get(pk=case.pk)
+    assert (stored.workers, stored.machinery_hp) == (55, Decimal("80.25")) and entry.seq == 2
+    assert audit.verify() == []
+
+
+def test_fields_saved_with_an_entry_when_the_head_had_moved_on(case):
+    """The head moved on since the subject was read: the fields are saved and the entry locked in."""
+    stale = type(case).objects.annotate(audit_head=audit.head_of(type(case))).get(pk=case.pk)
+    steps(case, 2)
+    stale.workers = 71
+
+    entry = audit.record(subject=stale, saving=("workers",), action="case.edit", label="Late edit")
+
+    assert entry.seq == 3 and type(case).objects.get(pk=case.pk).workers == 71
+    assert audit.verify() == []
+
+
+def test_fields_saved_with_an_entry_for_a_row_gone_fail_and_write_nothing(case):
+    """As Django's save(update_fields=…): a subject whose row is gone fails, and the entry is not kept."""
+    steps(case, 1)
+    subject = type(case).objects.annotate(audit_head=audit.head_of(type(case))).get(pk=case.pk)
+    type(case).objects.filter(pk=case.pk).delete()
+    subject.workers = 9
+
+    with pytest.raises(DatabaseError), transaction.atomic():
+        audit.record(subject=subject, saving=("workers",), action="case.edit", label="Gone")
+
+    assert AuditEntry.objects.filter(label="Gone").count() == 0
     assert audit.verify() == []
 
 

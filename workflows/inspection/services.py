@@ -197,9 +197,9 @@ def inspection_assign(*, inspection: Inspection, inspector: Person, by: Person) 
     acting = signed_as(by, PositionKind.GROUP_HEAD, inspection.office, _today())
     with transaction.atomic(savepoint=False):  # checked above (no savepoint: one statement pair less)
         inspection.inspector = inspector
-        inspection.save(update_fields=["inspector"])
         audit.record(
             subject=inspection,
+            saving=("inspector",),
             action="case.assign",
             label=_("Assigned to %(person)s") % {"person": inspector},
             by=by,
@@ -313,10 +313,12 @@ def _answers_saved(inspection, by, answers, findings, inspected_on, existing) ->
         Answer.objects.bulk_update(edited, ANSWER_FIELDS)
         inspection.findings = findings
         inspection.inspected_on = inspected_on or inspection.inspected_on
-        inspection.save(update_fields=["findings", "inspected_on"])
-        if changed:
+        if not changed:
+            inspection.save(update_fields=["findings", "inspected_on"])
+        else:
             audit.record(
                 subject=inspection,
+                saving=("findings", "inspected_on"),
                 action="case.answers",
                 label=_("Checklist saved"),
                 by=by,
@@ -639,9 +641,9 @@ def inspection_submit(*, inspection: Inspection, by: Person) -> Inspection:
     inspection.submitted_at = timezone.now()
     inspection.inspected_on = inspection.inspected_on or _today()
     with transaction.atomic(savepoint=False):  # checked above: what fails from here fails the whole change
-        inspection.save(update_fields=["outcome", "severity", "score", "submitted_at", "inspected_on"])
         audit.record(
             subject=inspection,
+            saving=("outcome", "severity", "score", "submitted_at", "inspected_on"),
             action="case.submit",
             label=_("Submitted for review"),
             by=by,
@@ -686,10 +688,10 @@ def inspection_sign_off(*, inspection: Inspection, by: Person) -> Inspection:
         inspection.signed_off_at = timezone.now()
         inspection.signed_off_by = by
         inspection.signed_off_as = acting
-        inspection.save(update_fields=["signed_off_at", "signed_off_by", "signed_off_as"])
         outbox.enqueue(issue_report_document, inspection.pk)  # signed as issued, after the commit (issued.py)
         audit.record(
             subject=inspection,
+            saving=("signed_off_at", "signed_off_by", "signed_off_as"),
             action="case.sign_off",
             label=_("Report signed off"),
             by=by,
@@ -841,10 +843,9 @@ def escalate_to_closure(*, inspection: Inspection) -> CorrectiveOrder:
 @transaction.atomic(savepoint=False)  # nothing to check: what fails here fails the whole change (the flow's step)
 def inspection_close(*, inspection: Inspection) -> Inspection:
     inspection.closed_at = timezone.now()
-    inspection.save(update_fields=["closed_at"])
     # The factory's risk score after the commit (one outbox row here, not its ~9 statements inline).
     outbox.enqueue(refresh_risk, [inspection.factory_id])
-    audit.record(subject=inspection, action="case.close", label=_("Case closed"))
+    audit.record(subject=inspection, saving=("closed_at",), action="case.close", label=_("Case closed"))
     return inspection
 
 
