@@ -90,6 +90,41 @@ def test_a_large_photo_turned_by_the_camera_gets_its_thumbnail_upright(assigned,
     assert left[2] > 150 > left[0] and right[0] > 150 > right[2]
 
 
+def test_a_photo_of_a_thumbnails_size_is_its_own_thumbnail(assigned, songkhla):  # noqa: F811
+    """Already small and upright: the thumbnail is the photo's own bytes (not decoded and drawn again)."""
+    upload = photo(name="small.png", size=(320, 240), fmt="PNG")
+    sent = upload.read()
+
+    evidence = services.evidence_add(inspection=assigned, by=songkhla.inspector, upload=upload)
+
+    assert evidence.thumbnail.open("rb").read() == sent and evidence.thumbnail.name != evidence.file.name
+
+
+def small_jpeg(mode: str = "RGB", orientation: int | None = None) -> SimpleUploadedFile:
+    image = Image.new(mode, (300, 200), (200, 30, 30) if mode == "RGB" else (0, 200, 200, 0))
+    if mode == "RGB":
+        image.paste((30, 30, 200), (0, 100, 300, 200))  # the bottom half blue
+    exif = Image.Exif()
+    if orientation:
+        exif[0x0112] = orientation
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif.tobytes())
+    return SimpleUploadedFile("small.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+def test_a_small_photo_turned_by_the_camera_or_in_print_colours_is_drawn_again(assigned, songkhla):  # noqa: F811
+    """Small, but stored sideways (EXIF 6) or in CMYK: the thumbnail is drawn upright, in RGB."""
+    turned = services.evidence_add(inspection=assigned, by=songkhla.inspector, upload=small_jpeg(orientation=6))
+    cmyk = services.evidence_add(inspection=assigned, by=songkhla.inspector, upload=small_jpeg(mode="CMYK"))
+
+    with Image.open(turned.thumbnail.open("rb")) as thumb:
+        assert thumb.size == (200, 300)
+        left, right = thumb.convert("RGB").getpixel((30, 150)), thumb.convert("RGB").getpixel((170, 150))
+    assert left[2] > 150 > left[0] and right[0] > 150 > right[2]
+    with Image.open(cmyk.thumbnail.open("rb")) as thumb:
+        assert thumb.mode == "RGB"
+
+
 def test_without_consent_a_photo_has_no_stamp(assigned, songkhla):  # noqa: F811
     evidence = services.evidence_add(inspection=assigned, by=songkhla.inspector, upload=photo(fmt="PNG", name="a.png"))
     assert evidence.taken_at is None and not evidence.located and evidence.thumbnail.name.endswith(".png")
