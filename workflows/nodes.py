@@ -81,6 +81,33 @@ class ViewActivation(StockViewActivation):
         if self.flow_task._on_assign is not None:
             self.flow_task._on_assign(self)
 
+    _done_with_next = False
+
+    @StockViewActivation.status.super()
+    def complete(self):
+        """Viewflow's complete; in `execute` the task's done row is written by the next task's statement
+        (task_rows.insert_linked), not on its own."""
+        assert transaction.get_connection().in_atomic_block
+        self.task.finished = now()
+        if self._done_with_next:
+            task_rows.save_with_next(self.task)
+        else:
+            self.task.save()
+        task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
+
+    @StockViewActivation.status.super()
+    def execute(self):
+        """Viewflow's execute: complete, then the next steps; the task saved on its own at the end when no
+        next task's statement saved it (an end, a timer). Where an error is kept on a task (propagate_exception
+        off) the next tasks are written as by Viewflow, and so is this one, at once."""
+        self._done_with_next = context.propagate_exception
+        try:
+            self.complete()
+        finally:
+            self._done_with_next = False
+        self.activate_next()
+        task_rows.flush(self.task)
+
     @StockViewActivation.status.super()
     def unassign(self):
         """Viewflow's unassign (given back to the queue)."""
@@ -363,6 +390,7 @@ class EndActivation(WrittenOnce, StockEndActivation):
         """Viewflow's end: the process is done when no other task of it is open; only the process
         table's row is written (not the subclass row, which it does not change)."""
         with _guarded(self):
+            task_rows.flush(self._previous_task)  # a step just done, its row still to be written, is not open
             self.task.started = now()
             task_started.send(sender=self.flow_class, process=self.process, task=self.task)
             last = not _others_open(self.flow_class.task_class, self.process.pk, self.task.pk or 0)

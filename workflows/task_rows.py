@@ -11,21 +11,41 @@ instead of `task.save()` then `task.previous.add(previous)` (two round trips, an
 bulk_create built for one row). Every human task, function and end of a chain is written so (one
 statement fewer each). Elsewhere — SQLite (no INSERT inside WITH), a task already saved, a model with
 a parent table or its own save, or a model something listens to (save or link signals, which the one statement would
-not send) — it is the two writes as before."""
+not send) — it is the two writes as before.
+
+A human task completed by its page (nodes.ViewActivation.execute) is not saved on its own: its done row
+is written by the next task's statement (`done AS (UPDATE …)` in the same WITH), or by `flush` once the
+completion's next steps are made when none took it (an end, a timer)."""
 
 from functools import cache
 
-from django.db import connections, router
+from django.db import DatabaseError, connections, router
 from django.db.models import signals
-from django.db.models.sql import InsertQuery
+from django.db.models.sql import InsertQuery, UpdateQuery
 from viewflow.workflow.models import AbstractTask
+
+PENDING = "_kamkap_done_unsaved"  # in a task's __dict__: its done row is still to be written
+
+
+def save_with_next(task) -> None:
+    """`task` (done) is saved by the next task's statement, or by `flush`."""
+    task.__dict__[PENDING] = True
+
+
+def flush(task) -> None:
+    """Save `task` if its row is still to be written (no next task's statement took it): an UPDATE that fails
+    when the row is gone, as in the next task's statement (never an INSERT of it again)."""
+    if task is not None and task.__dict__.pop(PENDING, False):
+        task.save(force_update=True)
 
 
 def insert_linked(task, previous) -> None:
-    """Save the new `task` and link it to `previous` (a saved task, or None: no link)."""
+    """Save the new `task` and link it to `previous` (a saved task, or None: no link); `previous` saved in
+    the same statement when its row is still to be written (save_with_next)."""
     model = type(task)
     alias = router.db_for_write(model, instance=task)
     if previous is None or task.pk is not None or not _one_statement(model, connections[alias].vendor):
+        flush(previous)
         task.save(using=alias)
         if previous is not None:
             task.previous.add(previous)
@@ -38,10 +58,34 @@ def insert_linked(task, previous) -> None:
     compiler = query.get_compiler(using=alias)
     compiler.returning_fields = [meta.pk]
     ((insert, params),) = compiler.as_sql()
+    done = previous.__dict__.get(PENDING) and type(previous) is model
+    update, update_params = _update_of(previous, alias) if done else ("", [])
     with connections[alias].cursor() as cursor:
-        cursor.execute(f"WITH new AS ({insert}), {_linked_sql(model)}", [*params, previous.pk])
-        (task.pk,) = cursor.fetchone()
+        if done:
+            cursor.execute(
+                f"WITH done AS ({update} RETURNING 1), new AS ({insert}), {_linked_sql(model, done=True)}",
+                [*update_params, *params, previous.pk],
+            )
+        else:
+            cursor.execute(f"WITH new AS ({insert}), {_linked_sql(model)}", [*params, previous.pk])
+        row = cursor.fetchone()
+    if done and row[1] != 1:
+        raise DatabaseError("Forced update did not affect any rows.")  # as save(force_update=True)
+    if done:
+        del previous.__dict__[PENDING]
+    task.pk = row[0]
     task._state.adding, task._state.db = False, alias
+
+
+def _update_of(task, alias: str) -> tuple[str, list]:
+    """The UPDATE that `task.save()` runs for a saved task (every field but the key), compiled."""
+    meta = type(task)._meta
+    values = [
+        (field, None, field.pre_save(task, False)) for field in meta.local_concrete_fields if not field.primary_key
+    ]
+    query = type(task)._base_manager.using(alias).filter(pk=task.pk).query.chain(UpdateQuery)
+    query.add_update_fields(values)
+    return query.get_compiler(using=alias).as_sql()
 
 
 def _one_statement(model, vendor: str) -> bool:
@@ -53,9 +97,13 @@ def _one_statement(model, vendor: str) -> bool:
 
 
 @cache
-def _linked_sql(model) -> str:
-    """What follows the task's INSERT in the WITH: the link (its other end the last parameter), the new key."""
+def _linked_sql(model, *, done: bool = False) -> str:
+    """What follows the task's INSERT in the WITH: the link (its other end the last parameter), the new key
+    (and, after the previous task's UPDATE, how many rows it updated)."""
     field, quote = model.previous.field, connections[router.db_for_write(model)].ops.quote_name
     through, pk = model.previous.through._meta.db_table, quote(model._meta.pk.column)
     columns = f"{quote(field.m2m_column_name())}, {quote(field.m2m_reverse_name())}"
-    return f"linked AS (INSERT INTO {quote(through)} ({columns}) SELECT {pk}, %s FROM new) SELECT {pk} FROM new"
+    updated = ", (SELECT count(*) FROM done)" if done else ""
+    return (
+        f"linked AS (INSERT INTO {quote(through)} ({columns}) SELECT {pk}, %s FROM new) SELECT {pk}{updated} FROM new"
+    )

@@ -5,6 +5,7 @@ from datetime import timedelta
 from decimal import Decimal as D
 
 import pytest
+from viewflow.workflow.status import PROCESS, STATUS
 
 from tests.workflows.budget.conftest import do, month_of, task_of, task_url
 from workflows import audit
@@ -31,6 +32,8 @@ def test_flagged_then_escalated_while_it_stays_behind(client, songkhla, approved
     do(client, songkhla.officer, task, {"response": "เร่งจัดซื้อจัดจ้างให้แล้วเสร็จภายในเดือนนี้"})
     first.refresh_from_db()
     assert first.responded_by == songkhla.officer
+    task.refresh_from_db()  # the answer goes straight to the end: done, and so the process (workflows.task_rows)
+    assert task.status == STATUS.DONE and task.finished and task.process.status == PROCESS.DONE
     behind.flag_project(project=approved, on=on + timedelta(days=45))
     assert Escalation.objects.count() == 1  # once per level
     behind.flag_project(project=approved, on=on + timedelta(days=60))

@@ -26,6 +26,8 @@ from workflows.models.approvals import RoundDecision
 
 pytestmark = pytest.mark.django_db
 BUDGET = 10
+# PostgreSQL: the task done is part of the next task's statement (workflows.task_rows), 7.
+PG_BUDGET = 7
 # Each step of a chain (SAVEPOINT pairs of nested services counted), 90 in all (114 before 2 December's
 # cuts): the start opens the case and its chain (24: the published checklist in one read, the case
 # counter locked and read once), inspect saves 2 answers and submits (21: the checklist items read once
@@ -47,8 +49,9 @@ BUDGET = 10
 # its link are one statement (workflows.task_rows): one fewer for every task a step creates.
 CHAIN_BUDGET = {"start": 17, "assign": 11, "inspect": 17, "review": BUDGET, "sign_off": 19}
 if connection.vendor == "postgresql":
-    # the case's changed fields saved in the audit entry's statement (audit.record's `saving`)
-    CHAIN_BUDGET = {"start": 15, "assign": 8, "inspect": 12, "review": 8, "sign_off": 13}
+    # 4 December, later: the case's changed fields saved in the audit entry's statement (audit.record's
+    # `saving`), a completed task's done row in the next task's statement (task_rows.save_with_next)
+    CHAIN_BUDGET = {"start": 15, "assign": 7, "inspect": 11, "review": PG_BUDGET, "sign_off": 12}
 
 
 def as_request_user(person) -> Person:
@@ -117,7 +120,7 @@ def test_review_completion_stays_within_budget_whatever_the_case_size(client, so
     # A working day's first approval fills the caches (the node's SLA days, who signs off, the head's title).
     review_approve_statements(case_at_review(client, songkhla, 0), songkhla.head)
     counts = [len(review_approve_statements(case_at_review(client, songkhla, r), songkhla.head)) for r in (0, 3)]
-    assert counts[0] == counts[1] <= BUDGET, counts
+    assert counts[0] == counts[1] <= (PG_BUDGET if connection.vendor == "postgresql" else BUDGET), counts
 
 
 def test_a_whole_chain_stays_within_its_budget(songkhla, checklist, settings, tmp_path):

@@ -83,3 +83,42 @@ def test_a_receiver_of_the_save_signal_is_still_sent_it(before):
         post_save.disconnect(receiver, sender=Task)
 
     assert heard == [(task.pk, True)] and stored(task)["previous"] == [before.pk]
+
+
+def done(task):
+    """The task completed as nodes.ViewActivation.complete leaves it inside execute: its row not written."""
+    task.status, task.started, task.finished = STATUS.DONE, timezone.now(), timezone.now()
+    task_rows.save_with_next(task)
+    return task
+
+
+def test_a_task_done_is_written_by_the_next_tasks_statement(before, django_assert_num_queries):
+    """On PostgreSQL the done row is an UPDATE in the next task's statement; elsewhere its save first."""
+    task = new_task(before)
+
+    with django_assert_num_queries(1 if ONE_STATEMENT else 3):
+        task_rows.insert_linked(task, done(before))
+
+    row = stored(before)
+    assert row["status"] == STATUS.DONE and row["finished"] == before.finished and row["started"] == before.started
+    assert stored(task)["previous"] == [before.pk]
+    with django_assert_num_queries(0):
+        task_rows.flush(before)  # written already
+
+
+def test_a_task_done_that_no_next_task_took_is_written_by_flush(before):
+    task_rows.flush(done(before))
+
+    assert stored(before)["status"] == STATUS.DONE and stored(before)["finished"] == before.finished
+
+
+def test_a_task_done_whose_row_is_gone_fails_as_its_save_would(before):
+    from django.db import DatabaseError, transaction
+
+    gone = done(Task.objects.get(pk=before.pk))
+    Task.previous.through.objects.filter(to_task=before.pk).delete()
+    Task.objects.filter(pk=before.pk).delete()
+
+    with pytest.raises(DatabaseError, match="did not affect any rows"), transaction.atomic():
+        task_rows.insert_linked(new_task(before), gone)
+    assert not Task.objects.filter(pk=before.pk).exists()
