@@ -15,10 +15,12 @@ and the value is given in the form its marker took."""
 
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import cache
 
 from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import get_related_populators
+from django.db.models.sql import UpdateQuery
 from django.db.transaction import TransactionManagementError
 from django.utils.functional import cached_property
 
@@ -137,3 +139,36 @@ class _Compiled:
         if alias not in self._populators:
             self._populators[alias] = get_related_populators(self.compiler.klass_info, self.compiler.select, alias)
         return self._populators[alias]
+
+
+def update_of(instance, names: tuple[str, ...] | None, alias: str) -> tuple[str, list]:
+    """The UPDATE that `instance.save(update_fields=names)` runs (every local field but the key when `names`
+    is None) on the database `alias`: its SQL built once per model, fields and database, its values as the
+    save prepares them. A value that is an expression, or a field with its own placeholder, is compiled by
+    Django each time."""
+    model, connection = type(instance), connections[alias]
+    fields = _update_fields(model, names)
+    values = [field.pre_save(instance, False) for field in fields]
+    if any(hasattr(value, "resolve_expression") for value in values) or any(
+        hasattr(field, "get_placeholder") for field in fields
+    ):
+        query = model._base_manager.using(alias).filter(pk=instance.pk).query.chain(UpdateQuery)
+        query.add_update_fields([(field, None, value) for field, value in zip(fields, values, strict=True)])
+        return query.get_compiler(using=alias).as_sql()
+    params = [field.get_db_prep_save(value, connection) for field, value in zip(fields, values, strict=True)]
+    return _update_sql(model, names, alias), [*params, model._meta.pk.get_db_prep_value(instance.pk, connection)]
+
+
+@cache
+def _update_fields(model, names: tuple[str, ...] | None) -> tuple:
+    meta = model._meta
+    if names is None:
+        return tuple(field for field in meta.local_concrete_fields if not field.primary_key)
+    return tuple(meta.get_field(name) for name in names)
+
+
+@cache
+def _update_sql(model, names: tuple[str, ...] | None, alias: str) -> str:
+    quote = connections[alias].ops.quote_name
+    columns = ", ".join(f"{quote(field.column)} = %s" for field in _update_fields(model, names))
+    return f"UPDATE {quote(model._meta.db_table)} SET {columns} WHERE {quote(model._meta.pk.column)} = %s"

@@ -18,7 +18,6 @@ from uuid import UUID
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Model, QuerySet, signals
 from django.db.models.fields.files import FieldFile
-from django.db.models.sql import UpdateQuery
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -26,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from dashboards import summary as dashboard_summary
 from org.models import Person
+from project.prepared import update_of
 
 from .errors import AuditError
 from .models import AuditChain, AuditEntry
@@ -253,10 +253,7 @@ def _saving_sql(subject: Model, fields: tuple[str, ...]) -> tuple[str, list] | N
         return None
     if signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model):
         return None
-    values = [(field, None, field.pre_save(subject, False)) for field in map(model._meta.get_field, fields)]
-    query = model._base_manager.filter(pk=subject.pk).query.chain(UpdateQuery)
-    query.add_update_fields(values)
-    return query.get_compiler(connection=connection).as_sql()
+    return update_of(subject, tuple(fields), connection.alias)
 
 
 @cache

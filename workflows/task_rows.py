@@ -21,8 +21,10 @@ from functools import cache
 
 from django.db import DatabaseError, connections, router
 from django.db.models import signals
-from django.db.models.sql import InsertQuery, UpdateQuery
+from django.db.models.sql import InsertQuery
 from viewflow.workflow.models import AbstractTask
+
+from project.prepared import update_of
 
 PENDING = "_kamkap_done_unsaved"  # in a task's __dict__: its done row is still to be written
 
@@ -59,7 +61,7 @@ def insert_linked(task, previous) -> None:
     compiler.returning_fields = [meta.pk]
     ((insert, params),) = compiler.as_sql()
     done = previous.__dict__.get(PENDING) and type(previous) is model
-    update, update_params = _update_of(previous, alias) if done else ("", [])
+    update, update_params = update_of(previous, None, alias) if done else ("", [])
     with connections[alias].cursor() as cursor:
         if done:
             cursor.execute(
@@ -75,17 +77,6 @@ def insert_linked(task, previous) -> None:
         del previous.__dict__[PENDING]
     task.pk = row[0]
     task._state.adding, task._state.db = False, alias
-
-
-def _update_of(task, alias: str) -> tuple[str, list]:
-    """The UPDATE that `task.save()` runs for a saved task (every field but the key), compiled."""
-    meta = type(task)._meta
-    values = [
-        (field, None, field.pre_save(task, False)) for field in meta.local_concrete_fields if not field.primary_key
-    ]
-    query = type(task)._base_manager.using(alias).filter(pk=task.pk).query.chain(UpdateQuery)
-    query.add_update_fields(values)
-    return query.get_compiler(using=alias).as_sql()
 
 
 def _one_statement(model, vendor: str) -> bool:

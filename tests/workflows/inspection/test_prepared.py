@@ -190,3 +190,35 @@ def test_only_an_inspector_of_the_office_on_the_day_is_assigned(songkhla, checkl
         assert Inspection.objects.get(pk=inspection.pk).inspector_id is None
     services.inspection_assign(inspection=inspection, inspector=songkhla.inspector, by=songkhla.head)
     assert Inspection.objects.get(pk=inspection.pk).inspector_id == songkhla.inspector.pk
+
+
+def test_an_update_built_once_stores_what_the_save_stores(case, songkhla):
+    """project.prepared.update_of: the UPDATE of save(update_fields=…) (or of every field), its SQL built
+    once; run, the row is what the save writes; an expression as a value is compiled as Django does."""
+    from django.db.models import F
+    from django.utils import timezone
+
+    from project.prepared import update_of
+
+    def run(sql_params):
+        with connection.cursor() as cursor:
+            cursor.execute(*sql_params)
+            return cursor.rowcount
+
+    case.findings, case.inspected_on, case.inspector = "พบการรั่วไหล", timezone.localdate(), songkhla.inspector2
+    assert run(update_of(case, ("findings", "inspected_on", "inspector"), "default")) == 1
+    stored = Inspection.objects.get(pk=case.pk)
+    assert (stored.findings, stored.inspected_on, stored.inspector_id) == (
+        "พบการรั่วไหล",
+        case.inspected_on,
+        songkhla.inspector2.pk,
+    )
+    assert update_of(case, ("findings",), "default")[0] is update_of(case, ("findings",), "default")[0]
+
+    task = Task.objects.filter(process__inspectionprocess__inspection=case).order_by("pk").last()
+    task.data, task.comments, task.finished = {"ส่วน": [1, 2]}, "ตรวจแล้ว", timezone.now()
+    assert run(update_of(task, None, "default")) == 1
+    assert values(Task.objects.get(pk=task.pk)) == values(task)
+
+    case.score = F("score")  # an expression: compiled by Django, as the save would
+    assert run(update_of(case, ("score",), "default")) == 1
