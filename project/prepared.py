@@ -16,11 +16,12 @@ and the value is given in the form its marker took."""
 from collections.abc import Callable
 from datetime import date, datetime
 from functools import cache
+from itertools import count
 
 from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import get_related_populators
-from django.db.models.sql import UpdateQuery
+from django.db.models.sql import InsertQuery, UpdateQuery
 from django.db.transaction import TransactionManagementError
 from django.utils.functional import cached_property
 
@@ -29,6 +30,9 @@ MARKERS = {
     str: tuple(f"\x1fkamkap-prepared-{slot}\x1f" for slot in range(10)),  # no code or name holds these
     date: tuple(date(1000, 1, 1 + slot) for slot in range(10)),  # no day the system keeps or compares with
 }
+
+
+_NUMBERS = count()
 
 
 class Prepared:
@@ -40,7 +44,9 @@ class Prepared:
         if not kinds or any(kind not in MARKERS for kind in kinds):
             raise TypeError(f"Values of the kinds {tuple(MARKERS)} expected, got {kinds!r}")
         self.build, self.kinds = build, kinds
-        self._key = f"_kamkap_prepared_{id(self)}"
+        # Its compiled form is kept on each connection under a key of its own: a number never given twice
+        # (an id() is given again to an object made after this one is gone, as a test's own Prepared).
+        self._key = f"_kamkap_prepared_{next(_NUMBERS)}"
 
     def one(self, *values):
         """The first row as a model instance (a query of instances), or None."""
@@ -149,9 +155,7 @@ def update_of(instance, names: tuple[str, ...] | None, alias: str) -> tuple[str,
     model, connection = type(instance), connections[alias]
     fields = _update_fields(model, names)
     values = [field.pre_save(instance, False) for field in fields]
-    if any(hasattr(value, "resolve_expression") for value in values) or any(
-        hasattr(field, "get_placeholder") for field in fields
-    ):
+    if _compiled_by_django(fields, values):
         query = model._base_manager.using(alias).filter(pk=instance.pk).query.chain(UpdateQuery)
         query.add_update_fields([(field, None, value) for field, value in zip(fields, values, strict=True)])
         return query.get_compiler(using=alias).as_sql()
@@ -172,3 +176,43 @@ def _update_sql(model, names: tuple[str, ...] | None, alias: str) -> str:
     quote = connections[alias].ops.quote_name
     columns = ", ".join(f"{quote(field.column)} = %s" for field in _update_fields(model, names))
     return f"UPDATE {quote(model._meta.db_table)} SET {columns} WHERE {quote(model._meta.pk.column)} = %s"
+
+
+def insert_of(instance, alias: str) -> tuple[str, list]:
+    """The INSERT that saving the new `instance` runs on the database `alias`, its key returned: its SQL built
+    once per model and database, its values as the save prepares them (each field's `pre_save`: defaults,
+    `auto_now_add`). A value that is an expression, or a field with its own placeholder, is compiled by Django
+    each time."""
+    model, connection = type(instance), connections[alias]
+    fields = _insert_fields(model)
+    values = [field.pre_save(instance, True) for field in fields]
+    if _compiled_by_django(fields, values):
+        query = InsertQuery(model)
+        query.insert_values(fields, [instance])
+        compiler = query.get_compiler(using=alias)
+        compiler.returning_fields = [model._meta.pk]
+        ((sql, params),) = compiler.as_sql()
+        return sql, list(params)
+    return _insert_sql(model, alias), [
+        field.get_db_prep_save(v, connection) for field, v in zip(fields, values, strict=True)
+    ]
+
+
+def _compiled_by_django(fields, values) -> bool:
+    return any(hasattr(value, "resolve_expression") for value in values) or any(
+        hasattr(field, "get_placeholder") for field in fields
+    )
+
+
+@cache
+def _insert_fields(model) -> list:
+    meta = model._meta
+    return [field for field in meta.local_concrete_fields if field is not meta.auto_field]
+
+
+@cache
+def _insert_sql(model, alias: str) -> str:
+    quote, meta = connections[alias].ops.quote_name, model._meta
+    columns = ", ".join(quote(field.column) for field in _insert_fields(model))
+    marks = ", ".join("%s" for _field in _insert_fields(model))
+    return f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks}) RETURNING {quote(meta.pk.column)}"

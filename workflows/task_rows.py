@@ -1,6 +1,6 @@
 """A new task's row and its link to the task before it (Viewflow's `Task.previous`), written together.
 
-On PostgreSQL one statement does both: the model's own INSERT (compiled by Django, its fields' defaults
+On PostgreSQL one statement does both: the model's own INSERT (project.prepared.insert_of: its fields' defaults
 and `pre_save` included) inside a data-modifying WITH that also writes the link,
 
     WITH new AS (INSERT INTO viewflow_task (…) VALUES (…) RETURNING id),
@@ -21,10 +21,9 @@ from functools import cache
 
 from django.db import DatabaseError, connections, router
 from django.db.models import signals
-from django.db.models.sql import InsertQuery
 from viewflow.workflow.models import AbstractTask
 
-from project.prepared import update_of
+from project.prepared import insert_of, update_of
 
 PENDING = "_kamkap_done_unsaved"  # in a task's __dict__: its done row is still to be written
 
@@ -54,12 +53,7 @@ def insert_linked(task, previous) -> None:
         return
     if task.flow_task and not task.flow_task_type:  # what Viewflow's Task.save adds to the model's save
         task.flow_task_type = task.flow_task.task_type
-    meta = model._meta
-    query = InsertQuery(model)
-    query.insert_values([f for f in meta.local_concrete_fields if f is not meta.auto_field], [task])
-    compiler = query.get_compiler(using=alias)
-    compiler.returning_fields = [meta.pk]
-    ((insert, params),) = compiler.as_sql()
+    insert, params = insert_of(task, alias)
     done = previous.__dict__.get(PENDING) and type(previous) is model
     update, update_params = update_of(previous, None, alias) if done else ("", [])
     with connections[alias].cursor() as cursor:

@@ -222,3 +222,37 @@ def test_an_update_built_once_stores_what_the_save_stores(case, songkhla):
 
     case.score = F("score")  # an expression: compiled by Django, as the save would
     assert run(update_of(case, ("score",), "default")) == 1
+
+
+def test_an_insert_built_once_stores_what_the_save_stores(case):
+    """project.prepared.insert_of: the INSERT of a new row's save (defaults and auto_now_add by each
+    field's pre_save), its key returned; its SQL built once."""
+    from project.prepared import insert_of
+
+    first = Task.objects.filter(process__inspectionprocess__inspection=case).order_by("pk").first()
+    written = Task(process=first.process, flow_task=InspectionFlow.inspect, token=first.token, data={"ก": 1})
+    written.flow_task_type = written.flow_task.task_type
+    expected = Task(process=first.process, flow_task=InspectionFlow.inspect, token=first.token, data={"ก": 1})
+    sql, params = insert_of(written, "default")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        (written.pk,) = cursor.fetchone()
+    expected.save()
+
+    stored, saved = values(Task.objects.get(pk=written.pk)), values(Task.objects.get(pk=expected.pk))
+    assert stored.pop("created") == written.created and saved.pop("created") == expected.created
+    assert {**stored, "id": None} == {**saved, "id": None} and stored["data"] == {"ก": 1}
+    assert insert_of(written, "default")[0] is sql
+
+
+def test_a_prepared_query_made_after_another_is_gone_is_compiled_afresh(case):
+    """Each Prepared keeps its compiled form on the connection under its own key, even when Python gives
+    it the memory (the id) of one already collected, as a test's own Prepared."""
+    keys = set()
+    for _ in range(100):
+        made = Prepared(lambda pk: Inspection.objects.filter(pk=pk).values_list("ref_no"), int)
+        keys.add(made._key)
+        del made
+    after = Prepared(lambda pk: Inspection.objects.filter(pk=pk).values_list("factory_id"), int)
+
+    assert len(keys) == 100 and after._key not in keys and after.rows(case.pk) == [(case.factory_id,)]
