@@ -246,10 +246,10 @@ def _appended(key: str, known: tuple[int, str], row: dict, along: tuple[str, lis
 
 def _saving_sql(subject: Model, fields: tuple[str, ...]) -> tuple[str, list] | None:
     """The UPDATE that `subject.save(update_fields=fields)` runs, compiled (PostgreSQL), or None where it
-    cannot join the entry's statement: no fields, another database, a model with a parent table, or one
-    whose saves something listens to (the one statement would not send the signals)."""
+    cannot join the entry's statement: no fields, another database, a model with a parent table or its
+    own save, or one whose saves something listens to (the one statement would not send the signals)."""
     model = type(subject)
-    if not fields or connection.vendor != "postgresql" or model._meta.parents:
+    if not fields or connection.vendor != "postgresql" or model._meta.parents or model.save is not Model.save:
         return None
     if signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model):
         return None

@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, IntegrityError, connection, connections, transaction
+from django.db.models import Model
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
@@ -211,6 +212,33 @@ def test_the_fields_saved_with_an_entry_go_in_its_statement(case, django_assert_
 
     stored = type(case).objects.get(pk=case.pk)
     assert (stored.workers, stored.machinery_hp) == (55, Decimal("80.25")) and entry.seq == 2
+    assert audit.verify() == []
+
+
+def test_fields_of_a_model_with_its_own_save_are_saved_by_it(case):
+    """A model whose save does more than store its fields is saved by its save, then the entry."""
+    from org.models import Person
+
+    assert Person.save is not Model.save  # the user model's own save (its password)
+    steps(PersonFactory(), 1)
+    person = PersonFactory()
+    audit.record(subject=person, action="case.edit", label="Begin")
+    subject = Person.objects.annotate(audit_head=audit.head_of(Person)).get(pk=person.pk)
+    subject.first_name = "สมศรี"
+    calls = []
+    original = Person.save
+
+    def counted(self, *args, **kwargs):
+        calls.append(kwargs.get("update_fields"))
+        return original(self, *args, **kwargs)
+
+    Person.save = counted
+    try:
+        audit.record(subject=subject, saving=("first_name",), action="case.edit", label="Named")
+    finally:
+        Person.save = original
+
+    assert calls == [("first_name",)] and Person.objects.get(pk=person.pk).first_name == "สมศรี"
     assert audit.verify() == []
 
 
