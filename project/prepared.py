@@ -19,7 +19,7 @@ from functools import cache
 from itertools import count
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet, signals
 from django.db.models.query import get_related_populators
 from django.db.models.sql import InsertQuery, UpdateQuery
 from django.db.transaction import TransactionManagementError
@@ -145,6 +145,14 @@ class _Compiled:
         if alias not in self._populators:
             self._populators[alias] = get_related_populators(self.compiler.klass_info, self.compiler.select, alias)
         return self._populators[alias]
+
+
+def saved_plainly(model) -> bool:
+    """Whether a statement of `update_of` or `insert_of` stands for the model's save: no parent table, no
+    save of its own, and no receiver of its save signals (asked each time: one may be connected at any time)."""
+    if model._meta.parents or model.save is not Model.save:
+        return False
+    return not (signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model))
 
 
 def update_of(instance, names: tuple[str, ...] | None, alias: str) -> tuple[str, list]:

@@ -16,7 +16,7 @@ from operator import itemgetter
 from uuid import UUID
 
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Model, QuerySet, signals
+from django.db.models import Model, QuerySet
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone, translation
 from django.utils.functional import Promise
@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from dashboards import summary as dashboard_summary
 from org.models import Person
-from project.prepared import update_of
+from project.prepared import saved_plainly, update_of
 
 from .errors import AuditError
 from .models import AuditChain, AuditEntry
@@ -249,9 +249,7 @@ def _saving_sql(subject: Model, fields: tuple[str, ...]) -> tuple[str, list] | N
     cannot join the entry's statement: no fields, another database, a model with a parent table or its
     own save, or one whose saves something listens to (the one statement would not send the signals)."""
     model = type(subject)
-    if not fields or connection.vendor != "postgresql" or model._meta.parents or model.save is not Model.save:
-        return None
-    if signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model):
+    if not fields or connection.vendor != "postgresql" or not saved_plainly(model):
         return None
     return update_of(subject, tuple(fields), connection.alias)
 

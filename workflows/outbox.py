@@ -30,11 +30,11 @@ from typing import Any
 
 from celery import Task, current_app
 from django.db import connections, router, transaction
-from django.db.models import F, Value, signals
+from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from project.prepared import insert_of
+from project.prepared import insert_of, saved_plainly
 
 from .models import OutboxMessage
 
@@ -82,8 +82,7 @@ def _written(message: OutboxMessage) -> OutboxMessage:
     where the database returns the new key and no receiver listens to its saves; else saved by Django)."""
     alias = router.db_for_write(OutboxMessage)
     connection = connections[alias]
-    heard = signals.pre_save.has_listeners(OutboxMessage) or signals.post_save.has_listeners(OutboxMessage)
-    if heard or not connection.features.can_return_columns_from_insert:
+    if not saved_plainly(OutboxMessage) or not connection.features.can_return_columns_from_insert:
         message.save(using=alias)
         return message
     with connection.cursor() as cursor:
