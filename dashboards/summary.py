@@ -122,15 +122,17 @@ def touch(subject, before: dict | None = None, after: dict | None = None, action
     """Note, in the current transaction, that `subject` (the audited case, complaint, plan or project)
     changed by `action`: one INSERT of the buckets not yet marked by this transaction, none when the
     step moves no figure (NO_FIGURE)."""
+    marked(marks_of(subject, before, after, action))
+
+
+def marks_of(subject, before: dict | None = None, after: dict | None = None, action: str = "") -> list:
+    """`touch`'s StaleBucket rows, not yet written (noted as marked by the transaction): for a statement that
+    writes them with others (workflows.audit.record's entry), which then calls `marked` with none left to write."""
     model = subject._meta.concrete_model._meta.label
     office_id = getattr(subject, "office_id", None)
     moved = any(isinstance(data.get("office"), int) for data in (before or {}, after or {}))
     if model not in COUNTED or office_id is None or (action in NO_FIGURE and not moved):
-        # no mark: the pass finds a step from the task it created. With Celery eager there is no pass to
-        # come: the commit settles (no statement in the transaction either way).
-        if settings.CELERY_TASK_ALWAYS_EAGER and _batch(set(transaction.get_connection().savepoint_ids)) is None:
-            settle()
-        return
+        return []  # no mark: the pass finds a step from the task it created
     years = {fiscal_year(timezone.localdate())}
     for name in ("created_at", "signed_off_at", "closed_at", "answered_at"):
         fy = _fy_of(getattr(subject, name, None))
@@ -151,8 +153,17 @@ def touch(subject, before: dict | None = None, after: dict | None = None, action
     if batch is not None:
         keys = {key for key in keys if key not in batch.keys or not batch.keys[key] <= savepoints}
         batch.keys.update(dict.fromkeys(keys, frozenset(savepoints)))
-    mark(keys)
-    if batch is None and settings.CELERY_TASK_ALWAYS_EAGER:  # autocommit: the mark is committed already
+    return _rows(keys)
+
+
+def marked(rows: list) -> None:
+    """The rows of `marks_of` written (one INSERT) unless already; with Celery eager (no worker, no pass to
+    come) the marks settled at once when no transaction is open, else at its commit (Batch)."""
+    from .models import StaleBucket
+
+    if rows := [row for row in rows if row.pk is None]:
+        StaleBucket.objects.bulk_create(rows)
+    if settings.CELERY_TASK_ALWAYS_EAGER and _batch(set(transaction.get_connection().savepoint_ids)) is None:
         settle()
 
 
@@ -160,12 +171,17 @@ def mark(keys) -> None:
     """One INSERT of a StaleBucket row per (office, fiscal year, budget, case) of `keys`."""
     from .models import StaleBucket
 
-    rows = [
+    if rows := _rows(keys):
+        StaleBucket.objects.bulk_create(rows)
+
+
+def _rows(keys) -> list:
+    from .models import StaleBucket
+
+    return [
         StaleBucket(office_id=office_id, fiscal_year=fy, budget=budget, inspection_id=case)
         for office_id, fy, budget, case in sorted(keys, key=lambda k: (k[0], k[1], k[2], k[3] or 0))
     ]
-    if rows:
-        StaleBucket.objects.bulk_create(rows)
 
 
 def _touched(marks) -> set[Touched]:

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from dashboards import summary as dashboard_summary
 from org.models import Person
-from project.prepared import saved_plainly, update_of
+from project.prepared import insert_of, saved_plainly, update_of
 
 from .errors import AuditError
 from .models import AuditChain, AuditEntry
@@ -38,6 +38,7 @@ HASHED = (
 BATCH = 2000
 ENTRY_FIELDS = [field for field in AuditEntry._meta.concrete_fields if not field.primary_key]
 HEAD_COLUMNS = [AuditChain._meta.get_field(name).column for name in ("key", "seq", "last_hash", "updated_at")]
+_ENTRY_PK = f'"{AuditEntry._meta.pk.column}"'  # (PostgreSQL's quoting: the only database of the one statement)
 CASE_EDITED = gettext_lazy("Case data edited")
 
 # What verify finds wrong with a chain.
@@ -112,11 +113,14 @@ def record(
     before: dict | None = None,
     after: dict | None = None,
     saving: tuple[str, ...] = (),
+    writing: tuple[Model, ...] = (),
 ) -> AuditEntry:
     """Append an entry to the chain of `subject`: `by` (None for the system) did `action`, shown as
     `label` (pass a gettext_lazy string). `saving`: fields of `subject` changed by what the entry
     records, saved with it (`subject.save(update_fields=saving)`; on PostgreSQL its UPDATE is part of
-    the entry's one statement, one round trip fewer).
+    the entry's one statement, one round trip fewer). `writing`: new rows that go with the entry (an
+    outbox row: workflows.outbox.unwritten), saved with it; so are the dashboard's marks of the change
+    (dashboards.summary.marks_of): on PostgreSQL each an INSERT in the entry's statement.
 
     One statement on PostgreSQL (two elsewhere) when the head is known (`subject.audit_head`, read
     with the case: `head_of`, or left by the entry before in this request): the head moved on only if
@@ -137,20 +141,30 @@ def record(
         "before": _json(before),
         "after": _json(after),
     }
+    marks = dashboard_summary.marks_of(subject, before, after, action)  # its dashboard buckets, for the worker
     # No savepoint: an entry that cannot be written fails the whole change it records.
     with transaction.atomic(savepoint=False):
         known = _known_head(subject)
         along = _saving_sql(subject, saving) if known else None
         if saving and along is None:
             subject.save(update_fields=saving)
-        entry = _appended(key, known, _row(content, *known), along) if known else None
+        riders = [row for row in (*writing, *marks) if _rides(row)] if known else []
+        entry = _appended(key, known, _row(content, *known), along, riders) if known else None
         if entry is None:
             if along is not None:  # the head had moved: the entry is written locked; the fields saved again
                 subject.save(update_fields=saving)
             entry = AuditEntry.objects.create(**_append_locked(key, content))
+        for row in writing:
+            if row.pk is None:  # not in the entry's statement
+                row.save()
     subject.audit_head = f"{entry.seq}:{entry.hash}"
-    dashboard_summary.touch(subject, before, after, action)  # its dashboard buckets marked for the worker
+    dashboard_summary.marked(marks)  # those not written with the entry
     return entry
+
+
+def _rides(row: Model) -> bool:
+    """Whether the new `row` can be written by an INSERT in the entry's statement (PostgreSQL: `_appended`)."""
+    return connection.vendor == "postgresql" and row.pk is None and saved_plainly(type(row))
 
 
 def record_many(entries: list[tuple[Model, dict]], *, action: str, label) -> None:
@@ -214,32 +228,42 @@ def _row(content: dict, seq: int, prev_hash: str) -> dict:
     return row
 
 
-def _appended(key: str, known: tuple[int, str], row: dict, along: tuple[str, list] | None = None) -> AuditEntry | None:
-    """The entry `row` written with its chain's head moved from `known` to it, or None (nothing
-    written) when the head is no longer at `known`. On PostgreSQL one statement: the head's move
-    (compare-and-set UPDATE, or the new chain's INSERT) is a data-modifying WITH whose row the
-    entry's INSERT selects, so that the entry is written only if the head moved; elsewhere the move,
-    then the entry. `along`: the subject's UPDATE (PostgreSQL), run in the same statement whether or not
-    the head moved; the statement fails, as Django's save does, when it finds no row to update."""
+def _appended(
+    key: str, known: tuple[int, str], row: dict, along: tuple[str, list] | None = None, riders: list[Model] = ()
+) -> AuditEntry | None:
+    """The entry `row` written with its chain's head moved from `known` to it, or None (no entry written)
+    when the head is no longer at `known`. On PostgreSQL one statement: the head's move (compare-and-set
+    UPDATE, or the new chain's INSERT) is a data-modifying WITH whose row the entry's INSERT selects, so that
+    the entry is written only if the head moved; elsewhere the move, then the entry. `along`: the subject's
+    UPDATE, and `riders`: new rows' INSERTs (PostgreSQL), run in the same statement whether or not the head
+    moved (their keys set); the statement fails, as Django's save does, when `along` finds no row to update."""
     if connection.vendor != "postgresql":
         return AuditEntry.objects.create(**row) if _moved_on(key, known, row) else None
     entry = AuditEntry(**row)
     values = [f.get_db_prep_save(f.pre_save(entry, True), connection) for f in ENTRY_FIELDS]
     seq, last_hash = known
     at = AuditChain._meta.get_field("updated_at").get_db_prep_value(row["at"], connection)
-    sql = _append_sql(began=seq == 0)
     params = [*([key, row["seq"], row["hash"], at] if seq == 0 else [row["seq"], row["hash"], at, key, seq, last_hash])]
+    parts, before, returned = [_append_sql(began=seq == 0)], [], [f"(SELECT {_ENTRY_PK} FROM entry)"]
     if along is not None:
         update, update_params = along
-        sql = f"WITH saved AS ({update} RETURNING 1), {sql.removeprefix('WITH ')}, (SELECT count(*) FROM saved)"
-        params = [*update_params, *params]
+        parts.insert(0, f"saved AS ({update} RETURNING 1)")
+        before += update_params
+        returned.append("(SELECT count(*) FROM saved)")
+    for number, rider in enumerate(riders):
+        insert, insert_params = insert_of(rider, connection.alias)
+        parts.insert(0, f"r{number} AS ({insert})")
+        before[:0] = insert_params
+        returned.append(f"(SELECT {connection.ops.quote_name(rider._meta.pk.column)} FROM r{number})")
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *values])
+        cursor.execute(f"WITH {', '.join(parts)} SELECT {', '.join(returned)}", [*before, *params, *values])
         written = cursor.fetchone()
-    if written is None:
-        return None
+    for rider, pk in zip(riders, written[len(returned) - len(riders) :], strict=True):
+        rider.pk, rider._state.adding, rider._state.db = pk, False, connection.alias
     if along is not None and written[1] != 1:
         raise DatabaseError("Save with update_fields did not affect any rows.")
+    if written[0] is None:
+        return None
     entry.pk, entry._state.adding, entry._state.db = written[0], False, connection.alias
     return entry
 
@@ -256,8 +280,8 @@ def _saving_sql(subject: Model, fields: tuple[str, ...]) -> tuple[str, list] | N
 
 @cache
 def _append_sql(*, began: bool) -> str:
-    """`_appended`'s statement (PostgreSQL): each value cast to its column's type, as a SELECT's
-    values are not given their target's type as an INSERT's VALUES are."""
+    """`_appended`'s head move and entry (PostgreSQL), two parts of a WITH: each value cast to its column's
+    type, as a SELECT's values are not given their target's type as an INSERT's VALUES are."""
     fields = ENTRY_FIELDS
     quote = connection.ops.quote_name
     if began:
@@ -268,8 +292,9 @@ def _append_sql(*, began: bool) -> str:
                 f"WHERE {key} = %s AND {seq} = %s AND {last_hash} = %s")  # fmt: skip
     entries = quote(AuditEntry._meta.db_table)
     casts = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in fields)
-    return (f"WITH moved AS ({move} RETURNING 1) INSERT INTO {entries} ({', '.join(quote(f.column) for f in fields)}) "
-            f"SELECT {casts} FROM moved RETURNING {quote(AuditEntry._meta.pk.column)}")  # fmt: skip
+    columns = ", ".join(quote(f.column) for f in fields)
+    entry = f"INSERT INTO {entries} ({columns}) SELECT {casts} FROM moved RETURNING {_ENTRY_PK}"
+    return f"moved AS ({move} RETURNING 1), entry AS ({entry})"
 
 
 def _moved_on(key: str, known: tuple[int, str], row: dict) -> bool:

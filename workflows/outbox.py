@@ -32,6 +32,7 @@ from celery import Task, current_app
 from django.db import connections, router, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from project.prepared import insert_of, saved_plainly
@@ -68,13 +69,36 @@ def enqueue(task: Task | str, *args: Any, **kwargs: Any) -> OutboxMessage:
     nothing after the commit; one that fails, or is not tried, marks it pending again. A process
     killed between its commit and the hand-over leaves a row marked sent that the broker never had:
     the relay hands it over again (`lost`)."""
+    message = _written(_message(task, args, kwargs))
+    transaction.on_commit(lambda: publish(message, after_failure_wait=True))
+    return message
+
+
+def unwritten(task: Task | str, *args: Any, **kwargs: Any) -> OutboxMessage:
+    """`enqueue`'s row not yet written, for the caller to write with another statement of the open transaction
+    (workflows.audit.record's `writing`, workflows.task_rows.insert_linked's `mail`): handed over when the
+    transaction commits, as `enqueue`'s."""
+    if not transaction.get_connection().in_atomic_block:
+        raise TransactionManagementError("An outbox row written with another statement needs a transaction.")
+    message = _message(task, args, kwargs)
+    transaction.on_commit(lambda: _publish_written(message))
+    return message
+
+
+def _message(task: Task | str, args: tuple, kwargs: dict) -> OutboxMessage:
+    """The row, marked sent already when it will be handed over at the commit (`enqueue`)."""
     name = task if isinstance(task, str) else task.name
     at_commit = not current_app.conf.task_always_eager and time.monotonic() >= _quiet_until
     marked = {"sent_at": timezone.now(), "attempts": 1} if at_commit else {}
-    message = _written(OutboxMessage(task=name, args=list(args), kwargs=kwargs, **marked))
+    message = OutboxMessage(task=name, args=list(args), kwargs=kwargs, **marked)
     message.marked_sent = at_commit
-    transaction.on_commit(lambda: publish(message, after_failure_wait=True))
     return message
+
+
+def _publish_written(message: OutboxMessage) -> None:
+    if message.pk is None:  # the caller of `unwritten` wrote it with nothing: a mistake, not a broker's failure
+        raise RuntimeError(f"The outbox row of {message.task} was never written.")
+    publish(message, after_failure_wait=True)
 
 
 def _written(message: OutboxMessage) -> OutboxMessage:

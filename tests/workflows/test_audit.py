@@ -16,7 +16,7 @@ from tests.clock import at
 from tests.factories import FactoryFactory, PersonFactory
 from workflows import audit
 from workflows.errors import AuditError
-from workflows.models import AuditChain, AuditEntry
+from workflows.models import AuditChain, AuditEntry, OutboxMessage
 from workflows.models.audit import GENESIS
 
 pytestmark = pytest.mark.django_db
@@ -212,6 +212,38 @@ def test_the_fields_saved_with_an_entry_go_in_its_statement(case, django_assert_
 
     stored = type(case).objects.get(pk=case.pk)
     assert (stored.workers, stored.machinery_hp) == (55, Decimal("80.25")) and entry.seq == 2
+    assert audit.verify() == []
+
+
+def test_rows_written_with_an_entry_go_in_its_statement(case, django_assert_num_queries):
+    """`writing`: new rows saved with the entry (an outbox row) — on PostgreSQL in the entry's one statement
+    (one more elsewhere), their keys set as a save sets them."""
+    steps(case, 1)
+    subject = type(case).objects.annotate(audit_head=audit.head_of(type(case))).get(pk=case.pk)
+    rows = [OutboxMessage(task="workflows.tasks.send_task_mail", args=[n], kwargs={}) for n in (7, 8)]
+
+    with django_assert_num_queries(ONE_STATEMENT + (0 if connection.vendor == "postgresql" else 2)):
+        entry = audit.record(subject=subject, writing=tuple(rows), action="case.edit", label="With rows")
+
+    assert entry.seq == 2 and all(row.pk and not row._state.adding for row in rows)
+    stored = OutboxMessage.objects.filter(pk__in=[row.pk for row in rows]).order_by("pk")
+    assert [(row.task, row.args) for row in stored] == [("workflows.tasks.send_task_mail", [n]) for n in (7, 8)]
+    assert audit.verify() == []
+
+
+@pytest.mark.parametrize("head", ["moved", "unknown"])
+def test_rows_written_with_an_entry_once_whatever_the_head(case, head):
+    """The head moved on since the subject was read, or was never read: the rows are written once, their
+    keys set, and the entry locked in."""
+    subject = type(case).objects.annotate(audit_head=audit.head_of(type(case))).get(pk=case.pk)
+    steps(case, 2)
+    if head == "unknown":
+        subject = type(case).objects.get(pk=case.pk)
+    row = OutboxMessage(task="workflows.tasks.send_task_mail", args=[9], kwargs={})
+
+    entry = audit.record(subject=subject, writing=(row,), action="case.edit", label="Late rows")
+
+    assert entry.seq == 3 and OutboxMessage.objects.filter(args=[9]).get().pk == row.pk
     assert audit.verify() == []
 
 

@@ -702,10 +702,10 @@ def inspection_sign_off(*, inspection: Inspection, by: Person) -> Inspection:
         inspection.signed_off_at = timezone.now()
         inspection.signed_off_by = by
         inspection.signed_off_as = acting
-        outbox.enqueue(issue_report_document, inspection.pk)  # signed as issued, after the commit (issued.py)
         audit.record(
             subject=inspection,
             saving=("signed_off_at", "signed_off_by", "signed_off_as"),
+            writing=(outbox.unwritten(issue_report_document, inspection.pk),),  # signed as issued (issued.py)
             action="case.sign_off",
             label=_("Report signed off"),
             by=by,
@@ -858,8 +858,10 @@ def escalate_to_closure(*, inspection: Inspection) -> CorrectiveOrder:
 def inspection_close(*, inspection: Inspection) -> Inspection:
     inspection.closed_at = timezone.now()
     # The factory's risk score after the commit (one outbox row here, not its ~9 statements inline).
-    outbox.enqueue(refresh_risk, [inspection.factory_id])
-    audit.record(subject=inspection, saving=("closed_at",), action="case.close", label=_("Case closed"))
+    risk = outbox.unwritten(refresh_risk, [inspection.factory_id])
+    audit.record(
+        subject=inspection, saving=("closed_at",), writing=(risk,), action="case.close", label=_("Case closed")
+    )
     return inspection
 
 
