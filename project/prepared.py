@@ -186,23 +186,29 @@ def _update_sql(model, names: tuple[str, ...] | None, alias: str) -> str:
     return f"UPDATE {quote(model._meta.db_table)} SET {columns} WHERE {quote(model._meta.pk.column)} = %s"
 
 
-def insert_of(instance, alias: str) -> tuple[str, list]:
+def insert_of(instance, alias: str, expressions: dict[str, str] | None = None) -> tuple[str, list]:
     """The INSERT that saving the new `instance` runs on the database `alias`, its key returned: its SQL built
     once per model and database, its values as the save prepares them (each field's `pre_save`: defaults,
     `auto_now_add`). A value that is an expression, or a field with its own placeholder, is compiled by Django
-    each time."""
+    each time. `expressions`: SQL that gives the named fields' values instead (a key returned by another part
+    of the same statement: workflows.task_rows); the other values must then be plain."""
     model, connection = type(instance), connections[alias]
     fields = _insert_fields(model)
     values = [field.pre_save(instance, True) for field in fields]
     if _compiled_by_django(fields, values):
+        if expressions:
+            raise TypeError(f"{model.__name__}'s INSERT is compiled by Django: no SQL can be put in it")
         query = InsertQuery(model)
         query.insert_values(fields, [instance])
         compiler = query.get_compiler(using=alias)
         compiler.returning_fields = [model._meta.pk]
         ((sql, params),) = compiler.as_sql()
         return sql, list(params)
-    return _insert_sql(model, alias), [
-        field.get_db_prep_save(v, connection) for field, v in zip(fields, values, strict=True)
+    given = tuple(sorted((expressions or {}).items()))
+    return _insert_sql(model, alias, given), [
+        field.get_db_prep_save(v, connection)
+        for field, v in zip(fields, values, strict=True)
+        if field.name not in (expressions or ())
     ]
 
 
@@ -219,8 +225,8 @@ def _insert_fields(model) -> list:
 
 
 @cache
-def _insert_sql(model, alias: str) -> str:
-    quote, meta = connections[alias].ops.quote_name, model._meta
+def _insert_sql(model, alias: str, expressions: tuple[tuple[str, str], ...] = ()) -> str:
+    quote, meta, given = connections[alias].ops.quote_name, model._meta, dict(expressions)
     columns = ", ".join(quote(field.column) for field in _insert_fields(model))
-    marks = ", ".join("%s" for _field in _insert_fields(model))
+    marks = ", ".join(given.get(field.name, "%s") for field in _insert_fields(model))
     return f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks}) RETURNING {quote(meta.pk.column)}"

@@ -1,11 +1,11 @@
 """What every Kamkap flow shares: the blocking row lock that loads the process (workflows.engine;
-VIEWFLOW.md trap 1: the stock default is no lock), each human task announced to its owner, and
+VIEWFLOW.md trap 1: the stock default is no lock), each human task announced to its owner (nodes.View), and
 process pages scoped through permissions.access (stock Viewflow shows every process to anyone with
 the flow). Flows are written with workflows.nodes (due dates, gateways without task rows)."""
 
 from viewflow.workflow import flow
 
-from workflows import engine, notify
+from workflows import engine
 
 # Guardian permissions on an office that a task asks of whoever takes it from the queue.
 OFFICE_QUEUE = "org.work_in_office"  # the office's own people
@@ -14,10 +14,6 @@ OVERSEE = "org.oversee_office"  # the levels above it (assistant and deputy PS)
 
 class KamkapFlow(flow.Flow):
     lock_impl = engine.ProcessLock(attempts=2)
-
-    def task_created(self, activation):
-        """onCreate of a human task: the e-mail to its owner (its due date is written with it, nodes.View)."""
-        notify.task_created(activation.task)
 
     def has_manage_permission(self, user, obj=None):
         """Nobody's, a superuser's included: Viewflow's manage actions (cancel, undo and revive pages on

@@ -42,13 +42,14 @@ from viewflow.workflow.status import PROCESS, STATUS
 
 from project.prepared import Prepared
 
-from . import duties, engine, sla, task_rows
+from . import duties, engine, notify, sla, task_rows
 
 
 class ViewActivation(StockViewActivation):
     @classmethod
     def create(cls, flow_task, prev_activation, token, data=None, seed=None):
-        """Viewflow's ViewActivation.create, with the due date set before the task is saved."""
+        """Viewflow's ViewActivation.create, with the due date set before the task is saved and the e-mail to
+        its owner written with it (notify.task_mail: every human task of every flow tells its owner)."""
         task = flow_task.flow_class.task_class(process=prev_activation.process, flow_task=flow_task, token=token)
         task.data = data if data is not None else {}
         task.seed = seed
@@ -65,7 +66,7 @@ class ViewActivation(StockViewActivation):
             task.owner = owner
             task.status = STATUS.ASSIGNED
         task.scheduled = flow_task.due_at(activation)
-        task_rows.insert_linked(task, prev_activation.task)
+        task_rows.insert_linked(task, prev_activation.task, mail=notify.task_mail(task))  # its owner told
         if owner is None and flow_task._duty is not None:
             duties.report_unheld(task, refused=refused)
         if flow_task._on_create is not None:

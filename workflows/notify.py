@@ -5,9 +5,10 @@ caused it and done by Celery after the commit (eager in the embedded set-up), so
 the e-mail, never the request, and a message delivered twice mails once.
 
 Who writes what, one place each:
-- a task given to its owner (assigned, returned, a directive issued): `task_created`, the onCreate of
-  every human task (workflows.flows.KamkapFlow); the notification is written by the worker with the
-  e-mail (`send_for_task`), so a completion costs no statement more than its outbox row;
+- a task given to its owner (assigned, returned, a directive issued): `task_mail`, the outbox row that
+  every human task is written with (workflows.nodes.View, in the task's own statement on PostgreSQL:
+  workflows.task_rows); the notification is written by the worker with the e-mail (`send_for_task`),
+  so a completion costs no statement more than the task's;
 - due soon, overdue, escalated: the SLA sweep (workflows.sla), set-based, through `write_many`;
 - a complaint answered: `complaint_answered`, called by workflows.complaint.services.complaint_answer.
 What the superior may do with an escalated step from the inbox (hand it over): `hand_over_of`."""
@@ -107,12 +108,14 @@ def write_many(
 # A task given to someone ------------------------------------------------------------------------
 
 
-def task_created(task: Task) -> None:
+def task_mail(task: Task):
+    """The outbox row that tells the new `task`'s owner (None when it has none: a queue's task), not yet
+    written: it is written with the task, its argument the task's key (workflows.task_rows.insert_linked)."""
     if task.owner_id is None:
-        return
+        return None
     from .tasks import send_task_mail
 
-    outbox.enqueue(send_task_mail, task.pk)
+    return outbox.unwritten(send_task_mail)
 
 
 def kind_of_new_task(task: Task, process) -> str:
@@ -131,7 +134,7 @@ def kind_of_new_task(task: Task, process) -> str:
 
 
 def send_for_task(task_id: int) -> bool:
-    """The worker's part of `task_created` (run once per outbox row): the owner's notification, and
+    """The worker's part of `task_mail` (run once per outbox row): the owner's notification, and
     their e-mail unless they said no. True when an e-mail went."""
     task = Task.objects.select_related("owner", "process").filter(pk=task_id).first()
     if task is None or task.owner is None:

@@ -8,8 +8,9 @@ and `pre_save` included) inside a data-modifying WITH that also writes the link,
     SELECT id FROM new
 
 instead of `task.save()` then `task.previous.add(previous)` (two round trips, and the related manager's
-bulk_create built for one row). Every human task, function and end of a chain is written so (one
-statement fewer each). Elsewhere — SQLite (no INSERT inside WITH), a task already saved, a model with
+bulk_create built for one row). The outbox row of the e-mail to the task's owner (workflows.notify.task_mail)
+is a third INSERT of the same WITH, its argument the new key. Every human task, function and end of a chain
+is written so (one statement fewer each). Elsewhere — SQLite (no INSERT inside WITH), a task already saved, a model with
 a parent table or its own save, or a model something listens to (save or link signals, which the one statement would
 not send) — it is the two writes as before.
 
@@ -23,7 +24,7 @@ from django.db import DatabaseError, connections, router
 from django.db.models import signals
 from viewflow.workflow.models import AbstractTask
 
-from project.prepared import insert_of, update_of
+from project.prepared import insert_of, saved_plainly, update_of
 
 PENDING = "_kamkap_done_unsaved"  # in a task's __dict__: its done row is still to be written
 
@@ -40,30 +41,38 @@ def flush(task) -> None:
         task.save(force_update=True)
 
 
-def insert_linked(task, previous) -> None:
+def insert_linked(task, previous, mail=None) -> None:
     """Save the new `task` and link it to `previous` (a saved task, or None: no link); `previous` saved in
-    the same statement when its row is still to be written (save_with_next)."""
+    the same statement when its row is still to be written (save_with_next). `mail`: an outbox row not yet
+    written (workflows.outbox.unwritten) whose arguments are the new task's key alone, written with it."""
     model = type(task)
     alias = router.db_for_write(model, instance=task)
-    if previous is None or task.pk is not None or not _one_statement(model, connections[alias].vendor):
+    one = previous is not None and task.pk is None and _one_statement(model, connections[alias].vendor)
+    if not one or (mail is not None and not saved_plainly(type(mail))):
         flush(previous)
         task.save(using=alias)
         if previous is not None:
             task.previous.add(previous)
+        if mail is not None:
+            mail.args = [task.pk]
+            mail.save(using=alias)
         return
     if task.flow_task and not task.flow_task_type:  # what Viewflow's Task.save adds to the model's save
         task.flow_task_type = task.flow_task.task_type
     insert, params = insert_of(task, alias)
     done = previous.__dict__.get(PENDING) and type(previous) is model
     update, update_params = update_of(previous, None, alias) if done else ("", [])
+    parts, last = [f"new AS ({insert})"], [previous.pk]
+    if done:
+        parts.insert(0, f"done AS ({update} RETURNING 1)")
+        params = [*update_params, *params]
+    if mail is not None:
+        mail_insert, mail_params = insert_of(mail, alias, {"args": _MAIL_ARGS})
+        parts.append(f"mail AS ({mail_insert})")
+        params = [*params, *mail_params]
     with connections[alias].cursor() as cursor:
-        if done:
-            cursor.execute(
-                f"WITH done AS ({update} RETURNING 1), new AS ({insert}), {_linked_sql(model, done=True)}",
-                [*update_params, *params, previous.pk],
-            )
-        else:
-            cursor.execute(f"WITH new AS ({insert}), {_linked_sql(model)}", [*params, previous.pk])
+        cursor.execute(f"WITH {', '.join(parts)}, {_linked_sql(model, done=done, mail=mail is not None)}",
+                       [*params, *last])  # fmt: skip
         row = cursor.fetchone()
     if done and row[1] != 1:
         raise DatabaseError("Forced update did not affect any rows.")  # as save(force_update=True)
@@ -71,6 +80,12 @@ def insert_linked(task, previous) -> None:
         del previous.__dict__[PENDING]
     task.pk = row[0]
     task._state.adding, task._state.db = False, alias
+    if mail is not None:
+        mail.pk, mail.args = row[-1], [task.pk]
+        mail._state.adding, mail._state.db = False, alias
+
+
+_MAIL_ARGS = "(SELECT jsonb_build_array(id) FROM new)"  # the mail's arguments: the new task's key (PostgreSQL)
 
 
 def _one_statement(model, vendor: str) -> bool:
@@ -82,13 +97,15 @@ def _one_statement(model, vendor: str) -> bool:
 
 
 @cache
-def _linked_sql(model, *, done: bool = False) -> str:
+def _linked_sql(model, *, done: bool = False, mail: bool = False) -> str:
     """What follows the task's INSERT in the WITH: the link (its other end the last parameter), the new key
-    (and, after the previous task's UPDATE, how many rows it updated)."""
+    (and, after the previous task's UPDATE, how many rows it updated; after the mail's INSERT, its key)."""
     field, quote = model.previous.field, connections[router.db_for_write(model)].ops.quote_name
     through, pk = model.previous.through._meta.db_table, quote(model._meta.pk.column)
     columns = f"{quote(field.m2m_column_name())}, {quote(field.m2m_reverse_name())}"
     updated = ", (SELECT count(*) FROM done)" if done else ""
+    mailed = ", (SELECT id FROM mail)" if mail else ""
     return (
-        f"linked AS (INSERT INTO {quote(through)} ({columns}) SELECT {pk}, %s FROM new) SELECT {pk}{updated} FROM new"
+        f"linked AS (INSERT INTO {quote(through)} ({columns}) SELECT {pk}, %s FROM new) "
+        f"SELECT {pk}{updated}{mailed} FROM new"
     )

@@ -43,7 +43,6 @@ class ProjectFlow(KamkapFlow):
         nodes.Approval(views.ApproveProjectView.as_view(), chain=this.project_chain, never=this.never_approves)
         .Annotation(title=_("Approve the project"))
         .Permission(OVERSEE, obj=_office)
-        .onCreate(this.task_created)
         .Next(this.decided)
     )
     decided = (
@@ -58,7 +57,6 @@ class ProjectFlow(KamkapFlow):
         .Assign(this.officer)
         .Permission(OFFICE_QUEUE, obj=_office)
         .Duty(duties.named)
-        .onCreate(this.task_created)
         .Next(this.approve)
     )
     end = nodes.End().Annotation(title=_("Approved"))
@@ -94,7 +92,6 @@ class ProgressFlow(KamkapFlow):
         .Permission(OFFICE_QUEUE, obj=_office)
         .Duty(duties.named)
         .Due(_case_due)
-        .onCreate(this.task_created)
         .Next(this.review)
     )
     review = (
@@ -103,7 +100,6 @@ class ProgressFlow(KamkapFlow):
         .Assign(this.head_of_office)
         .Permission(OFFICE_QUEUE, obj=_office)
         .Duty(duties.fills(PositionKind.PROVINCIAL_OFFICER, excluding="submitted_by"))
-        .onCreate(this.task_created)
         .Next(this.approved)
     )
     approved = nodes.If(act.process.approved).Annotation(title=_("Approved?")).Then(this.end).Else(this.file)
@@ -133,7 +129,6 @@ class DirectiveFlow(KamkapFlow):
         .Permission(OFFICE_QUEUE, obj=_office)
         .Duty(duties.named)
         .Due(_case_due)
-        .onCreate(this.task_created)
         .Next(this.check)
     )
     check = (
@@ -142,7 +137,6 @@ class DirectiveFlow(KamkapFlow):
         .Assign(this.reviewer)
         .Permission(OVERSEE, obj=_office)
         .Duty(duties.named_except("assignee", "reporter"))
-        .onCreate(this.task_created)
         .Next(this.accepted)
     )
     accepted = (
@@ -173,7 +167,6 @@ class EscalationFlow(KamkapFlow):
         .Assign(this.responsible)
         .Permission(OVERSEE, obj=_office)
         .Duty(this.fills_the_level)
-        .onCreate(this.task_created)
         .Next(this.end)
     )
     end = nodes.End().Annotation(title=_("Answered"))

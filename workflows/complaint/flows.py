@@ -31,7 +31,6 @@ class ComplaintFlow(KamkapFlow):
         .Assign(this.group_head)
         .Permission(OFFICE_QUEUE, obj=_office)
         .Duty(duties.fills(PositionKind.GROUP_HEAD))
-        .onCreate(this.task_created)
         .Next(this.is_accepted)
     )
     is_accepted = (
@@ -46,7 +45,6 @@ class ComplaintFlow(KamkapFlow):
         .Assign(this.group_head)
         .Permission(OFFICE_QUEUE, obj=_office)
         .Duty(duties.fills(PositionKind.GROUP_HEAD))
-        .onCreate(this.task_created)
         .Next(this.close)
     )
     answer_rejection = (
@@ -55,7 +53,6 @@ class ComplaintFlow(KamkapFlow):
         .Assign(this.group_head)
         .Permission(OFFICE_QUEUE, obj=_office)
         .Duty(duties.fills(PositionKind.GROUP_HEAD))
-        .onCreate(this.task_created)
         .Next(this.close)
     )
     close = nodes.Function(this.close_complaint).Annotation(title=_("Close the complaint")).Next(this.end)

@@ -34,7 +34,6 @@ class InspectionFlow(KamkapFlow):
         .Assign(this.group_head)
         .Permission(OFFICE_QUEUE, obj=_office)
         .Duty(duties.fills(PositionKind.GROUP_HEAD))
-        .onCreate(this.task_created)
         .Next(this.inspect)
     )
     inspect = (
@@ -43,7 +42,6 @@ class InspectionFlow(KamkapFlow):
         .Assign(this.inspector)
         .Permission(OFFICE_QUEUE, obj=_office)
         .Duty(duties.fills(PositionKind.INSPECTOR))
-        .onCreate(this.task_created)
         .onAssign(this.inspector_took)
         .Next(this.review)
     )
@@ -53,7 +51,6 @@ class InspectionFlow(KamkapFlow):
         .Assign(this.group_head)
         .Permission(OFFICE_QUEUE, obj=_office)
         .Duty(duties.fills(PositionKind.GROUP_HEAD, excluding="inspector"))
-        .onCreate(this.task_created)
         .Next(this.review_passed)
     )
     review_passed = (
@@ -65,7 +62,6 @@ class InspectionFlow(KamkapFlow):
         .Assign(this.provincial_officer)
         .Permission(OFFICE_QUEUE, obj=_office)
         .Duty(duties.fills(PositionKind.PROVINCIAL_OFFICER, excluding="inspector"))
-        .onCreate(this.task_created)
         .Next(this.compliant)
     )
     compliant = (
@@ -77,14 +73,12 @@ class InspectionFlow(KamkapFlow):
         .Assign(this.provincial_officer)
         .Permission(OFFICE_QUEUE, obj=_office)
         .Duty(duties.fills(PositionKind.PROVINCIAL_OFFICER, excluding="inspector"))
-        .onCreate(this.task_created)
         .Next(this.approve_order)
     )
     approve_order = (
         nodes.Approval(views.ApproveOrderView.as_view(), chain=this.order_chain, never=this.never_approves_order)
         .Annotation(title=_("Approve the order"))
         .Permission(OVERSEE, obj=_office)
-        .onCreate(this.task_created)
         .Next(this.order_decided)
     )
     order_decided = (
@@ -100,7 +94,6 @@ class InspectionFlow(KamkapFlow):
         .Assign(this.inspector)
         .Permission(OFFICE_QUEUE, obj=_office)
         .Duty(duties.fills(PositionKind.INSPECTOR))
-        .onCreate(this.task_created)
         .onAssign(this.inspector_took)
         .Next(this.order_obeyed)
     )

@@ -32,7 +32,6 @@ class PlanFlow(KamkapFlow):
         .Assign(this.preparer)
         .Permission(OFFICE_QUEUE, obj=_office)
         .Duty(duties.named)
-        .onCreate(this.task_created)
         .Next(this.approve)
     )
     approve = (
@@ -41,7 +40,6 @@ class PlanFlow(KamkapFlow):
         .Assign(this.provincial_officer)
         .Permission(OFFICE_QUEUE, obj=_office)
         .Duty(duties.fills(PositionKind.PROVINCIAL_OFFICER, excluding="created_by"))
-        .onCreate(this.task_created)
         .Next(this.approved)
     )
     approved = (

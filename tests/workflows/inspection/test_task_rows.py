@@ -122,3 +122,32 @@ def test_a_task_done_whose_row_is_gone_fails_as_its_save_would(before):
     with pytest.raises(DatabaseError, match="did not affect any rows"), transaction.atomic():
         task_rows.insert_linked(new_task(before), gone)
     assert not Task.objects.filter(pk=before.pk).exists()
+
+
+@pytest.mark.parametrize("previous", ["done", "saved", "none"])
+def test_the_owners_mail_is_written_with_the_task_its_argument_the_new_key(before, songkhla, previous,
+                                                                           django_assert_num_queries):  # fmt: skip
+    """notify.task_mail's outbox row: on PostgreSQL an INSERT of the task's own statement (with the task
+    done before it too), a save after the task's elsewhere or without a task before it."""
+    from workflows import notify
+    from workflows.models import OutboxMessage
+
+    task = new_task(before, owner=songkhla.inspector, status=STATUS.ASSIGNED)
+    mail = notify.task_mail(task)
+    one = ONE_STATEMENT and previous != "none"
+    extra = {"done": 1, "saved": 0, "none": -1}[previous]  # SQLite: the done task's save; no link to add
+
+    with django_assert_num_queries(1 if one else 3 + extra):
+        task_rows.insert_linked(task, {"done": done, "saved": lambda t: t, "none": lambda t: None}[previous](before),
+                                mail=mail)  # fmt: skip
+
+    assert mail.pk and mail._state.adding is False and mail.args == [task.pk]
+    row = OutboxMessage.objects.get(pk=mail.pk)
+    assert (row.task, row.args, row.kwargs, row.done_at) == ("workflows.tasks.send_task_mail", [task.pk], {}, None)
+    assert stored(task)["previous"] == ([] if previous == "none" else [before.pk])
+
+
+def test_a_task_without_an_owner_has_no_mail(before):
+    from workflows import notify
+
+    assert notify.task_mail(new_task(before)) is None
