@@ -5,9 +5,11 @@ Stock Viewflow locks the process row, then reloads the task, the process and its
 the flow reads the case in a fourth query; every gateway is a task row of its own, written three times.
 Here the lock statement itself loads the process (`SELECT … FOR UPDATE OF` its row on PostgreSQL;
 SQLite takes its write lock at BEGIN IMMEDIATE). Completing a task, the lock statement is the task's
-own: it locks the task and its process's row and loads them with the task's owner and the process's
-own subclass row; the case is read once (`process.case`, workflows.processes, with the head of its
-audit chain) and gateways are decided inside the completion that reaches them (workflows.nodes).
+own: it locks the task and its process's row and loads them with the task's owner, the process's
+own subclass row and its case (`process.case`, workflows.processes: what the flow reads of it and the
+head of its audit chain); gateways are decided inside the completion that reaches them (workflows.nodes).
+The services change that case object (`activation.process.case`, or the caller's own given to
+`activation(task, case=…)`), so that the flow's functions read what they just changed.
 
 What is locked is the row of Viewflow's process table (and, completing, the task's row): every lock
 of a process takes that row, so they exclude each other. Locked rows are read as they are once the
@@ -27,6 +29,8 @@ from viewflow.workflow.lock import lock_scope
 from viewflow.workflow.models import Process
 
 from project.prepared import Prepared
+
+from .processes import CaseProcess
 
 _held = threading.local()
 
@@ -54,27 +58,55 @@ def load_process(flow_class, process_pk, *, lock: bool = False):
 
 
 def load_task(flow_class, task_pk, process_pk, *, lock: bool = False):
-    """The flow's task with its owner and its process (the flow's own subclass) in one statement, or
-    None; `lock`: the task's row and its process's row, held to the transaction's end."""
+    """The flow's task with its owner, its process (the flow's own subclass) and the process's case
+    (`process.case`, as workflows.processes reads it: what the flow reads of it and its figures) in one
+    statement, or None; `lock`: the task's row and its process's row, held to the transaction's end."""
     process_class = flow_class.process_class
-    link = _parent_link(process_class)
     task = _task_query(flow_class, lock).one(task_pk, process_pk)
-    if task is not None and link:
+    if task is not None and _parent_link(process_class):
         process = getattr(task.process, _child(process_class), None)
         if process is None:
             return None
         task.process = process
+        if _has_case(process_class):
+            _case_loaded(task, process)
     return task
+
+
+def _has_case(process_class) -> bool:
+    return issubclass(process_class, CaseProcess) and bool(process_class.case_field)
+
+
+def _case_loaded(task, process) -> None:
+    """The case the task's statement loaded made `process.case`, its figures moved from the task to it."""
+    case = getattr(process, process.case_field)  # (loaded with the task: no query)
+    figures = {name: task.__dict__.pop(f"case_{name}") for name in _figure_names(type(process))}
+    if case is not None:
+        case.__dict__.update(figures)
+        process.__dict__["case"] = case
+
+
+@cache
+def _figure_names(process_class) -> tuple[str, ...]:
+    return tuple(process_class.case_figures())
 
 
 @cache
 def _task_query(flow_class, lock: bool) -> Prepared:
     """The query of `load_task` for the task's and its process's keys, compiled once per flow
-    (project.prepared: building and compiling it was twice its time in PostgreSQL)."""
+    (project.prepared: building and compiling it was twice its time in PostgreSQL). The case comes with
+    it: a fourth of a completion's statements was reading it on its own (`process.case`)."""
     process_class = flow_class.process_class
-    tasks = flow_class.task_class._default_manager.filter(process__flow_class=flow_class).select_related(
-        "owner", "process", *([f"process__{_child(process_class)}"] if _parent_link(process_class) else [])
-    )
+    tasks = flow_class.task_class._default_manager.filter(process__flow_class=flow_class)
+    related = ["owner", "process"]
+    if _parent_link(process_class):
+        related.append(f"process__{_child(process_class)}")
+        if _has_case(process_class):
+            path = f"process__{_child(process_class)}__{process_class.case_field}"
+            related += [path, *(f"{path}__{name}" for name in process_class.case_related)]
+            figures = process_class.case_figures(pk=path)
+            tasks = tasks.annotate(**{f"case_{name}": figure for name, figure in figures.items()})
+    tasks = tasks.select_related(*related)
     tasks = tasks.select_for_update(of=("self", "process")) if lock else tasks
     return Prepared(lambda task_pk, process_pk: tasks.filter(pk=task_pk, process_id=process_pk), int, int)
 
@@ -160,15 +192,18 @@ def _lock_then_read(flow_class, process_pk, task_pk):
 
 
 @contextmanager
-def activation(task):
+def activation(task, case=None):
     """Viewflow's `task.activation()` in one statement instead of four: lock the process and re-read
     the task with it (another person may have completed it meanwhile). Pass `activation.process.case`
-    to the service: the flow's functions read that object."""
+    to the service: the flow's functions read that object (loaded by the same statement). `case`: the
+    caller's own object of the task's case, which the service changes, made `process.case` instead."""
     flow_class = task.flow_task.flow_class
     with task_lock(flow_class, task.process_id, task.pk):
         fresh = held_task(task.pk)
         if fresh is None:
             raise FlowRuntimeError(f"No task {task.pk} of process {task.process_id} of {flow_class}")
+        if case is not None:
+            _case_given(fresh.process, case)
         for field in task._meta.concrete_fields:  # as refresh_from_db: the caller keeps its object
             setattr(task, field.attname, getattr(fresh, field.attname))
             if field.is_relation:
@@ -177,6 +212,14 @@ def activation(task):
                 elif field.is_cached(task):
                     field.delete_cached_value(task)
         yield task.flow_task.activation_class(task)
+
+
+def _case_given(process, case) -> None:
+    field = process._meta.get_field(process.case_field)
+    if case.pk != getattr(process, field.attname) or not isinstance(case, field.related_model):
+        raise FlowRuntimeError(f"{type(case).__name__} {case.pk} is not the case of process {process.pk}")
+    field.set_cached_value(process, case)
+    process.__dict__["case"] = case
 
 
 def wrap_view(flow_task, origin_view):

@@ -56,17 +56,20 @@ class CaseProcess:
         return case
 
     @classmethod
-    def case_annotations(cls) -> dict:
-        """Figures of the case the flow's services read, loaded with the case (no query of their own)."""
+    def case_annotations(cls, pk: str = "pk") -> dict:
+        """Figures of the case the flow's services read, loaded with the case (no query of their own).
+        `pk`: the path to the case's key from the model of the query they annotate."""
         return {}
 
     @classmethod
-    def case_figures(cls) -> dict:
+    def case_figures(cls, pk: str = "pk") -> dict:
         """`case_annotations` and the head of the case's audit chain (workflows.audit.head_of), so that
-        the first entry a completion writes does not read the head again."""
+        the first entry a completion writes does not read the head again. `pk`: as `case_annotations`'s
+        (a task's query: workflows.engine loads the case with the task it locks)."""
         from .audit import head_of
 
-        return {**cls.case_annotations(), "audit_head": head_of(cls._meta.get_field(cls.case_field).related_model)}
+        model = cls._meta.get_field(cls.case_field).related_model
+        return {**cls.case_annotations(pk), "audit_head": head_of(model, pk)}
 
 
 @cache

@@ -20,6 +20,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError, connection
 from django.db.models import F
+from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
 from project.celery import KamkapTask
@@ -336,3 +337,17 @@ def test_a_transient_error_in_a_worker_is_tried_again_later_with_a_growing_delay
             database_away()
     finally:
         database_away.pop_request()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_row_written_with_another_statement_needs_a_transaction(settings):
+    """`unwritten` rows ride on another statement of the transaction (audit.record, task_rows): outside one,
+    refused and nothing kept; `enqueue` alone writes its row and hands it over at once (Celery eager)."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    with pytest.raises(TransactionManagementError):
+        outbox.unwritten(send_task_mail, 1)
+    assert not OutboxMessage.objects.exists()
+
+    message = outbox.enqueue("workflows.tasks.send_task_mail", 10**9)  # no such task: nobody to mail
+
+    assert OutboxMessage.objects.get(pk=message.pk).done_at is not None

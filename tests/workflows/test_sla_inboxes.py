@@ -133,7 +133,7 @@ def inspect_step(songkhla):
     from workflows import engine
 
     case = inspections.inspection_start(factory=FactoryFactory(), by=songkhla.head)
-    with engine.activation(first_task(inspectionprocess__inspection=case)) as activation:
+    with engine.activation(first_task(inspectionprocess__inspection=case), case=case) as activation:
         activation.start(None)
         inspections.inspection_assign(inspection=case, inspector=songkhla.inspector, by=songkhla.head)
         activation.execute()

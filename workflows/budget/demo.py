@@ -28,7 +28,8 @@ OFFICES = {"songkhla": 90, "lopburi": 16, "singburi": 17, "angthong": 15, "chain
 def _complete(name: str, action, **process) -> None:
     filters = {f"process__{key}": value for key, value in process.items()}
     task = Task.objects.get(flow_task__endswith=f".{name}", status__in=[STATUS.NEW, STATUS.ASSIGNED], **filters)
-    with engine.activation(task) as activation:
+    (case,) = process.values()  # the flow reads the object the services change
+    with engine.activation(task, case=case) as activation:
         activation.start(None)
         action(task.owner)
         activation.execute()

@@ -25,7 +25,7 @@ def _complete(complaint, name, action):
         flow_task__endswith=f".{name}",
         status__in=[STATUS.NEW, STATUS.ASSIGNED],
     )
-    with engine.activation(task) as activation:
+    with engine.activation(task, case=complaint) as activation:  # the flow reads the object the services change
         activation.start(None)
         action(task.owner)
         activation.execute()

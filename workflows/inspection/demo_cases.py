@@ -26,7 +26,7 @@ def _task(inspection, name):
 
 def _complete(inspection, name, action):
     task = _task(inspection, name)
-    with engine.activation(task) as activation:
+    with engine.activation(task, case=inspection) as activation:  # the flow reads the object the services change
         activation.start(None)
         action(task.owner)
         activation.execute()

@@ -26,7 +26,7 @@ def _complete(plan, name, action):
     task = Task.objects.get(
         process__planprocess__plan=plan, flow_task__endswith=f".{name}", status__in=[STATUS.NEW, STATUS.ASSIGNED]
     )
-    with engine.activation(task) as activation:
+    with engine.activation(task, case=plan) as activation:  # the flow reads the object the services change
         activation.start(None)
         action(task.owner)
         activation.execute()

@@ -250,7 +250,7 @@ def _assign(inspection: Inspection, flow_class) -> None:
     inspector = inspection_services.suggested_inspector(inspection.office)
     if task is None or task.owner is None or inspector is None or not task.flow_task.can_execute(task.owner, task):
         return
-    with engine.activation(task) as activation:
+    with engine.activation(task, case=inspection) as activation:  # the flow reads the object the service changes
         activation.start(None)
         inspection_services.inspection_assign(inspection=inspection, inspector=inspector, by=task.owner)
         activation.execute()

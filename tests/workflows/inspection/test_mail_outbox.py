@@ -100,16 +100,3 @@ def test_a_task_that_keeps_failing_does_not_hold_up_the_others(assigned, songkhl
     mailed.refresh_from_db()
     assert broken.attempts == outbox.EAGER_ATTEMPTS and "no_such_task" in broken.last_error  # left to a person
     assert mailed.attempts == 1 and len(mail.outbox) == sent + 1
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_row_written_with_another_statement_needs_a_transaction(songkhla):
-    """`unwritten` rows ride on another statement of the transaction (audit.record, task_rows): outside one,
-    refused and nothing kept; `enqueue` alone writes its row and hands it over at once (Celery eager here)."""
-    with pytest.raises(transaction.TransactionManagementError):
-        outbox.unwritten(send_task_mail, 1)
-    assert not OutboxMessage.objects.exists()
-
-    message = outbox.enqueue("workflows.tasks.send_task_mail", 10**9)  # no such task: nobody to mail
-
-    assert OutboxMessage.objects.get(pk=message.pk).done_at is not None

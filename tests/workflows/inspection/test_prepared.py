@@ -67,6 +67,28 @@ def test_the_task_lock_is_what_its_queryset_gives_and_takes_one_statement(case, 
     assert values(locked.process) == values(expected.process.inspectionprocess)
     if connection.vendor == "postgresql":
         assert "FOR UPDATE OF" in compiled(engine._task_query(InspectionFlow, True)).sql
+    # The case comes with it, as `process.case` reads it (what the flow reads of it, its figures): no statement.
+    read = _case_query(InspectionProcess).one(case.pk)
+    with django_assert_num_queries(0):
+        loaded = locked.process.case
+        assert (loaded.audit_head, loaded.last_review_number) == (read.audit_head, read.last_review_number)
+        assert values(loaded) == values(read) and values(loaded.inspector) == values(read.inspector)
+        assert values(loaded.office) == values(read.office) and locked.process.inspection is loaded
+    assert "case_audit_head" not in locked.__dict__
+
+
+def test_the_callers_own_case_object_is_the_one_the_flow_reads(case, songkhla):
+    """engine.activation(task, case=…): the flow's functions read the object the caller's service changes;
+    another case's object is refused."""
+    from viewflow.workflow.exceptions import FlowRuntimeError
+
+    task = Task.objects.get(process__inspectionprocess__inspection=case, flow_task=InspectionFlow.assign)
+    with pytest.raises(FlowRuntimeError), transaction.atomic():
+        with engine.activation(task, case=Inspection(pk=case.pk + 1)):
+            pass
+    mine = Inspection.objects.get(pk=case.pk)
+    with transaction.atomic(), engine.activation(task, case=mine) as activation:
+        assert activation.process.case is mine and activation.process.inspection is mine
 
 
 @pytest.mark.django_db(transaction=True)  # the other thread's connection sees the case

@@ -21,11 +21,11 @@ class InspectionProcess(CaseProcess, Process):
         verbose_name_plural = _("inspection processes")
 
     @classmethod
-    def case_annotations(cls) -> dict:
+    def case_annotations(cls, pk: str = "pk") -> dict:
         """The number of the case's latest review round: the next round's number, read with the case."""
         from .cases import ReviewRound
 
-        latest = ReviewRound.objects.filter(inspection=models.OuterRef("pk")).order_by("-number").values("number")
+        latest = ReviewRound.objects.filter(inspection=models.OuterRef(pk)).order_by("-number").values("number")
         return {"last_review_number": models.Subquery(latest[:1])}
 
     # Named predicates the gateways read (InspectionFlow): properties, since act.process.x reads x.
