@@ -50,11 +50,20 @@ def round_record(
     rounds, *, by, by_as: str, decision: str, comments: str = "", number: int | None = None
 ) -> DecisionRound:
     """Record one decision on the case as its next round (`number` when the caller knows it)."""
-    if decision not in RoundDecision.values:
-        raise ValueError(decision)
     if number is None:
         number = (rounds.aggregate(last=Max("number"))["last"] or 0) + 1
-    return rounds.create(number=number, decided_by=by, decided_as=by_as, decision=decision, comments=comments)
+    review = next_round(rounds, by=by, by_as=by_as, decision=decision, comments=comments, number=number)
+    review.save()
+    return review
+
+
+def next_round(rounds, *, by, by_as: str, decision: str, comments: str, number: int) -> DecisionRound:
+    """`round_record`'s round not yet saved: for the statement of the audit entry that records the decision
+    to write it (workflows.audit.record's `writing`)."""
+    if decision not in RoundDecision.values:
+        raise ValueError(decision)
+    case = {rounds.field.name: rounds.instance}
+    return rounds.model(**case, number=number, decided_by=by, decided_as=by_as, decision=decision, comments=comments)
 
 
 def close_returned_rounds(steps, case_field: str) -> None:

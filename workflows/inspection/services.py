@@ -491,10 +491,10 @@ def evidence_add(
         evidence.file.save(upload.name, upload, save=False)
         if thumbnail is not None:
             evidence.thumbnail.save(thumbnail.name, thumbnail, save=False)
-        evidence.save()
         audit.record(
-            subject=inspection, action="case.evidence", label=_("Evidence added"), by=by, after={"file": upload.name}
-        )
+            subject=inspection, writing=(evidence,), action="case.evidence", label=_("Evidence added"), by=by,
+            after={"file": upload.name},
+        )  # fmt: skip
     if item_id is not None and "_photographed" in inspection.__dict__:
         inspection.__dict__["_photographed"].add(item_id)
     return evidence
@@ -679,11 +679,12 @@ def review_decide(*, inspection: Inspection, by: Person, decision: str, comments
         number = getattr(inspection.last_review, "number", 0) + 1
     acting = signed_as(by, PositionKind.GROUP_HEAD, inspection.office, _today())
     with transaction.atomic(savepoint=False):  # checked above: what fails from here fails the whole change
-        review = approvals.round_record(
+        review = approvals.next_round(
             inspection.reviews, by=by, by_as=acting, decision=decision, comments=comments, number=number
         )
         audit.record(
             subject=inspection,
+            writing=(review,),  # the round written by the entry's statement
             action=f"review.{decision}",
             label=_("Review round %(n)s: %(decision)s") % {"n": number, "decision": review.get_decision_display()},
             by=by,
