@@ -18,7 +18,7 @@ from datetime import date, datetime
 from functools import cache
 from itertools import count
 
-from django.db import connections
+from django.db import connections, router
 from django.db.models import Model, QuerySet, signals
 from django.db.models.query import get_related_populators
 from django.db.models.sql import InsertQuery, UpdateQuery
@@ -184,6 +184,22 @@ def _update_sql(model, names: tuple[str, ...] | None, alias: str) -> str:
     quote = connections[alias].ops.quote_name
     columns = ", ".join(f"{quote(field.column)} = %s" for field in _update_fields(model, names))
     return f"UPDATE {quote(model._meta.db_table)} SET {columns} WHERE {quote(model._meta.pk.column)} = %s"
+
+
+def inserted(instance, alias: str | None = None):
+    """The new `instance` saved as its save saves it, returned: by its INSERT built once (`insert_of`) where a
+    statement stands for its save (`saved_plainly`) and the database returns the new key, else by its save."""
+    model = type(instance)
+    alias = alias or router.db_for_write(model, instance=instance)
+    connection = connections[alias]
+    if not saved_plainly(model) or not connection.features.can_return_columns_from_insert:
+        instance.save(using=alias)
+        return instance
+    with connection.cursor() as cursor:
+        cursor.execute(*insert_of(instance, alias))
+        (instance.pk,) = cursor.fetchone()
+    instance._state.adding, instance._state.db = False, alias
+    return instance
 
 
 def insert_of(instance, alias: str, expressions: dict[str, str] | None = None) -> tuple[str, list]:

@@ -29,13 +29,13 @@ from datetime import timedelta
 from typing import Any
 
 from celery import Task, current_app
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
-from project.prepared import insert_of, saved_plainly
+from project.prepared import inserted
 
 from .models import OutboxMessage
 
@@ -69,7 +69,7 @@ def enqueue(task: Task | str, *args: Any, **kwargs: Any) -> OutboxMessage:
     nothing after the commit; one that fails, or is not tried, marks it pending again. A process
     killed between its commit and the hand-over leaves a row marked sent that the broker never had:
     the relay hands it over again (`lost`)."""
-    message = _written(_message(task, args, kwargs))
+    message = inserted(_message(task, args, kwargs))  # (a row or two at every step of a case: its INSERT built once)
     transaction.on_commit(lambda: publish(message, after_failure_wait=True))
     return message
 
@@ -99,21 +99,6 @@ def _publish_written(message: OutboxMessage) -> None:
     if message.pk is None:  # the caller of `unwritten` wrote it with nothing: a mistake, not a broker's failure
         raise RuntimeError(f"The outbox row of {message.task} was never written.")
     publish(message, after_failure_wait=True)
-
-
-def _written(message: OutboxMessage) -> OutboxMessage:
-    """The row saved (a row or two at every step of a case: its INSERT built once, project.prepared.insert_of,
-    where the database returns the new key and no receiver listens to its saves; else saved by Django)."""
-    alias = router.db_for_write(OutboxMessage)
-    connection = connections[alias]
-    if not saved_plainly(OutboxMessage) or not connection.features.can_return_columns_from_insert:
-        message.save(using=alias)
-        return message
-    with connection.cursor() as cursor:
-        cursor.execute(*insert_of(message, alias))
-        (message.pk,) = cursor.fetchone()
-    message._state.adding, message._state.db = False, alias
-    return message
 
 
 def publish(message: OutboxMessage, *, after_failure_wait: bool = False) -> bool:

@@ -17,7 +17,7 @@ from PIL import ExifTags, Image, ImageOps
 from org.calendar import fiscal_year
 from org.models import Holding, Person, PositionKind, Unit
 from permissions import access
-from project.prepared import Prepared
+from project.prepared import Prepared, inserted
 from registry.models import Factory
 from workflows import approvals, audit, duties, outbox, uploads
 from workflows.chain import resolve_chain
@@ -135,7 +135,7 @@ def inspection_open(
 
 
 def _opened(factory, by, reason, checklist, planned_on, follows) -> Inspection:
-    inspection = Inspection.objects.create(
+    inspection = inserted(Inspection(  # its INSERT built once (a fifth of the start's time was building it)
         ref_no=_next_ref_no(factory.office, _today()),
         factory=factory,
         office=factory.office,  # the object read for the number: the flow's first step reads it again else
@@ -144,7 +144,7 @@ def _opened(factory, by, reason, checklist, planned_on, follows) -> Inspection:
         planned_on=planned_on,
         follows=follows,
         created_by=by or Person.objects.filter(is_superuser=True).order_by("pk").first(),
-    )
+    ))  # fmt: skip
     audit.begins(inspection)
     audit.record(
         subject=inspection,

@@ -267,6 +267,33 @@ def test_an_insert_built_once_stores_what_the_save_stores(case):
     assert insert_of(written, "default")[0] is sql
 
 
+def test_a_new_row_inserted_is_as_saved_and_one_with_a_receiver_is_saved(case, django_assert_num_queries):
+    """project.prepared.inserted: a new row written by its INSERT built once (one statement, key and state
+    set), as its save writes it; where something listens to its saves, by its save (the signal sent)."""
+    from django.db.models.signals import post_save
+
+    from project.prepared import inserted
+    from workflows.models import OutboxMessage
+
+    with django_assert_num_queries(1):
+        row = inserted(OutboxMessage(task="workflows.tasks.send_task_mail", args=[1]))
+    assert row.pk and row._state.adding is False and row._state.db == "default"
+    stored = OutboxMessage.objects.get(pk=row.pk)
+    assert (stored.args, stored.kwargs, stored.attempts, stored.created_at) == ([1], {}, 0, row.created_at)
+
+    heard = []
+
+    def receiver(sender, instance, created, **kwargs):
+        heard.append((instance.pk, created))
+
+    post_save.connect(receiver, sender=OutboxMessage)
+    try:
+        listened = inserted(OutboxMessage(task="workflows.tasks.send_task_mail", args=[2]))
+    finally:
+        post_save.disconnect(receiver, sender=OutboxMessage)
+    assert heard == [(listened.pk, True)] and OutboxMessage.objects.get(pk=listened.pk).args == [2]
+
+
 def test_a_prepared_query_made_after_another_is_gone_is_compiled_afresh(case):
     """Each Prepared keeps its compiled form on the connection under its own key, even when Python gives
     it the memory (the id) of one already collected, as a test's own Prepared."""
