@@ -188,27 +188,59 @@ def _update_sql(model, names: tuple[str, ...] | None, alias: str) -> str:
 
 def inserted(instance, alias: str | None = None):
     """The new `instance` saved as its save saves it, returned: by its INSERT built once (`insert_of`) where a
-    statement stands for its save (`saved_plainly`) and the database returns the new key, else by its save."""
+    statement stands for its save (`saved_plainly`) and the database returns the new key; a model with one
+    parent table (a flow's process: Viewflow's row and the case's) by one statement writing both on
+    PostgreSQL (`_with_parent`); else by its save."""
     model = type(instance)
     alias = alias or router.db_for_write(model, instance=instance)
     connection = connections[alias]
-    if not saved_plainly(model) or not connection.features.can_return_columns_from_insert:
+    statement = None
+    if connection.features.can_return_columns_from_insert and instance.pk is None:
+        statement = insert_of(instance, alias) if saved_plainly(model) else _with_parent(instance, alias)
+    if statement is None:
         instance.save(using=alias)
         return instance
     with connection.cursor() as cursor:
-        cursor.execute(*insert_of(instance, alias))
-        (instance.pk,) = cursor.fetchone()
-    instance._state.adding, instance._state.db = False, alias
+        cursor.execute(*statement)
+        (pk,) = cursor.fetchone()
+    for parent, link in model._meta.parents.items():  # as Model._save_parents sets them
+        setattr(instance, parent._meta.pk.attname, pk)
+        setattr(instance, link.attname, pk)
+    instance.pk, instance._state.adding, instance._state.db = pk, False, alias
     return instance
 
 
-def insert_of(instance, alias: str, expressions: dict[str, str] | None = None) -> tuple[str, list]:
+def _with_parent(instance, alias: str) -> tuple[str, list] | None:
+    """The parent's INSERT and the model's in one statement (PostgreSQL: `WITH parent AS (INSERT …) INSERT …
+    SELECT`), the model's link to its parent the parent's new key; None where it would not stand for the save:
+    another database, more than one parent or one that has its own, a save of its own, a receiver of the save
+    signals (sent for the model alone: Model.save_base), a value compiled by Django."""
+    model, connection = type(instance), connections[alias]
+    if connection.vendor != "postgresql" or len(model._meta.parents) != 1 or model.save is not Model.save:
+        return None
+    ((parent, link),) = model._meta.parents.items()
+    if parent._meta.parents or parent.save is not Model.save or link is None:
+        return None
+    if signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model):
+        return None
+    fields = _insert_fields(model)  # the model's own: its INSERT takes the parent's key as SQL, so compiled here
+    if _compiled_by_django(fields, [field.pre_save(instance, True) for field in fields]):
+        return None
+    parent_sql, parent_params = insert_of(instance, alias, model=parent)
+    key = f"(SELECT {connection.ops.quote_name(parent._meta.pk.column)} FROM parent)"
+    sql, params = insert_of(instance, alias, {link.name: key})
+    return f"WITH parent AS ({parent_sql}) {sql}", [*parent_params, *params]
+
+
+def insert_of(instance, alias: str, expressions: dict[str, str] | None = None, model=None) -> tuple[str, list]:
     """The INSERT that saving the new `instance` runs on the database `alias`, its key returned: its SQL built
     once per model and database, its values as the save prepares them (each field's `pre_save`: defaults,
     `auto_now_add`). A value that is an expression, or a field with its own placeholder, is compiled by Django
     each time. `expressions`: SQL that gives the named fields' values instead (a key returned by another part
-    of the same statement: workflows.task_rows); the other values must then be plain."""
-    model, connection = type(instance), connections[alias]
+    of the same statement: workflows.task_rows); the other values must then be plain. `model`: the row of a
+    parent table of the instance's model (its own fields only), instead of the model's."""
+    model, connection = model or type(instance), connections[alias]
+    instance._prepare_related_fields_for_save(operation_name="save")  # as save: a related row saved since given
     fields = _insert_fields(model)
     values = [field.pre_save(instance, True) for field in fields]
     if _compiled_by_django(fields, values):

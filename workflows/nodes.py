@@ -40,7 +40,7 @@ from viewflow.workflow.nodes.view import ViewActivation as StockViewActivation
 from viewflow.workflow.signals import flow_finished, flow_started, task_finished, task_started
 from viewflow.workflow.status import PROCESS, STATUS
 
-from project.prepared import Prepared
+from project.prepared import Prepared, inserted
 
 from . import duties, engine, notify, sla, task_rows
 
@@ -86,28 +86,14 @@ class ViewActivation(StockViewActivation):
 
     @StockViewActivation.status.super()
     def complete(self):
-        """Viewflow's complete; in `execute` the task's done row is written by the next task's statement
-        (task_rows.insert_linked), not on its own."""
-        assert transaction.get_connection().in_atomic_block
-        self.task.finished = now()
-        if self._done_with_next:
-            task_rows.save_with_next(self.task)
-        else:
-            self.task.save()
-        task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
+        _completed(self)
 
     @StockViewActivation.status.super()
     def execute(self):
         """Viewflow's execute: complete, then the next steps; the task saved on its own at the end when no
         next task's statement saved it (an end, a timer). Where an error is kept on a task (propagate_exception
         off) the next tasks are written as by Viewflow, and so is this one, at once."""
-        self._done_with_next = context.propagate_exception
-        try:
-            self.complete()
-        finally:
-            self._done_with_next = False
-        self.activate_next()
-        task_rows.flush(self.task)
+        _completed_with_next(self)
 
     @StockViewActivation.status.super()
     def unassign(self):
@@ -320,17 +306,49 @@ def _guarded(activation) -> ExitStack:
     return stack
 
 
+def _completed(activation) -> None:
+    """Viewflow's complete; in `execute` (`_completed_with_next`) the task's done row is written by the next
+    task's statement (task_rows.insert_linked), not on its own."""
+    assert transaction.get_connection().in_atomic_block
+    activation.task.finished = now()
+    if activation._done_with_next:
+        task_rows.save_with_next(activation.task)
+    else:
+        activation.task.save()
+    task_finished.send(sender=activation.flow_class, process=activation.process, task=activation.task)
+
+
+def _completed_with_next(activation, between=lambda: None) -> None:
+    """Complete, `between()`, then the next steps, the task's row written by the first next task's statement
+    or, when none took it (an end, a timer), on its own at the end."""
+    activation._done_with_next = context.propagate_exception
+    try:
+        activation.complete()
+    finally:
+        activation._done_with_next = False
+    between()
+    activation.activate_next()
+    task_rows.flush(activation.task)
+
+
 class StartHandleActivation(StockStartHandleActivation):
+    _done_with_next = False
+
     @StockStartHandleActivation.status.super()
     def execute(self):
         """Viewflow's start, in the caller's transaction: the process row is this transaction's own
-        (nobody else sees it before the commit), so it is neither locked nor re-read."""
+        (nobody else sees it before the commit), so it is neither locked nor re-read. Its two tables (Viewflow's
+        and the case's process) are written by one statement (project.prepared.inserted), and the start task's
+        row by the first next task's (`_completed_with_next`)."""
         task_started.send(sender=self.flow_class, process=self.process, task=self.task)
         with transaction.atomic(savepoint=False):
-            self.process.save()
-            self.complete()
-            flow_started.send(sender=self.flow_class, process=self.process, task=self.task)
-            self.activate_next()
+            inserted(self.process)
+            _completed_with_next(self, lambda: flow_started.send(
+                sender=self.flow_class, process=self.process, task=self.task))  # fmt: skip
+
+    @StockStartHandleActivation.status.super()
+    def complete(self):
+        _completed(self)
 
 
 class StartHandle(flow.StartHandle):

@@ -16,7 +16,8 @@ not send) — it is the two writes as before.
 
 A human task completed by its page (nodes.ViewActivation.execute) is not saved on its own: its done row
 is written by the next task's statement (`done AS (UPDATE …)` in the same WITH), or by `flush` once the
-completion's next steps are made when none took it (an end, a timer)."""
+completion's next steps are made when none took it (an end, a timer). So is a flow's start task
+(nodes.StartHandleActivation), whose row is new: `done AS (INSERT …)`, the link made to its new key."""
 
 from functools import cache
 
@@ -36,14 +37,16 @@ def save_with_next(task) -> None:
 
 def flush(task) -> None:
     """Save `task` if its row is still to be written (no next task's statement took it): an UPDATE that fails
-    when the row is gone, as in the next task's statement (never an INSERT of it again)."""
+    when the row is gone, as in the next task's statement (never an INSERT of it again); the INSERT of a
+    task that has no row yet (a start)."""
     if task is not None and task.__dict__.pop(PENDING, False):
-        task.save(force_update=True)
+        task.save(force_update=task.pk is not None)
 
 
 def insert_linked(task, previous, mail=None) -> None:
-    """Save the new `task` and link it to `previous` (a saved task, or None: no link); `previous` saved in
-    the same statement when its row is still to be written (save_with_next). `mail`: an outbox row not yet
+    """Save the new `task` and link it to `previous` (a task, or None: no link); `previous` saved in the same
+    statement when its row is still to be written (save_with_next: updated, or inserted when it has none yet).
+    `mail`: an outbox row not yet
     written (workflows.outbox.unwritten) whose arguments are the new task's key alone, written with it."""
     model = type(task)
     alias = router.db_for_write(model, instance=task)
@@ -57,27 +60,29 @@ def insert_linked(task, previous, mail=None) -> None:
             mail.args = [task.pk]
             mail.save(using=alias)
         return
-    if task.flow_task and not task.flow_task_type:  # what Viewflow's Task.save adds to the model's save
-        task.flow_task_type = task.flow_task.task_type
-    insert, params = insert_of(task, alias)
-    done = previous.__dict__.get(PENDING) and type(previous) is model
-    update, update_params = update_of(previous, None, alias) if done else ("", [])
-    parts, last = [f"new AS ({insert})"], [previous.pk]
+    insert, params = insert_of(_typed(task), alias)
+    done = bool(previous.__dict__.get(PENDING)) and type(previous) is model
+    began = done and previous.pk is None  # a start task: its row is new too
+    parts, last = [f"new AS ({insert})"], [] if began else [previous.pk]
     if done:
-        parts.insert(0, f"done AS ({update} RETURNING 1)")
-        params = [*update_params, *params]
+        written, written_params = insert_of(_typed(previous), alias) if began else update_of(previous, None, alias)
+        parts.insert(0, f"done AS ({written})" if began else f"done AS ({written} RETURNING 1)")
+        params = [*written_params, *params]
     if mail is not None:
         mail_insert, mail_params = insert_of(mail, alias, {"args": _MAIL_ARGS})
         parts.append(f"mail AS ({mail_insert})")
         params = [*params, *mail_params]
+    linked = _linked_sql(model, done=done, began=began, mail=mail is not None)
     with connections[alias].cursor() as cursor:
-        cursor.execute(f"WITH {', '.join(parts)}, {_linked_sql(model, done=done, mail=mail is not None)}",
-                       [*params, *last])  # fmt: skip
+        cursor.execute(f"WITH {', '.join(parts)}, {linked}", [*params, *last])
         row = cursor.fetchone()
-    if done and row[1] != 1:
+    if done and not began and row[1] != 1:
         raise DatabaseError("Forced update did not affect any rows.")  # as save(force_update=True)
     if done:
         del previous.__dict__[PENDING]
+    if began:
+        previous.pk = row[1]
+        previous._state.adding, previous._state.db = False, alias
     task.pk = row[0]
     task._state.adding, task._state.db = False, alias
     if mail is not None:
@@ -86,6 +91,13 @@ def insert_linked(task, previous, mail=None) -> None:
 
 
 _MAIL_ARGS = "(SELECT jsonb_build_array(id) FROM new)"  # the mail's arguments: the new task's key (PostgreSQL)
+
+
+def _typed(task):
+    """What Viewflow's Task.save adds to the model's save: the node's type."""
+    if task.flow_task and not task.flow_task_type:
+        task.flow_task_type = task.flow_task.task_type
+    return task
 
 
 def _one_statement(model, vendor: str) -> bool:
@@ -97,15 +109,14 @@ def _one_statement(model, vendor: str) -> bool:
 
 
 @cache
-def _linked_sql(model, *, done: bool = False, mail: bool = False) -> str:
-    """What follows the task's INSERT in the WITH: the link (its other end the last parameter), the new key
-    (and, after the previous task's UPDATE, how many rows it updated; after the mail's INSERT, its key)."""
+def _linked_sql(model, *, done: bool = False, began: bool = False, mail: bool = False) -> str:
+    """What follows the task's INSERT in the WITH: the link (its other end the last parameter, or the previous
+    task's new key when its row `began` in the statement), the new key (and, after the previous task's UPDATE,
+    how many rows it updated, after its INSERT its key; after the mail's INSERT, its key)."""
     field, quote = model.previous.field, connections[router.db_for_write(model)].ops.quote_name
     through, pk = model.previous.through._meta.db_table, quote(model._meta.pk.column)
     columns = f"{quote(field.m2m_column_name())}, {quote(field.m2m_reverse_name())}"
-    updated = ", (SELECT count(*) FROM done)" if done else ""
+    written = f", (SELECT {pk} FROM done)" if began else ", (SELECT count(*) FROM done)" if done else ""
     mailed = ", (SELECT id FROM mail)" if mail else ""
-    return (
-        f"linked AS (INSERT INTO {quote(through)} ({columns}) SELECT {pk}, %s FROM new) "
-        f"SELECT {pk}{updated}{mailed} FROM new"
-    )
+    ends = f"new.{pk}, done.{pk} FROM new, done" if began else f"{pk}, %s FROM new"
+    return f"linked AS (INSERT INTO {quote(through)} ({columns}) SELECT {ends}) SELECT {pk}{written}{mailed} FROM new"

@@ -305,3 +305,39 @@ def test_a_prepared_query_made_after_another_is_gone_is_compiled_afresh(case):
     after = Prepared(lambda pk: Inspection.objects.filter(pk=pk).values_list("factory_id"), int)
 
     assert len(keys) == 100 and after._key not in keys and after.rows(case.pk) == [(case.factory_id,)]
+
+
+def test_a_new_row_with_a_parent_table_is_written_to_both_by_one_statement(case, django_assert_num_queries):
+    """A flow's process (Viewflow's table and the case's): one statement on PostgreSQL, both keys set, stored
+    as its save stores it; its save where something listens to its saves, or elsewhere."""
+    from django.db.models.signals import pre_save
+    from viewflow.workflow.models import Process
+
+    from project.prepared import inserted
+    from workflows.inspection.models import InspectionProcess
+
+    def process():
+        return InspectionProcess(flow_class=InspectionFlow, inspection=case, data={"ก": 1})
+
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 2):
+        written = inserted(process())
+    expected = process()
+    expected.save()
+
+    assert written.pk == written.id == written.process_ptr_id and written._state.adding is False
+    parent, child = Process.objects.filter(pk=written.pk).values(), InspectionProcess.objects.filter(pk=written.pk)
+    stored, saved = parent.get(), Process.objects.filter(pk=expected.pk).values().get()
+    assert {**stored, "id": None, "created": None} == {**saved, "id": None, "created": None}
+    assert child.values_list("inspection_id", flat=True).get() == case.pk and stored["created"] == written.created
+
+    heard = []
+
+    def receiver(sender, instance, **kwargs):
+        heard.append(instance.pk)
+
+    pre_save.connect(receiver, sender=InspectionProcess)
+    try:
+        listened = inserted(process())
+    finally:
+        pre_save.disconnect(receiver, sender=InspectionProcess)
+    assert heard == [None] and InspectionProcess.objects.filter(pk=listened.pk).exists()

@@ -106,6 +106,25 @@ def test_a_task_done_is_written_by_the_next_tasks_statement(before, django_asser
         task_rows.flush(before)  # written already
 
 
+def test_a_task_done_without_a_row_yet_is_inserted_by_the_next_tasks_statement(before, django_assert_num_queries):
+    """A flow's start task (nodes.StartHandleActivation): its first row is an INSERT of the next task's
+    statement on PostgreSQL, the link made to its new key; elsewhere its save, the task's, the link."""
+    start = done(Task(process=before.process, flow_task=InspectionFlow.start, token=before.token))
+    task, expected = new_task(before), done(Task(process=before.process, flow_task=InspectionFlow.start))
+
+    with django_assert_num_queries(1 if ONE_STATEMENT else 3):
+        task_rows.insert_linked(task, start)
+    expected.token, expected.created, expected.status = start.token, start.created, start.status
+    expected.started, expected.finished = start.started, start.finished
+    task_rows.flush(expected)
+
+    assert start.pk and start._state.adding is False and start._state.db == "default"
+    assert stored(start) == stored(expected) and stored(start)["flow_task_type"] == "START"
+    assert stored(task)["previous"] == [start.pk]
+    with django_assert_num_queries(0):
+        task_rows.flush(start)  # written already
+
+
 def test_a_task_done_that_no_next_task_took_is_written_by_flush(before):
     task_rows.flush(done(before))
 
