@@ -21,9 +21,11 @@ kept on the task instead (a timer's or a job's run: `propagate_exception` off) t
 savepoint stay. Four SAVEPOINT/RELEASE pairs, a lock and an UPDATE fewer per inspection chain."""
 
 from contextlib import ExitStack
+from functools import cache
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connections, router, transaction
+from django.db.models import signals
 from django.urls import path
 from django.utils.timezone import now
 from viewflow import this
@@ -412,13 +414,48 @@ class EndActivation(WrittenOnce, StockEndActivation):
             task_rows.flush(self._previous_task)  # a step just done, its row still to be written, is not open
             self.task.started = now()
             task_started.send(sender=self.flow_class, process=self.process, task=self.task)
-            last = not _others_open(self.flow_class.task_class, self.process.pk, self.task.pk or 0)
-            if last:
-                self.process.status, self.process.finished = PROCESS.DONE, now()
-                self.process.save(update_fields=["status", "finished"])
+            last = _done_if_last(self.flow_class.task_class, self.process, self.task.pk or 0)
             task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
             if last:
                 flow_finished.send(sender=self.flow_class, process=self.process, task=self.task)
+
+
+def _done_if_last(task_class, process, task_pk: int) -> bool:
+    """Mark the process done (its status and end, in Viewflow's table only) if no task of it but `task_pk` (0:
+    none) is unfinished; whether it was. One UPDATE on the condition that no such task exists (the check and the
+    write were two statements); where something listens to the process's saves, the check, then its save."""
+    model = type(process)
+    if signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model):
+        if _others_open(task_class, process.pk, task_pk):
+            return False
+        process.status, process.finished = PROCESS.DONE, now()
+        process.save(update_fields=["status", "finished"])
+        return True
+    finished, alias = now(), router.db_for_write(model, instance=process)
+    connection = connections[alias]
+    value = model._meta.get_field("finished").get_db_prep_save(finished, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(_done_sql(task_class, model, alias), [PROCESS.DONE, value, process.pk, process.pk, task_pk])
+        last = cursor.rowcount == 1
+    if last:
+        process.status, process.finished = PROCESS.DONE, finished
+    return last
+
+
+@cache
+def _done_sql(task_class, process_class, alias: str) -> str:
+    quote, status = connections[alias].ops.quote_name, process_class._meta.get_field("status")
+    table, finished = status.model._meta, process_class._meta.get_field("finished").column  # Viewflow's Process
+    tasks = task_class._meta
+    process_of, task_finished_at = tasks.get_field("process").column, tasks.get_field("finished").column
+    others = (
+        f"SELECT 1 FROM {quote(tasks.db_table)} WHERE {quote(process_of)} = %s AND {quote(task_finished_at)} IS NULL "
+        f"AND {quote(tasks.pk.column)} <> %s"
+    )
+    return (
+        f"UPDATE {quote(table.db_table)} SET {quote(status.column)} = %s, {quote(finished)} = %s "
+        f"WHERE {quote(table.pk.column)} = %s AND NOT EXISTS ({others})"
+    )
 
 
 _OTHERS_OPEN: dict[type, Prepared] = {}  # by task model

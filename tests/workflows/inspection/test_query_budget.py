@@ -50,7 +50,9 @@ PG_BUDGET = 4
 # the factory not read for its key), sign-off 19 (the end's task written once); on PostgreSQL a task and
 # its link are one statement (workflows.task_rows): one fewer for every task a step creates.
 # 4 December, session 18: the case read by the statement that locks the task, one fewer each completion.
-CHAIN_BUDGET = {"start": 17, "assign": 10, "inspect": 16, "review": BUDGET, "sign_off": 18}
+# 4 December, session 19: the end marks its process done in the statement that checks no other task is open
+# (nodes._done_if_last): sign-off 18 → 17.
+CHAIN_BUDGET = {"start": 17, "assign": 10, "inspect": 16, "review": BUDGET, "sign_off": 17}
 if connection.vendor == "postgresql":
     # 4 December, later: the case's changed fields saved in the audit entry's statement (audit.record's
     # `saving`), a completed task's done row in the next task's statement (task_rows.save_with_next).
@@ -59,8 +61,9 @@ if connection.vendor == "postgresql":
     # statement (notify.task_mail): one fewer a step, two at sign-off; the case read by the statement that
     # locks the task (workflows.engine.load_task): one fewer each completion.
     # 4 December, session 19: the start's process written to both its tables by one statement
-    # (project.prepared.inserted), the start task's row by the next task's (task_rows.insert_linked): 13 → 11.
-    CHAIN_BUDGET = {"start": 11, "assign": 5, "inspect": 9, "review": PG_BUDGET, "sign_off": 8}
+    # (project.prepared.inserted), the start task's row by the next task's (task_rows.insert_linked): 13 → 11;
+    # sign-off 8 → 7 (the end's one statement).
+    CHAIN_BUDGET = {"start": 11, "assign": 5, "inspect": 9, "review": PG_BUDGET, "sign_off": 7}
 
 
 def as_request_user(person) -> Person:
