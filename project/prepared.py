@@ -189,20 +189,22 @@ def _update_sql(model, names: tuple[str, ...] | None, alias: str) -> str:
 def inserted(instance, alias: str | None = None):
     """The new `instance` saved as its save saves it, returned: by its INSERT built once (`insert_of`) where a
     statement stands for its save (`saved_plainly`) and the database returns the new key; a model with one
-    parent table (a flow's process: Viewflow's row and the case's) by one statement writing both on
-    PostgreSQL (`_with_parent`); else by its save."""
+    parent table (a flow's process: Viewflow's row and the case's) by the two tables' INSERTs built once
+    (`_parent_and_own`); else by its save."""
     model = type(instance)
     alias = alias or router.db_for_write(model, instance=instance)
     connection = connections[alias]
-    statement = None
+    pk = None
     if connection.features.can_return_columns_from_insert and instance.pk is None:
-        statement = insert_of(instance, alias) if saved_plainly(model) else _with_parent(instance, alias)
-    if statement is None:
+        if saved_plainly(model):
+            with connection.cursor() as cursor:
+                cursor.execute(*insert_of(instance, alias))
+                (pk,) = cursor.fetchone()
+        else:
+            pk = _parent_and_own(instance, alias)
+    if pk is None:
         instance.save(using=alias)
         return instance
-    with connection.cursor() as cursor:
-        cursor.execute(*statement)
-        (pk,) = cursor.fetchone()
     for parent, link in model._meta.parents.items():  # as Model._save_parents sets them
         setattr(instance, parent._meta.pk.attname, pk)
         setattr(instance, link.attname, pk)
@@ -210,26 +212,36 @@ def inserted(instance, alias: str | None = None):
     return instance
 
 
-def _with_parent(instance, alias: str) -> tuple[str, list] | None:
-    """The parent's INSERT and the model's in one statement (PostgreSQL: `WITH parent AS (INSERT …) INSERT …
-    SELECT`), the model's link to its parent the parent's new key; None where it would not stand for the save:
-    another database, more than one parent or one that has its own, a save of its own, a receiver of the save
-    signals (sent for the model alone: Model.save_base), a value compiled by Django."""
+def _parent_and_own(instance, alias: str):
+    """Write the parent's row and the model's, the model's link to its parent the parent's new key; that key, or
+    None (nothing written) where these INSERTs would not stand for the save: more than one parent or one that
+    has its own, a save of its own, a receiver of the save signals (sent for the model alone:
+    Model.save_base), a value compiled by Django. On PostgreSQL one statement (`WITH parent AS (INSERT …)
+    INSERT … VALUES ((SELECT id FROM parent), …)`), elsewhere the two one after the other."""
     model, connection = type(instance), connections[alias]
-    if connection.vendor != "postgresql" or len(model._meta.parents) != 1 or model.save is not Model.save:
+    if len(model._meta.parents) != 1 or model.save is not Model.save:
         return None
     ((parent, link),) = model._meta.parents.items()
     if parent._meta.parents or parent.save is not Model.save or link is None:
         return None
     if signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model):
         return None
-    fields = _insert_fields(model)  # the model's own: its INSERT takes the parent's key as SQL, so compiled here
+    fields = _insert_fields(model)  # the model's own: its INSERT may take the parent's key as SQL, so built here
     if _compiled_by_django(fields, [field.pre_save(instance, True) for field in fields]):
         return None
     parent_sql, parent_params = insert_of(instance, alias, model=parent)
-    key = f"(SELECT {connection.ops.quote_name(parent._meta.pk.column)} FROM parent)"
-    sql, params = insert_of(instance, alias, {link.name: key})
-    return f"WITH parent AS ({parent_sql}) {sql}", [*parent_params, *params]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            key = f"(SELECT {connection.ops.quote_name(parent._meta.pk.column)} FROM parent)"
+            sql, params = insert_of(instance, alias, {link.name: key})
+            cursor.execute(f"WITH parent AS ({parent_sql}) {sql}", [*parent_params, *params])
+        else:
+            cursor.execute(parent_sql, parent_params)
+            (key,) = cursor.fetchone()
+            setattr(instance, link.attname, key)
+            cursor.execute(*insert_of(instance, alias))
+        (pk,) = cursor.fetchone()
+    return pk
 
 
 def insert_of(instance, alias: str, expressions: dict[str, str] | None = None, model=None) -> tuple[str, list]:

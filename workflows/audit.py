@@ -122,7 +122,8 @@ def record(
     outbox row: workflows.outbox.unwritten), saved with it; so are the dashboard's marks of the change
     (dashboards.summary.marks_of): on PostgreSQL each an INSERT in the entry's statement.
 
-    One statement on PostgreSQL (two elsewhere) when the head is known (`subject.audit_head`, read
+    One statement on PostgreSQL (elsewhere two, and one for each field saved or row written with it, each
+    built once: `_appended_apart`) when the head is known (`subject.audit_head`, read
     with the case: `head_of`, or left by the entry before in this request): the head moved on only if
     it still is what was read (a compare-and-set UPDATE, which waits for a concurrent writer and then
     finds the head moved), and the entry (`_appended`). Otherwise, or when the head moved, three: lock
@@ -163,8 +164,9 @@ def record(
 
 
 def _rides(row: Model) -> bool:
-    """Whether the new `row` can be written by an INSERT in the entry's statement (PostgreSQL: `_appended`)."""
-    return connection.vendor == "postgresql" and row.pk is None and saved_plainly(type(row))
+    """Whether the new `row` can be written by an INSERT built once with the entry (`_appended`): in the entry's
+    statement on PostgreSQL, just before it elsewhere."""
+    return row.pk is None and saved_plainly(type(row)) and connection.features.can_return_columns_from_insert
 
 
 def record_many(entries: list[tuple[Model, dict]], *, action: str, label) -> None:
@@ -238,7 +240,7 @@ def _appended(
     UPDATE, and `riders`: new rows' INSERTs (PostgreSQL), run in the same statement whether or not the head
     moved (their keys set); the statement fails, as Django's save does, when `along` finds no row to update."""
     if connection.vendor != "postgresql":
-        return AuditEntry.objects.create(**row) if _moved_on(key, known, row) else None
+        return _appended_apart(key, known, row, along, riders)
     entry = AuditEntry(**row)
     values = [f.get_db_prep_save(f.pre_save(entry, True), connection) for f in ENTRY_FIELDS]
     seq, last_hash = known
@@ -268,12 +270,35 @@ def _appended(
     return entry
 
 
+def _appended_apart(
+    key: str, known: tuple[int, str], row: dict, along: tuple[str, list] | None, riders: list[Model]
+) -> AuditEntry | None:
+    """`_appended` where one statement cannot hold it all (SQLite: no INSERT in a WITH): the subject's UPDATE,
+    the riders' INSERTs, the head's move and the entry, one after another, each statement built once."""
+    with connection.cursor() as cursor:
+        if along is not None:
+            cursor.execute(*along)
+            if cursor.rowcount != 1:
+                raise DatabaseError("Save with update_fields did not affect any rows.")
+        for rider in riders:
+            cursor.execute(*insert_of(rider, connection.alias))
+            (rider.pk,) = cursor.fetchone()
+            rider._state.adding, rider._state.db = False, connection.alias
+        if not _moved_on(key, known, row):
+            return None
+        entry = AuditEntry(**row)
+        cursor.execute(*insert_of(entry, connection.alias))  # a new entry: what its save (insert only) writes
+        (entry.pk,) = cursor.fetchone()
+    entry._state.adding, entry._state.db = False, connection.alias
+    return entry
+
+
 def _saving_sql(subject: Model, fields: tuple[str, ...]) -> tuple[str, list] | None:
-    """The UPDATE that `subject.save(update_fields=fields)` runs, compiled (PostgreSQL), or None where it
-    cannot join the entry's statement: no fields, another database, a model with a parent table or its
-    own save, or one whose saves something listens to (the one statement would not send the signals)."""
+    """The UPDATE that `subject.save(update_fields=fields)` runs, built once (part of the entry's statement on
+    PostgreSQL), or None where it does not stand for the save: no fields, a model with a parent table or its
+    own save, or one whose saves something listens to (the statement would not send the signals)."""
     model = type(subject)
-    if not fields or connection.vendor != "postgresql" or not saved_plainly(model):
+    if not fields or not saved_plainly(model):
         return None
     return update_of(subject, tuple(fields), connection.alias)
 
@@ -284,12 +309,7 @@ def _append_sql(*, began: bool) -> str:
     type, as a SELECT's values are not given their target's type as an INSERT's VALUES are."""
     fields = ENTRY_FIELDS
     quote = connection.ops.quote_name
-    if began:
-        move = _begin_sql()
-    else:
-        head, (key, seq, last_hash, updated_at) = quote(AuditChain._meta.db_table), map(quote, HEAD_COLUMNS)
-        move = (f"UPDATE {head} SET {seq} = %s, {last_hash} = %s, {updated_at} = %s "
-                f"WHERE {key} = %s AND {seq} = %s AND {last_hash} = %s")  # fmt: skip
+    move = _begin_sql() if began else _move_sql()
     entries = quote(AuditEntry._meta.db_table)
     casts = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in fields)
     columns = ", ".join(quote(f.column) for f in fields)
@@ -303,8 +323,19 @@ def _moved_on(key: str, known: tuple[int, str], row: dict) -> bool:
     seq, last_hash = known
     if seq == 0:
         return _began(key, row)
-    heads = AuditChain.objects.filter(key=key, seq=seq, last_hash=last_hash)
-    return heads.update(seq=row["seq"], last_hash=row["hash"], updated_at=row["at"]) == 1
+    at = AuditChain._meta.get_field("updated_at").get_db_prep_value(row["at"], connection)
+    with connection.cursor() as cursor:
+        cursor.execute(_move_sql(), [row["seq"], row["hash"], at, key, seq, last_hash])
+        return cursor.rowcount == 1
+
+
+def _move_sql() -> str:
+    """The head moved on from where it was read (compare-and-set): its parameters the new seq, hash and time,
+    then the key and the seq and hash it was read at."""
+    quote = connection.ops.quote_name
+    head, (key, seq, last_hash, updated_at) = quote(AuditChain._meta.db_table), map(quote, HEAD_COLUMNS)
+    return (f"UPDATE {head} SET {seq} = %s, {last_hash} = %s, {updated_at} = %s "
+            f"WHERE {key} = %s AND {seq} = %s AND {last_hash} = %s")  # fmt: skip
 
 
 def _began(key: str, row: dict) -> bool:
