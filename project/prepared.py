@@ -212,6 +212,40 @@ def inserted(instance, alias: str | None = None):
     return instance
 
 
+def inserted_all(instances: list, alias: str | None = None) -> list:
+    """`bulk_create(instances)` (new rows of one model, keys set; no save, no signals, as bulk_create) by one
+    INSERT of all the rows, its SQL built once per model, number of rows and database (a checklist's 13 answers
+    at every inspection: 0.69 → 0.44 ms on SQLite, 4 Dec 2026, one-off measurement). bulk_create itself for
+    a model with a parent table, more rows than one statement takes, a database that does not return the keys
+    of a multi-row INSERT, or a value Django compiles."""
+    if not instances:
+        return instances
+    model = type(instances[0])
+    alias = alias or router.db_for_write(model, instance=instances[0])
+    connection, fields = connections[alias], _insert_fields(model)
+    fits = (
+        connection.features.can_return_rows_from_bulk_insert
+        and not model._meta.parents
+        and len(instances) <= connection.ops.bulk_batch_size(fields, instances)
+    )
+    params = []
+    for instance in instances if fits else ():
+        instance._prepare_related_fields_for_save(operation_name="bulk_create")
+        values = [field.pre_save(instance, True) for field in fields]
+        if _compiled_by_django(fields, values):
+            fits = False
+            break
+        params += [field.get_db_prep_save(value, connection) for field, value in zip(fields, values, strict=True)]
+    if not fits:
+        return model._base_manager.using(alias).bulk_create(instances)
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(model, alias, rows=len(instances)), params)
+        keys = cursor.fetchall()
+    for instance, (pk,) in zip(instances, keys, strict=True):
+        instance.pk, instance._state.adding, instance._state.db = pk, False, alias
+    return instances
+
+
 def _parent_and_own(instance, alias: str):
     """Write the parent's row and the model's, the model's link to its parent the parent's new key; that key, or
     None (nothing written) where these INSERTs would not stand for the save: more than one parent or one that
@@ -285,8 +319,9 @@ def _insert_fields(model) -> list:
 
 
 @cache
-def _insert_sql(model, alias: str, expressions: tuple[tuple[str, str], ...] = ()) -> str:
+def _insert_sql(model, alias: str, expressions: tuple[tuple[str, str], ...] = (), rows: int = 1) -> str:
     quote, meta, given = connections[alias].ops.quote_name, model._meta, dict(expressions)
     columns = ", ".join(quote(field.column) for field in _insert_fields(model))
     marks = ", ".join(given.get(field.name, "%s") for field in _insert_fields(model))
-    return f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks}) RETURNING {quote(meta.pk.column)}"
+    values = ", ".join([f"({marks})"] * rows)
+    return f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {values} RETURNING {quote(meta.pk.column)}"

@@ -17,7 +17,7 @@ from PIL import ExifTags, Image, ImageOps
 from org.calendar import fiscal_year
 from org.models import Holding, Person, PositionKind, Unit
 from permissions import access
-from project.prepared import Prepared, inserted
+from project.prepared import Prepared, inserted, inserted_all
 from registry.models import Factory
 from workflows import approvals, audit, duties, outbox, uploads
 from workflows.chain import resolve_chain
@@ -309,7 +309,7 @@ def _answers_saved(inspection, by, answers, findings, inspected_on, existing) ->
             changed[item.code] = (was, _shown(answer, typed=True))
     # Every answer checked before any is written; then one INSERT and one UPDATE, whatever their number.
     with transaction.atomic(savepoint=False):  # a failure from here fails the whole change
-        Answer.objects.bulk_create(new)
+        inserted_all(new)
         Answer.objects.bulk_update(edited, ANSWER_FIELDS)
         inspection.findings = findings
         inspection.inspected_on = inspected_on or inspection.inspected_on

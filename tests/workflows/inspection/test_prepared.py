@@ -2,6 +2,7 @@
 once per connection give what their QuerySets give, in one statement, on both databases."""
 
 import threading
+from decimal import Decimal
 
 import pytest
 from django.db import connection, connections, transaction
@@ -341,3 +342,29 @@ def test_a_new_row_with_a_parent_table_is_written_to_both_by_one_statement(case,
     finally:
         pre_save.disconnect(receiver, sender=InspectionProcess)
     assert heard == [None] and InspectionProcess.objects.filter(pk=listened.pk).exists()
+
+
+def test_new_rows_inserted_together_are_as_bulk_create_writes_them(case, django_assert_num_queries):
+    """project.prepared.inserted_all: one INSERT of all the rows (keys and state set), stored as bulk_create
+    stores them; bulk_create itself when one statement cannot take them all."""
+    from project.prepared import inserted_all
+    from workflows.inspection.models import Answer, ChecklistItem
+
+    items = list(ChecklistItem.objects.filter(section__version=case.checklist_id).order_by("pk"))
+
+    def answers():
+        return [Answer(inspection=case, item=item, value="yes", number=Decimal("1.50"), note="ก") for item in items]
+
+    def stored():
+        return [{**row, "id": None} for row in Answer.objects.filter(inspection=case).order_by("item").values()]
+
+    made = answers()
+    with django_assert_num_queries(1):
+        assert inserted_all(made) is made
+    assert len(made) > 1 and all(a.pk and a._state.adding is False and a._state.db == "default" for a in made)
+    assert sorted(a.pk for a in made) == sorted(Answer.objects.filter(inspection=case).values_list("pk", flat=True))
+    mine = stored()
+    Answer.objects.filter(inspection=case).delete()
+    Answer.objects.bulk_create(answers())
+    assert mine == stored() and mine[0]["number"] == Decimal("1.50")
+    assert inserted_all([]) == []
