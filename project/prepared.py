@@ -18,7 +18,7 @@ from datetime import date, datetime
 from functools import cache
 from itertools import count
 
-from django.db import connections, router
+from django.db import connections, router, transaction
 from django.db.models import Model, QuerySet, signals
 from django.db.models.query import get_related_populators
 from django.db.models.sql import InsertQuery, UpdateQuery
@@ -264,7 +264,7 @@ def _parent_and_own(instance, alias: str):
     if _compiled_by_django(fields, [field.pre_save(instance, True) for field in fields]):
         return None
     parent_sql, parent_params = insert_of(instance, alias, model=parent)
-    with connection.cursor() as cursor:
+    with transaction.atomic(using=alias, savepoint=False), connection.cursor() as cursor:  # both rows or neither
         if connection.vendor == "postgresql":
             key = f"(SELECT {connection.ops.quote_name(parent._meta.pk.column)} FROM parent)"
             sql, params = insert_of(instance, alias, {link.name: key})

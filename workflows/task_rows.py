@@ -23,7 +23,7 @@ completion's next steps are made when none took it (an end, a timer). So is a fl
 
 from functools import cache
 
-from django.db import DatabaseError, connections, router
+from django.db import DatabaseError, connections, router, transaction
 from django.db.models import signals
 from viewflow.workflow.models import AbstractTask
 
@@ -108,8 +108,8 @@ def _typed(task):
 
 def _written_apart(task, previous, mail, alias: str, *, done: bool, began: bool) -> None:
     """`insert_linked` where one statement cannot hold it all (SQLite: no INSERT in a WITH): the previous task's
-    row, the task's, the link and the mail's, one after another, each statement built once."""
-    with connections[alias].cursor() as cursor:
+    row, the task's, the link and the mail's, one after another, each statement built once (all or none)."""
+    with transaction.atomic(using=alias, savepoint=False), connections[alias].cursor() as cursor:
         if done and began:
             cursor.execute(*insert_of(_typed(previous), alias))
             (previous.pk,) = cursor.fetchone()
