@@ -152,7 +152,28 @@ def saved_plainly(model) -> bool:
     save of its own, and no receiver of its save signals (asked each time: one may be connected at any time)."""
     if model._meta.parents or model.save is not Model.save:
         return False
+    return unheard(model)
+
+
+def unheard(model) -> bool:
+    """Whether nothing receives the model's save signals (asked each time: one may be connected at any time),
+    which a statement written in place of its save would not send."""
     return not (signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model))
+
+
+def saved_as(instance, pk, alias: str):
+    """`instance` as its save leaves it once a statement of ours wrote its row: its new key, on `alias`."""
+    instance.pk, instance._state.adding, instance._state.db = pk, False, alias
+    return instance
+
+
+def row_inserted(instance, alias: str):
+    """Write the new `instance`'s row by its INSERT built once (`insert_of`) and return it saved, whatever its
+    model's save: for a caller that stands for that save (a Viewflow task, an audit entry, `inserted`)."""
+    with connections[alias].cursor() as cursor:
+        cursor.execute(*insert_of(instance, alias))
+        (pk,) = cursor.fetchone()
+    return saved_as(instance, pk, alias)
 
 
 def update_of(instance, names: tuple[str, ...] | None, alias: str) -> tuple[str, list]:
@@ -194,22 +215,19 @@ def inserted(instance, alias: str | None = None):
     model = type(instance)
     alias = alias or router.db_for_write(model, instance=instance)
     connection = connections[alias]
-    pk = None
-    if connection.features.can_return_columns_from_insert and instance.pk is None:
-        if saved_plainly(model):
-            with connection.cursor() as cursor:
-                cursor.execute(*insert_of(instance, alias))
-                (pk,) = cursor.fetchone()
-        else:
-            pk = _parent_and_own(instance, alias)
+    if not connection.features.can_return_columns_from_insert or instance.pk is not None:
+        instance.save(using=alias)
+        return instance
+    if saved_plainly(model):
+        return row_inserted(instance, alias)
+    pk = _parent_and_own(instance, alias)
     if pk is None:
         instance.save(using=alias)
         return instance
     for parent, link in model._meta.parents.items():  # as Model._save_parents sets them
         setattr(instance, parent._meta.pk.attname, pk)
         setattr(instance, link.attname, pk)
-    instance.pk, instance._state.adding, instance._state.db = pk, False, alias
-    return instance
+    return saved_as(instance, pk, alias)
 
 
 def inserted_all(instances: list, alias: str | None = None) -> list:
@@ -242,7 +260,7 @@ def inserted_all(instances: list, alias: str | None = None) -> list:
         cursor.execute(_insert_sql(model, alias, rows=len(instances)), params)
         keys = cursor.fetchall()
     for instance, (pk,) in zip(instances, keys, strict=True):
-        instance.pk, instance._state.adding, instance._state.db = pk, False, alias
+        saved_as(instance, pk, alias)
     return instances
 
 
@@ -256,9 +274,7 @@ def _parent_and_own(instance, alias: str):
     if len(model._meta.parents) != 1 or model.save is not Model.save:
         return None
     ((parent, link),) = model._meta.parents.items()
-    if parent._meta.parents or parent.save is not Model.save or link is None:
-        return None
-    if signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model):
+    if parent._meta.parents or parent.save is not Model.save or link is None or not unheard(model):
         return None
     fields = _insert_fields(model)  # the model's own: its INSERT may take the parent's key as SQL, so built here
     if _compiled_by_django(fields, [field.pre_save(instance, True) for field in fields]):

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from dashboards import summary as dashboard_summary
 from org.models import Person
-from project.prepared import insert_of, saved_plainly, update_of
+from project.prepared import insert_of, row_inserted, saved_as, saved_plainly, update_of
 
 from .errors import AuditError
 from .models import AuditChain, AuditEntry
@@ -261,13 +261,12 @@ def _appended(
         cursor.execute(f"WITH {', '.join(parts)} SELECT {', '.join(returned)}", [*before, *params, *values])
         written = cursor.fetchone()
     for rider, pk in zip(riders, written[len(returned) - len(riders) :], strict=True):
-        rider.pk, rider._state.adding, rider._state.db = pk, False, connection.alias
+        saved_as(rider, pk, connection.alias)
     if along is not None and written[1] != 1:
         raise DatabaseError("Save with update_fields did not affect any rows.")
     if written[0] is None:
         return None
-    entry.pk, entry._state.adding, entry._state.db = written[0], False, connection.alias
-    return entry
+    return saved_as(entry, written[0], connection.alias)
 
 
 def _appended_apart(
@@ -275,22 +274,16 @@ def _appended_apart(
 ) -> AuditEntry | None:
     """`_appended` where one statement cannot hold it all (SQLite: no INSERT in a WITH): the subject's UPDATE,
     the riders' INSERTs, the head's move and the entry, one after another, each statement built once."""
-    with connection.cursor() as cursor:
-        if along is not None:
+    if along is not None:
+        with connection.cursor() as cursor:
             cursor.execute(*along)
             if cursor.rowcount != 1:
                 raise DatabaseError("Save with update_fields did not affect any rows.")
-        for rider in riders:
-            cursor.execute(*insert_of(rider, connection.alias))
-            (rider.pk,) = cursor.fetchone()
-            rider._state.adding, rider._state.db = False, connection.alias
-        if not _moved_on(key, known, row):
-            return None
-        entry = AuditEntry(**row)
-        cursor.execute(*insert_of(entry, connection.alias))  # a new entry: what its save (insert only) writes
-        (entry.pk,) = cursor.fetchone()
-    entry._state.adding, entry._state.db = False, connection.alias
-    return entry
+    for rider in riders:
+        row_inserted(rider, connection.alias)
+    if not _moved_on(key, known, row):
+        return None
+    return row_inserted(AuditEntry(**row), connection.alias)  # a new entry: what its save (insert only) writes
 
 
 def _saving_sql(subject: Model, fields: tuple[str, ...]) -> tuple[str, list] | None:

@@ -25,7 +25,6 @@ from functools import cache
 
 from django.core.exceptions import PermissionDenied
 from django.db import connections, router, transaction
-from django.db.models import signals
 from django.urls import path
 from django.utils.timezone import now
 from viewflow import this
@@ -42,7 +41,7 @@ from viewflow.workflow.nodes.view import ViewActivation as StockViewActivation
 from viewflow.workflow.signals import flow_finished, flow_started, task_finished, task_started
 from viewflow.workflow.status import PROCESS, STATUS
 
-from project.prepared import Prepared, inserted
+from project.prepared import Prepared, inserted, unheard
 
 from . import duties, engine, notify, sla, task_rows
 
@@ -425,7 +424,7 @@ def _done_if_last(task_class, process, task_pk: int) -> bool:
     none) is unfinished; whether it was. One UPDATE on the condition that no such task exists (the check and the
     write were two statements); where something listens to the process's saves, the check, then its save."""
     model = type(process)
-    if signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model):
+    if not unheard(model):
         if _others_open(task_class, process.pk, task_pk):
             return False
         process.status, process.finished = PROCESS.DONE, now()

@@ -27,7 +27,7 @@ from django.db import DatabaseError, connections, router, transaction
 from django.db.models import signals
 from viewflow.workflow.models import AbstractTask
 
-from project.prepared import insert_of, saved_plainly, update_of
+from project.prepared import insert_of, row_inserted, saved_as, saved_plainly, update_of
 
 PENDING = "_kamkap_done_unsaved"  # in a task's __dict__: its done row is still to be written
 
@@ -87,13 +87,11 @@ def insert_linked(task, previous, mail=None) -> None:
     if done:
         del previous.__dict__[PENDING]
     if began:
-        previous.pk = row[1]
-        previous._state.adding, previous._state.db = False, alias
-    task.pk = row[0]
-    task._state.adding, task._state.db = False, alias
+        saved_as(previous, row[1], alias)
+    saved_as(task, row[0], alias)
     if mail is not None:
-        mail.pk, mail.args = row[-1], [task.pk]
-        mail._state.adding, mail._state.db = False, alias
+        mail.args = [task.pk]
+        saved_as(mail, row[-1], alias)
 
 
 _MAIL_ARGS = "(SELECT jsonb_build_array(id) FROM new)"  # the mail's arguments: the new task's key (PostgreSQL)
@@ -111,33 +109,30 @@ def _written_apart(task, previous, mail, alias: str, *, done: bool, began: bool)
     row, the task's, the link and the mail's, one after another, each statement built once (all or none)."""
     with transaction.atomic(using=alias, savepoint=False), connections[alias].cursor() as cursor:
         if done and began:
-            cursor.execute(*insert_of(_typed(previous), alias))
-            (previous.pk,) = cursor.fetchone()
-            previous._state.adding, previous._state.db = False, alias
+            row_inserted(_typed(previous), alias)
         elif done:
             cursor.execute(*update_of(previous, None, alias))
             if cursor.rowcount != 1:
                 raise DatabaseError("Forced update did not affect any rows.")  # as save(force_update=True)
         if done:
             del previous.__dict__[PENDING]
-        cursor.execute(*insert_of(_typed(task), alias))
-        (task.pk,) = cursor.fetchone()
-        task._state.adding, task._state.db = False, alias
+        row_inserted(_typed(task), alias)
         cursor.execute(_link_sql(type(task), alias), [task.pk, previous.pk])
         if mail is not None:
             mail.args = [task.pk]
-            cursor.execute(*insert_of(mail, alias))
-            (mail.pk,) = cursor.fetchone()
-            mail._state.adding, mail._state.db = False, alias
+            row_inserted(mail, alias)
 
 
 @cache
 def _link_sql(model, alias: str) -> str:
+    return f"INSERT INTO {_link_table(model, alias)} VALUES (%s, %s)"
+
+
+def _link_table(model, alias: str) -> str:
+    """The table of `Task.previous` with its two columns: the new task's, then the previous task's."""
     field, quote = model.previous.field, connections[alias].ops.quote_name
-    through = quote(model.previous.through._meta.db_table)
-    return (
-        f"INSERT INTO {through} ({quote(field.m2m_column_name())}, {quote(field.m2m_reverse_name())}) VALUES (%s, %s)"
-    )
+    columns = ", ".join(map(quote, (field.m2m_column_name(), field.m2m_reverse_name())))
+    return f"{quote(model.previous.through._meta.db_table)} ({columns})"
 
 
 def _built_once(model, connection) -> bool:
@@ -157,10 +152,9 @@ def _linked_sql(model, *, done: bool = False, began: bool = False, mail: bool = 
     """What follows the task's INSERT in the WITH: the link (its other end the last parameter, or the previous
     task's new key when its row `began` in the statement), the new key (and, after the previous task's UPDATE,
     how many rows it updated, after its INSERT its key; after the mail's INSERT, its key)."""
-    field, quote = model.previous.field, connections[router.db_for_write(model)].ops.quote_name
-    through, pk = model.previous.through._meta.db_table, quote(model._meta.pk.column)
-    columns = f"{quote(field.m2m_column_name())}, {quote(field.m2m_reverse_name())}"
+    alias = router.db_for_write(model)
+    pk = connections[alias].ops.quote_name(model._meta.pk.column)
     written = f", (SELECT {pk} FROM done)" if began else ", (SELECT count(*) FROM done)" if done else ""
     mailed = ", (SELECT id FROM mail)" if mail else ""
     ends = f"new.{pk}, done.{pk} FROM new, done" if began else f"{pk}, %s FROM new"
-    return f"linked AS (INSERT INTO {quote(through)} ({columns}) SELECT {ends}) SELECT {pk}{written}{mailed} FROM new"
+    return f"linked AS (INSERT INTO {_link_table(model, alias)} SELECT {ends}) SELECT {pk}{written}{mailed} FROM new"
