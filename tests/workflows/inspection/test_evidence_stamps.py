@@ -125,6 +125,40 @@ def test_a_small_photo_turned_by_the_camera_or_in_print_colours_is_drawn_again(a
         assert thumb.mode == "RGB"
 
 
+def png_turned_after_its_pixels(orientation: int = 6) -> SimpleUploadedFile:
+    """A small PNG stored sideways whose EXIF chunk follows its pixels (allowed; Pillow finds it only by
+    decoding them): the red top and blue bottom as small_jpeg's."""
+    image = Image.new("RGB", (300, 200), (200, 30, 30))
+    image.paste((30, 30, 200), (0, 100, 300, 200))
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", exif=exif.tobytes())
+    data, chunks, at = buffer.getvalue(), [], 8
+    while at < len(data):
+        length = int.from_bytes(data[at : at + 4], "big")
+        chunks.append(data[at : at + 12 + length])
+        at += 12 + length
+    exif_chunk = next(c for c in chunks if c[4:8] == b"eXIf")
+    chunks.remove(exif_chunk)
+    chunks.insert(len(chunks) - 1, exif_chunk)  # after the pixels, before IEND
+    return SimpleUploadedFile("late.png", data[:8] + b"".join(chunks), content_type="image/png")
+
+
+def test_a_small_png_whose_orientation_follows_its_pixels_is_drawn_upright(assigned, songkhla):  # noqa: F811
+    upload = png_turned_after_its_pixels()
+    with Image.open(io.BytesIO(upload.read())) as opened:
+        assert "exif" not in opened.info  # not known before the pixels are decoded
+    upload.seek(0)
+
+    evidence = services.evidence_add(inspection=assigned, by=songkhla.inspector, upload=upload)
+
+    with Image.open(evidence.thumbnail.open("rb")) as thumb:
+        assert thumb.size == (200, 300)
+        left, right = thumb.convert("RGB").getpixel((30, 150)), thumb.convert("RGB").getpixel((170, 150))
+    assert left[2] > 150 > left[0] and right[0] > 150 > right[2]
+
+
 def test_without_consent_a_photo_has_no_stamp(assigned, songkhla):  # noqa: F811
     evidence = services.evidence_add(inspection=assigned, by=songkhla.inspector, upload=photo(fmt="PNG", name="a.png"))
     assert evidence.taken_at is None and not evidence.located and evidence.thumbnail.name.endswith(".png")
