@@ -62,6 +62,25 @@ def paired(ours, stock, *, reps: int = REPS) -> tuple[Figure, Figure]:
     return _figure([a for a, _b in values]), _figure([b for _a, b in values])
 
 
+def interleaved(ours, stock, items: list, *, reps: int = REPS) -> tuple[Figure, Figure]:
+    """Time two rivals item by item, `ours(item)` then `stock(item)`, each repetition the sum of each's times
+    over `items`: a change in the machine's load (a checkpoint, another process) hits both within
+    milliseconds, not one rival's whole batch (after one warm-up round, untimed)."""
+    for item in items:
+        ours(item), stock(item)
+    values = []
+    for _ in range(reps):
+        total_ours = total_stock = 0.0
+        for item in items:
+            began = time.perf_counter()
+            ours(item)
+            between = time.perf_counter()
+            stock(item)
+            total_ours, total_stock = total_ours + between - began, total_stock + time.perf_counter() - between
+        values.append((total_ours, total_stock))
+    return _figure([a for a, _b in values]), _figure([b for _a, b in values])
+
+
 def statements(func) -> list[dict]:
     """The SQL statements `func()` runs on the default database ({"sql", "time"} each)."""
     with CaptureQueriesContext(connection) as captured:

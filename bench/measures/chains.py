@@ -6,7 +6,7 @@ import time
 from registry.models import Factory
 
 from .. import drive
-from ..timing import paired, statements
+from ..timing import interleaved, statements
 
 CHAINS_PER_REP = 10
 
@@ -36,9 +36,9 @@ def measure(cast, chains: int = CHAINS_PER_REP) -> tuple[dict, dict]:
     factories = free_factories(staff.office_id, chains)
 
     def run(chain_class):
-        return lambda: [chain_class(factory, staff).run() for factory in factories]
+        return lambda factory: chain_class(factory, staff).run()
 
-    ours, stock = paired(run(drive.OurChain), run(drive.StockChain))
+    ours, stock = interleaved(run(drive.OurChain), run(drive.StockChain), factories)
     our_steps, our_total = step_profile(drive.OurChain(factories[0], staff))
     stock_steps, stock_total = step_profile(drive.StockChain(factories[0], staff))
     figures = {
