@@ -512,8 +512,10 @@ def evidence_add(
             subject=inspection, writing=(evidence,), action="case.evidence", label=_("Evidence added"), by=by,
             after={"file": upload.name},
         )  # fmt: skip
-    if item_id is not None and "_photographed" in inspection.__dict__:
-        inspection.__dict__["_photographed"].add(item_id)
+    if item_id is not None:  # what checklist_gaps need not read again
+        inspection.__dict__.setdefault("_photos_added", set()).add(item_id)
+        if "_photographed" in inspection.__dict__:
+            inspection.__dict__["_photographed"].add(item_id)
     return evidence
 
 
@@ -619,13 +621,17 @@ def checklist_gaps(
     the items with a photo about to be added)."""
     if answers is None:
         answers = case_answers(inspection)
-    photos = photographed_items(inspection) | photos_sent
+    items = checklist_items(inspection)
+    needing = {item.pk for item in items if item.photo_required or item.answer_type == AnswerType.PHOTO}
+    photos = photos_sent | inspection.__dict__.get("_photos_added", set())
+    if not needing <= photos:  # an item's photo not added through this case object: which items have one is read
+        photos = photos | photographed_items(inspection)
     missing, no_photo = [], []
-    for item in checklist_items(inspection):
+    for item in items:
         answer = answers.get(item.pk)
         if item.answer_type != AnswerType.PHOTO and (answer is None or (not answer.value and answer.number is None)):
             missing.append(item.code)
-        if (item.photo_required or item.answer_type == AnswerType.PHOTO) and item.pk not in photos:
+        if item.pk in needing and item.pk not in photos:
             no_photo.append(item.code)
     return missing, no_photo
 
