@@ -5,7 +5,7 @@ process administrator enters (org.models.ClosureDay: ministry-wide, or one offic
 `add_working_days(start, n)` is the one way a due date is counted in working days: the n-th working
 day after `start` (start itself not counted; n = 0 gives `start` when it is a working day, else the
 next one). Holidays are computed once per year and process; closures are read once per year and
-cached until one is changed."""
+cached until one is changed, and read from the cache once per year a count crosses."""
 
 from datetime import date, timedelta
 from functools import lru_cache
@@ -32,23 +32,36 @@ def _closures(year: int) -> tuple[tuple[date, int | None], ...]:
     return rows
 
 
+def _working_days_of(office_id: int | None):
+    """`is_working_day` for one office, each year's closures read from the cache once: a due date counts
+    up to a few weeks of days, and with a shared cache (Redis) each read is a round trip."""
+    closed: dict[int, frozenset[date]] = {}
+
+    def working(day: date) -> bool:
+        if day.weekday() >= SATURDAY or day in public_holidays(day.year):
+            return False
+        if day.year not in closed:
+            closed[day.year] = frozenset(on for on, office in _closures(day.year) if office in (None, office_id))
+        return day not in closed[day.year]
+
+    return working
+
+
 def is_working_day(day: date, office_id: int | None = None) -> bool:
-    if day.weekday() >= SATURDAY or day in public_holidays(day.year):
-        return False
-    return not any(closed == day and office in (None, office_id) for closed, office in _closures(day.year))
+    return _working_days_of(office_id)(day)
 
 
 def add_working_days(start: date, n: int, office_id: int | None = None) -> date:
     if n < 0:
         raise ValueError("n must not be negative")
-    day = start
+    working, day = _working_days_of(office_id), start
     if n == 0:
-        while not is_working_day(day, office_id):
+        while not working(day):
             day += timedelta(days=1)
         return day
     while n:
         day += timedelta(days=1)
-        if is_working_day(day, office_id):
+        if working(day):
             n -= 1
     return day
 
@@ -57,4 +70,5 @@ def working_days_between(start: date, end: date, office_id: int | None = None) -
     """Working days after `start` up to and including `end` (negative when `end` comes first)."""
     if end < start:
         return -working_days_between(end, start, office_id)
-    return sum(is_working_day(start + timedelta(days=k), office_id) for k in range(1, (end - start).days + 1))
+    working = _working_days_of(office_id)
+    return sum(working(start + timedelta(days=k)) for k in range(1, (end - start).days + 1))

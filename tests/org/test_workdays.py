@@ -69,3 +69,21 @@ def test_the_administrator_enters_a_closure_day_and_due_dates_count_it(admin_cli
     assert closure.day == date(2027, 6, 4)
     assert add_working_days(date(2027, 6, 3), 1, songkhla.pk) == date(2027, 6, 7)
     assert [entry.action for entry in audit.timeline(closure)] == ["admin.org.closureday.add"]
+
+
+def test_a_count_reads_each_years_closures_from_the_cache_once(monkeypatch):
+    """A shared cache is a round trip a read: counting 30 working days over the new year reads two years'
+    closure days, not one for each day counted; the office's closure day is still skipped."""
+    from django.core.cache import cache
+
+    songkhla, start = office(SONGKHLA), date(2026, 12, 15)
+    ClosureDay.objects.create(day=date(2027, 1, 8), name="น้ำท่วม สอจ.สงขลา", office=songkhla)
+    ministry_due = add_working_days(start, 30)
+    reads = []
+    get = cache.get
+    monkeypatch.setattr(cache, "get", lambda key, *args, **kwargs: reads.append(key) or get(key, *args, **kwargs))
+
+    due = add_working_days(start, 30, songkhla.pk)
+
+    assert reads == ["kamkap:closures:2026", "kamkap:closures:2027"]
+    assert due == add_working_days(ministry_due, 1) and working_days_between(start, due, songkhla.pk) == 30
