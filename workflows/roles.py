@@ -24,13 +24,18 @@ def forget(**_signal) -> None:
 
 
 def _cached(key: str, compute):
-    generation = cache.get_or_set(GENERATION, lambda: uuid4().hex, None)
-    key = f"kamkap:roles:{generation}:{key}"
-    hit = cache.get(key)
-    if hit is None:
-        hit = (compute(),)  # a tuple, so that "nobody" is cached too
-        cache.set(key, hit, ROLE_SECONDS)
-    return hit[0]
+    """The answer kept under `key` with the generation it was computed in, read with the generation by one
+    request to the cache (a round trip to Redis, where it is shared: every task created asks one or two);
+    an answer of an earlier generation is computed again."""
+    key = f"kamkap:roles:{key}"
+    found = cache.get_many([GENERATION, key])
+    generation = found.get(GENERATION) or cache.get_or_set(GENERATION, lambda: uuid4().hex, None)
+    kept = found.get(key)
+    if kept is not None and kept[0] == generation:
+        return kept[1]
+    answer = compute()  # kept in a tuple, so that "nobody" is kept too
+    cache.set(key, (generation, answer), ROLE_SECONDS)
+    return answer
 
 
 def filler_for_office(kind: str, office: Unit, on: date) -> Person | None:

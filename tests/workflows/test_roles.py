@@ -40,3 +40,31 @@ def test_a_holding_that_ends_stops_the_signature_the_same_day(today):
     org_services.end_holding(holding=head.holdings.get(), end=today - timedelta(days=1))
     assert signed_as(head, PositionKind.GROUP_HEAD, songkhla, today) == ""
     assert filler_for_office(PositionKind.GROUP_HEAD, songkhla, today) != head
+
+
+def test_a_kept_answer_is_read_with_the_generation_by_one_request_to_the_cache(today, monkeypatch):
+    """With Redis each request to the cache is a round trip: the answer and the generation it belongs to are
+    read together."""
+    from django.core.cache import cache
+
+    officer, songkhla = staff(SONGKHLA, PositionKind.PROVINCIAL_OFFICER), office(SONGKHLA)
+    assert filler_for_office(PositionKind.PROVINCIAL_OFFICER, songkhla, today) == officer
+    requests, inside = [], []
+
+    def asked(name, method):
+        def call(*args, **kwargs):
+            if not inside:  # not the calls a local cache's get_many makes of its own get
+                requests.append(name)
+            inside.append(name)
+            try:
+                return method(*args, **kwargs)
+            finally:
+                inside.pop()
+
+        return call
+
+    for name in ("get", "get_many", "get_or_set", "set", "add"):
+        monkeypatch.setattr(cache, name, asked(name, getattr(cache, name)))
+
+    assert filler_for_office(PositionKind.PROVINCIAL_OFFICER, songkhla, today) == officer
+    assert requests == ["get_many"]
