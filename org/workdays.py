@@ -11,7 +11,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
-from django.core.cache import cache
+
+from project import memo
 
 from .models.closures import CACHE_KEY, ClosureDay
 
@@ -24,12 +25,11 @@ def public_holidays(year: int) -> frozenset[date]:
 
 
 def _closures(year: int) -> tuple[tuple[date, int | None], ...]:
-    key = CACHE_KEY.format(year=year)
-    rows = cache.get(key)
-    if rows is None:
-        rows = tuple(ClosureDay.objects.filter(day__year=year).values_list("day", "office_id"))
-        cache.set(key, rows, None)
-    return rows
+    return memo.cached(
+        CACHE_KEY.format(year=year),
+        lambda: tuple(ClosureDay.objects.filter(day__year=year).values_list("day", "office_id")),
+        None,
+    )
 
 
 def _working_days_of(office_id: int | None):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from org import services as org_services
 from org.geo import load_geography
 from org.models import PositionKind, Unit, UnitKind
+from project import memo
 from tests.factories import PersonFactory
 from tests.registry.selfreports.conftest import kinds  # noqa: F401 (the standard report kinds, for every test)
 
@@ -36,6 +37,7 @@ def reference_data(transactional_db):
 def _fresh_cache():
     """Cached answers (SLA days, who fills a role) must not outlive the test whose rows they describe."""
     cache.clear()
+    memo.forget_all()
 
 
 def office(province_code: int) -> Unit:

@@ -1,10 +1,10 @@
 """Who fills a role for an office on a day, and how their signature reads (acting included), cached.
 
 The answers come from the one resolver, org.filling; they are read on every task created and every
-signature, and change only when the organisation does: they are cached for a minute (ROLE_SECONDS),
-and any change of a unit, position, holding or acting assignment starts a new cache generation
-(`forget`, connected in apps.py), so this process sees it at once and other processes within the
-minute."""
+signature, and change only when the organisation does: they are cached for a minute (ROLE_SECONDS) and
+kept by each process for a few seconds (project.memo), and any change of a unit, position, holding or
+acting assignment starts a new cache generation (`forget`, connected in apps.py), so this process sees it
+at once and the others within project.memo.SECONDS (within the minute where no shared cache is set)."""
 
 from datetime import date
 from uuid import uuid4
@@ -13,21 +13,27 @@ from django.core.cache import cache
 
 from org import filling
 from org.models import Person, Unit
+from project import memo
 
 ROLE_SECONDS = 60
 GENERATION = "kamkap:roles:generation"
+KEPT = "kamkap:roles:"  # the keys of the answers, in the shared cache and in a process's memo
 
 
 def forget(**_signal) -> None:
     """The organisation changed: the cached answers are not used again."""
-    cache.delete(GENERATION)
+    memo.forget(GENERATION)
+    memo.forget_kept(KEPT)
 
 
 def _cached(key: str, compute):
-    """The answer kept under `key` with the generation it was computed in, read with the generation by one
-    request to the cache (a round trip to Redis, where it is shared: every task created asks one or two);
-    an answer of an earlier generation is computed again."""
-    key = f"kamkap:roles:{key}"
+    key = KEPT + key
+    return memo.kept(key, lambda: _shared(key, compute))
+
+
+def _shared(key: str, compute):
+    """The answer kept under `key` in the shared cache with the generation it was computed in, read with the
+    generation by one request to the cache; an answer of an earlier generation is computed again."""
     found = cache.get_many([GENERATION, key])
     generation = found.get(GENERATION) or cache.get_or_set(GENERATION, lambda: uuid4().hex, None)
     kept = found.get(key)

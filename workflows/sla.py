@@ -11,7 +11,6 @@ CLAIM_CHUNK tasks; who fills a post is asked once per office, then cached)."""
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -21,6 +20,7 @@ from viewflow.workflow.status import STATUS
 
 from org.calendar import format_be
 from org.workdays import add_working_days
+from project import memo
 
 from . import audit, notify
 from .models import DayCount, NoticeKind, SlaRule, TaskNotice
@@ -32,14 +32,15 @@ END_OF_DAY = time(16, 30)  # a task due on a day is due when the office closes
 
 def rule_for(flow_task) -> tuple[int, str, int]:
     """(days allowed, how they are counted, working days before to remind) for a node, cached for a
-    minute (SlaRule.save clears it); without a rule, DEFAULT_DAYS working days."""
-    key = SlaRule.cache_key(get_task_ref(flow_task))
-    found = cache.get(key)
-    if found is None:
-        rule = SlaRule.objects.filter(flow_task=get_task_ref(flow_task)).first()
-        found = (rule.days, rule.counting, rule.remind_days_before) if rule else (DEFAULT_DAYS, DayCount.WORKING, 1)
-        cache.set(key, found, 60)
-    return tuple(found)
+    minute and kept by the process for a few seconds (project.memo; SlaRule.save forgets it); without a
+    rule, DEFAULT_DAYS working days."""
+    ref = get_task_ref(flow_task)
+
+    def read():
+        rule = SlaRule.objects.filter(flow_task=ref).first()
+        return (rule.days, rule.counting, rule.remind_days_before) if rule else (DEFAULT_DAYS, DayCount.WORKING, 1)
+
+    return tuple(memo.cached(SlaRule.cache_key(ref), read, 60))
 
 
 def days_for(flow_task) -> int:

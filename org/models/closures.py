@@ -3,9 +3,10 @@ knows: the extra days the cabinet announces (ministry-wide) and an office's own 
 the process administrator (org.workdays reads them)."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from project import memo
 
 from .units import Unit
 
@@ -33,8 +34,8 @@ class ClosureDay(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        cache.delete(CACHE_KEY.format(year=self.day.year))
+        memo.forget(CACHE_KEY.format(year=self.day.year))
 
     def delete(self, *args, **kwargs):
-        cache.delete(CACHE_KEY.format(year=self.day.year))
+        memo.forget(CACHE_KEY.format(year=self.day.year))
         return super().delete(*args, **kwargs)

@@ -1,10 +1,11 @@
 """Service levels as data: how many days a task of a node may take (edited by the process
 administrator), and what the SLA job did about each task."""
 
-from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Task
+
+from project import memo
 
 
 class DayCount(models.TextChoices):
@@ -30,10 +31,10 @@ class SlaRule(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        cache.delete(self.cache_key(self.flow_task))
+        memo.forget(self.cache_key(self.flow_task))
 
     def delete(self, *args, **kwargs):
-        cache.delete(self.cache_key(self.flow_task))
+        memo.forget(self.cache_key(self.flow_task))
         return super().delete(*args, **kwargs)
 
     @staticmethod

@@ -1,0 +1,65 @@
+"""What a process keeps of the shared cache's answers for a few seconds (project.memo): read once within
+SECONDS, read again after; a change saved in this process seen at once, one saved by another process
+within SECONDS."""
+
+import pytest
+from django.core.cache import cache
+
+from project import memo
+from workflows.inspection.flows import InspectionFlow
+from workflows.models import SlaRule
+from workflows.sla import rule_for
+
+pytestmark = pytest.mark.django_db
+
+INSPECT = "inspection/flows.InspectionFlow.inspect"  # the node's reference, as SlaRule keeps it
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The monotonic clock memo reads, moved by hand."""
+    now = [1000.0]
+    monkeypatch.setattr(memo.time, "monotonic", lambda: now[0])
+    return now
+
+
+def test_an_answer_is_read_once_within_seconds_and_again_after(clock):
+    reads = []
+
+    def read():
+        reads.append(1)
+        return len(reads)
+
+    assert memo.kept("k", read) == memo.kept("k", read) == 1
+    clock[0] += memo.SECONDS + 0.1
+    assert memo.kept("k", read) == 2 and len(reads) == 2
+
+
+def test_forget_drops_this_process_copy_and_the_shared_one(clock):
+    assert memo.cached("kamkap:test", lambda: "old", None) == "old"
+    memo.forget("kamkap:test")
+    assert cache.get("kamkap:test") is None
+    assert memo.cached("kamkap:test", lambda: "new", None) == "new"
+
+
+def test_a_service_level_changed_here_shows_at_once_one_changed_elsewhere_within_seconds(clock):
+    SlaRule.objects.create(flow_task=INSPECT, days=10)
+    assert rule_for(InspectionFlow.inspect)[0] == 10
+    rule = SlaRule.objects.get(flow_task=INSPECT)
+    rule.days = 12
+    rule.save()  # here: forgotten here and in the shared cache
+    assert rule_for(InspectionFlow.inspect)[0] == 12
+
+    SlaRule.objects.filter(pk=rule.pk).update(days=15)  # another process's save: its forget reaches the shared
+    cache.delete(SlaRule.cache_key(INSPECT))  # cache only
+    assert rule_for(InspectionFlow.inspect)[0] == 12  # this process's copy, for SECONDS
+    clock[0] += memo.SECONDS + 0.1
+    assert rule_for(InspectionFlow.inspect)[0] == 15
+
+
+def test_too_many_keys_are_all_forgotten(clock, monkeypatch):
+    monkeypatch.setattr(memo, "MAX_KEPT", 3)
+    for n in range(3):
+        memo.kept(f"k{n}", lambda n=n: n)
+    memo.kept("k3", lambda: 3)
+    assert set(memo._kept) == {"k3"}
