@@ -7,6 +7,7 @@ them. Kept here they cost none for `SECONDS`; a change is seen at once by the pr
 (`forget`, called where it is saved) and by the others within `SECONDS` (before, a process without the
 shared cache kept its own answers for a minute). While the cache is down the process's copy still serves."""
 
+import copy
 import time
 from collections.abc import Callable
 from typing import Any
@@ -21,16 +22,15 @@ _kept: dict[str, tuple[float, Any]] = {}
 
 def kept(key: str, read: Callable[[], Any], seconds: float = SECONDS) -> Any:
     """`read()` (the shared cache's answer, computed and stored there when missing), kept in this
-    process for `seconds` under `key`."""
+    process for `seconds` under `key`. Each caller gets its own copy, as from the shared cache: a request
+    may change what it is given (a person's access scope is kept on the object), not what the next is given."""
     now = time.monotonic()
     found = _kept.get(key)
-    if found is not None and found[0] > now:
-        return found[1]
-    value = read()
-    if len(_kept) >= MAX_KEPT:
-        _kept.clear()
-    _kept[key] = (now + seconds, value)
-    return value
+    if found is None or found[0] <= now:
+        if len(_kept) >= MAX_KEPT:
+            _kept.clear()
+        found = _kept[key] = (now + seconds, read())
+    return copy.copy(found[1])
 
 
 def cached(key: str, compute: Callable[[], Any], timeout: float | None) -> Any:

@@ -63,3 +63,15 @@ def test_too_many_keys_are_all_forgotten(clock, monkeypatch):
         memo.kept(f"k{n}", lambda n=n: n)
     memo.kept("k3", lambda: 3)
     assert set(memo._kept) == {"k3"}
+
+
+def test_each_caller_gets_its_own_copy_of_a_kept_person(clock):
+    """A request that keeps something on the person it was given (its access scope) does not give it to the
+    next request."""
+    from tests.factories import PersonFactory
+
+    person = PersonFactory()
+    first = memo.kept("person", lambda: person)
+    first.__dict__["_kamkap_scope"] = "the first request's"
+    second = memo.kept("person", lambda: person)
+    assert second == person and second is not first and "_kamkap_scope" not in second.__dict__
