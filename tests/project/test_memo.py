@@ -75,3 +75,33 @@ def test_each_caller_gets_its_own_copy_of_a_kept_person(clock):
     first.__dict__["_kamkap_scope"] = "the first request's"
     second = memo.kept("person", lambda: person)
     assert second == person and second is not first and "_kamkap_scope" not in second.__dict__
+
+
+def test_what_a_task_created_reads_asks_the_shared_cache_nothing_once_kept(clock, monkeypatch, today):
+    """Who takes the task, how its owner signs, its node's service level and the closure days its due date
+    counts over: read once, then (within SECONDS) from the process, no request to the shared cache (a round
+    trip each with Redis)."""
+    from org.models import PositionKind
+    from org.workdays import add_working_days
+    from tests.conftest import SONGKHLA, office, staff
+    from workflows.roles import filler_for_office, signed_as
+
+    officer, songkhla = staff(SONGKHLA, PositionKind.PROVINCIAL_OFFICER), office(SONGKHLA)
+
+    def create_a_task():
+        filler_for_office(PositionKind.PROVINCIAL_OFFICER, songkhla, today)
+        signed_as(officer, PositionKind.PROVINCIAL_OFFICER, songkhla, today)
+        rule_for(InspectionFlow.inspect)
+        add_working_days(today, 10, songkhla.pk)
+
+    create_a_task()
+    requests = []
+    for name in ("get", "get_many", "get_or_set", "set", "add", "delete"):
+        method = getattr(cache, name)
+        monkeypatch.setattr(cache, name, lambda *a, _m=method, _n=name, **k: requests.append(_n) or _m(*a, **k))
+
+    create_a_task()
+    assert requests == []
+    clock[0] += memo.SECONDS + 0.1
+    create_a_task()
+    assert "get_many" in requests and "get" in requests  # read from the shared cache again
